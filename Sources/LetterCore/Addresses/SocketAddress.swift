@@ -1,0 +1,95 @@
+/// An IPv4 or IPv6 socket address as plain Swift values. Conversion to and from the C
+/// `sockaddr` structures lives in `Sockets/SockaddrConversion.swift`; nothing here
+/// touches a pointer.
+public enum SocketAddress: Hashable, Sendable {
+    /// `a.b.c.d:port`; `octets` holds the address in network order.
+    case v4(octets: (UInt8, UInt8, UInt8, UInt8), port: UInt16)
+    /// `[addr]:port` with the flow label and the scope (interface index) of link-local addresses.
+    case v6(bytes: IPv6Bytes, port: UInt16, flowInfo: UInt32, scopeID: UInt32)
+
+    public var port: UInt16 {
+        switch self {
+        case .v4(_, let port), .v6(_, let port, _, _): return port
+        }
+    }
+
+    public var isIPv6: Bool {
+        if case .v6 = self { return true }
+        return false
+    }
+
+    /// The same address with another port.
+    public func withPort(_ port: UInt16) -> SocketAddress {
+        switch self {
+        case .v4(let octets, _): return .v4(octets: octets, port: port)
+        case .v6(let bytes, _, let flow, let scope): return .v6(bytes: bytes, port: port, flowInfo: flow, scopeID: scope)
+        }
+    }
+
+    public static func == (lhs: SocketAddress, rhs: SocketAddress) -> Bool {
+        switch (lhs, rhs) {
+        case let (.v4(a, p), .v4(b, q)):
+            return p == q && a.0 == b.0 && a.1 == b.1 && a.2 == b.2 && a.3 == b.3
+        case let (.v6(a, p, f, s), .v6(b, q, g, t)):
+            return a == b && p == q && f == g && s == t
+        default:
+            return false
+        }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        switch self {
+        case .v4(let o, let port):
+            hasher.combine(o.0); hasher.combine(o.1); hasher.combine(o.2); hasher.combine(o.3)
+            hasher.combine(port)
+        case .v6(let bytes, let port, _, let scope):
+            hasher.combine(bytes); hasher.combine(port); hasher.combine(scope)
+        }
+    }
+}
+
+/// The 16 bytes of an IPv6 address, network order, as two 64-bit halves so that
+/// comparing and hashing stay cheap.
+public struct IPv6Bytes: Hashable, Sendable {
+    public var high: UInt64
+    public var low: UInt64
+
+    public init(high: UInt64, low: UInt64) {
+        self.high = high
+        self.low = low
+    }
+
+    public init(_ bytes: [UInt8]) {
+        precondition(bytes.count == 16, "an IPv6 address has 16 bytes")
+        var high: UInt64 = 0, low: UInt64 = 0
+        for index in 0..<8 { high = high << 8 | UInt64(bytes[index]) }
+        for index in 8..<16 { low = low << 8 | UInt64(bytes[index]) }
+        self.init(high: high, low: low)
+    }
+
+    /// The address as 16 bytes in network order.
+    public var bytes: [UInt8] {
+        (0..<16).map { index in
+            let half = index < 8 ? high : low
+            return UInt8(truncatingIfNeeded: half >> (8 * (7 - UInt64(index % 8))))
+        }
+    }
+
+    /// The eight 16-bit groups of the textual form.
+    var groups: [UInt16] {
+        (0..<8).map { index in
+            let half = index < 4 ? high : low
+            return UInt16(truncatingIfNeeded: half >> (16 * (3 - UInt64(index % 4))))
+        }
+    }
+
+    /// `::ffff:a.b.c.d`, how an IPv4 peer appears on a dual-stack socket.
+    public var isIPv4Mapped: Bool { high == 0 && low >> 32 == 0xffff }
+
+    public var isLinkLocal: Bool { high >> 54 == 0x3fa }  // fe80::/10
+
+    public var isMulticast: Bool { high >> 56 == 0xff }
+
+    public static let any = IPv6Bytes(high: 0, low: 0)
+    public static let loopback = IPv6Bytes(high: 0, low: 1)
+}

@@ -1,0 +1,67 @@
+/// `letter chat [OPTIONS] HOST PORT`: stdin lines out, arriving datagrams printed, in one
+/// poll loop over the socket, stdin and the signal descriptor.
+public struct ChatOptions: Equatable, Sendable {
+    public var peer: Endpoint
+    public var family: AddressFamily?
+    public var encoding = "utf-8"
+    public var inputEncoding = "utf-8"
+    public var display: DisplayOptions
+    public var sending: SendingOptions
+    public var receiving: ReceivingOptions
+    public var lingerAfterInput: Double?
+
+    init(_ parsed: ParsedArguments) throws(UsageError) {
+        family = try parseFamily(parsed)
+        let (peer, used) = try parseDestination(parsed.positionals)
+        self.peer = peer
+        if parsed.positionals.count > used { throw UsageError("unexpected argument '\(parsed.positionals[used])'") }
+        encoding = parsed.value("--encoding") ?? "utf-8"
+        inputEncoding = parsed.value("--input-encoding") ?? "utf-8"
+        display = try DisplayOptions(parsed, errorsApply: true)
+        sending = try SendingOptions(parsed)
+        receiving = try ReceivingOptions(parsed)
+        if let text = parsed.value("--timeout") { lingerAfterInput = try parseSeconds(text, option: "--timeout") }
+    }
+}
+
+func runChat(_ options: ChatOptions) throws {
+    let writer = try makeRecordWriter(options.display)
+    let encoder = try OutgoingEncoder(wire: options.encoding, input: options.inputEncoding, rawBytes: false, replaceErrors: false)
+    let destination = try resolveDestination(options.peer, family: options.family)
+    let family: AddressFamily = destination.isIPv6 ? .v6 : .v4
+    let local = try resolveBindAddress(options.sending.bind ?? Endpoint(host: "", port: 0), family: family)
+    let socket = try openBoundSocket(local, reuseAddress: true)
+    try applySendingOptions(options.sending, to: socket)
+    let receiver = Receiver(writer: writer, display: options.display, allow: options.receiving.allow,
+                            reply: .none, replyRate: 1)
+    try receiver.prepare(socket, receiveBuffer: options.receiving.receiveBuffer)
+    let signals = try watchSignals()
+    writeDiagnostic("chatting with \(destination.pythonTuple) from \(try boundAddress(of: socket).pythonTuple)")
+
+    let reader = LineReader()
+    let sender = DatagramSender(destination: destination, rate: nil)
+    var ending = try receiveUntilDone(socket, receiver: receiver, signals: signals, count: nil, idleTimeout: nil,
+                                      extraDescriptor: standardInput) {
+        let more = try reader.fill()
+        while let line = reader.nextBufferedLine() {
+            let place = "line \(reader.lineNumber)"
+            do {
+                try encoder.append(line, place: place, to: &sender.batch.bytes)
+                try sender.close(place: place, on: socket)
+                try sender.flush(on: socket)
+            } catch let error as RuntimeError {
+                // A bad line is reported and skipped; the conversation goes on.
+                sender.batch.discardOpenDatagram()
+                writeDiagnostic("letter: \(error.message)")
+            }
+        }
+        return more && !reader.atEnd
+    }
+    // After stdin ends, -t SEC keeps listening for late replies until SEC idle seconds.
+    if ending == .input, let linger = options.lingerAfterInput {
+        ending = try receiveUntilDone(socket, receiver: receiver, signals: signals, count: nil, idleTimeout: linger)
+    }
+    try receiver.flushOutput()
+    let statistics = receiver.finish(socket)
+    writeDiagnostic(statistics.summary)
+}

@@ -1,0 +1,44 @@
+/// What the command line asks for, decided by a pure function of the arguments.
+public enum Command: Equatable, Sendable {
+    case help(String)
+    case version
+    case send(SendOptions)
+    case listen(ListenOptions)
+    case chat(ChatOptions)
+    case encodings
+}
+
+/// Parses the whole command line (without the program name).
+public func parseCommandLine(_ arguments: [String]) throws(UsageError) -> Command {
+    guard let first = arguments.first else { return .help(mainHelp()) }
+    switch first {
+    case "-h", "--help", "help":
+        if arguments.count > 1, let spec = subcommands.first(where: { $0.name == arguments[1] }) {
+            return .help(help(for: spec))
+        }
+        return .help(mainHelp())
+    case "--version", "-V", "version":
+        return .version
+    default:
+        break
+    }
+    guard let spec = subcommands.first(where: { $0.name == first }) else {
+        let suggestion = closestMatch(to: first, among: subcommands.map(\.name)).map { "; did you mean '\($0)'?" } ?? ""
+        let what = first.hasPrefix("-") ? "unknown option '\(first)'" : "unknown subcommand '\(first)'"
+        throw UsageError(what + suggestion)
+    }
+    let parsed = try parseArguments(arguments.dropFirst(), spec: spec)
+    if parsed.has("--help") { return .help(help(for: spec)) }
+    do throws(UsageError) {
+        switch spec.name {
+        case "send": return .send(try SendOptions(parsed))
+        case "listen": return .listen(try ListenOptions(parsed))
+        case "chat": return .chat(try ChatOptions(parsed))
+        default:
+            guard parsed.positionals.isEmpty else { throw UsageError("unexpected argument '\(parsed.positionals[0])'") }
+            return .encodings
+        }
+    } catch {
+        throw UsageError(error.message, subcommand: spec.name)
+    }
+}

@@ -1,0 +1,51 @@
+/// Help text in the shape swift-argument-parser gives Swift CLIs, built from the table.
+
+let overview = "Send and receive UDP letters: single datagrams in any text encoding."
+
+public func mainHelp() -> String {
+    var lines = [
+        "OVERVIEW: \(overview)",
+        "",
+        "USAGE: letter <subcommand> [OPTIONS] ...",
+        "",
+        "OPTIONS:",
+        row("--version", "Show the version."),
+        row("-h, --help", "Show help information."),
+        "",
+        "SUBCOMMANDS:",
+    ]
+    lines += subcommands.map { row($0.name, $0.abstract) }
+    lines += [
+        "",
+        "EXAMPLES:",
+        "  letter listen 9000                         # in one terminal",
+        "  letter send 127.0.0.1 9000 你好             # in another: 你好 ('127.0.0.1', 54321)",
+        "",
+        "See 'letter <subcommand> --help' for more information.",
+    ]
+    return lines.joined(separator: "\n") + "\n"
+}
+
+public func help(for spec: SubcommandSpec) -> String {
+    var lines = ["OVERVIEW: \(spec.abstract)", "", "USAGE: \(spec.usage)", ""]
+    if !spec.arguments.isEmpty {
+        lines.append("ARGUMENTS:")
+        lines += spec.arguments.map { row($0.0, $0.1) }
+        lines.append("")
+    }
+    lines.append("OPTIONS:")
+    lines += (spec.options + [helpOption]).map { option in
+        let names = option.names.joined(separator: ", ") + (option.valueName.map { " \($0)" } ?? "")
+        return row(names, option.help)
+    }
+    lines += ["", spec.discussion, "", "EXAMPLES:"] + spec.examples.map { "  " + $0 }
+    return lines.joined(separator: "\n") + "\n"
+}
+
+/// `  name    description`, the description starting in column 27 (or on the next line).
+private func row(_ name: String, _ description: String) -> String {
+    let indent = String(repeating: " ", count: 26)
+    let head = "  " + name
+    if head.count < 25 { return head + String(repeating: " ", count: 26 - head.count) + description }
+    return head + "\n" + indent + description
+}

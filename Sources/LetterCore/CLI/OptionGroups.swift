@@ -1,0 +1,52 @@
+/// Options shared by several subcommands, declared once.
+enum OptionGroups {
+    static let family = [
+        OptionSpec(names: ["-4"], valueName: nil, help: "Use IPv4 only."),
+        OptionSpec(names: ["-6"], valueName: nil, help: "Use IPv6 only (listen: '::', dual-stack)."),
+    ]
+
+    static let encoding = OptionSpec(names: ["-e", "--encoding"], valueName: "ENC",
+                                     help: "Text encoding on the wire (default: utf-8). See 'letter encodings'.")
+
+    /// Encoding text to send (send, chat).
+    static let writing = [
+        encoding,
+        OptionSpec(names: ["--input-encoding"], valueName: "ENC", help: "Encoding of stdin (default: utf-8)."),
+    ]
+
+    static let sendErrors = OptionSpec(
+        names: ["--errors"], valueName: "strict|replace",
+        help: "Unencodable or invalid input: an error naming the line (strict, default) or '?' (replace).")
+
+    /// Showing received datagrams (listen, chat, send --wait).
+    static let display = [
+        OptionSpec(names: ["-f", "--format"], valueName: "FORMAT",
+                   help: "text (default), tuple, json, lines or raw."),
+        OptionSpec(names: ["--bufsize"], valueName: "N",
+                   help: "recvfrom buffer size (default: 65535); longer datagrams are cut and reported."),
+    ]
+
+    static let displayErrors = OptionSpec(
+        names: ["--errors"], valueName: "HANDLER",
+        help: "Undecodable bytes: replace (default), strict, backslashreplace or ignore.")
+
+    static let showBytes = OptionSpec(names: ["--bytes"], valueName: nil,
+                                      help: "Show payloads as Python bytes literals.")
+
+    /// Reaching more than one host (send, chat).
+    static let sending = [
+        OptionSpec(names: ["-b", "--bind"], valueName: "[HOST:]PORT", help: "Source address to send from."),
+        OptionSpec(names: ["--broadcast"], valueName: nil, help: "Allow sending to a broadcast address (SO_BROADCAST)."),
+        OptionSpec(names: ["--ttl"], valueName: "N", help: "Multicast TTL / hop limit (default: 1)."),
+        OptionSpec(names: ["--no-loop"], valueName: nil, help: "Do not loop multicast letters back to this host."),
+        OptionSpec(names: ["--interface"], valueName: "NAME|ADDR", help: "Interface for multicast letters."),
+    ]
+
+    /// Hearing from more than one host (listen, chat).
+    static let receiving = [
+        OptionSpec(names: ["--stats"], valueName: nil, help: "Print what was received and lost to stderr on exit."),
+        OptionSpec(names: ["--rcvbuf"], valueName: "BYTES", help: "Receive buffer size (default: as large as allowed, up to 16 MiB)."),
+        OptionSpec(names: ["--allow"], valueName: "CIDR[,CIDR...]", help: "Hear only these networks; count the rest.",
+                   repeatable: true),
+    ]
+}

@@ -1,0 +1,117 @@
+/// Steps every subcommand takes between parsed options and a working socket, with the
+/// failures turned into one-line messages.
+
+func lookupEncodingOrFail(_ name: String) throws(UsageError) -> TextEncoding {
+    guard let encoding = lookupEncoding(name) else {
+        throw UsageError("unknown encoding '\(name)'; 'letter encodings' lists the ones that work here")
+    }
+    return encoding
+}
+
+func makeRecordWriter(_ display: DisplayOptions) throws(UsageError) -> RecordWriter {
+    let encoding = try lookupEncodingOrFail(display.encoding)
+    guard let decoder = TextDecoder(encoding: encoding, errors: display.errors) else {
+        throw UsageError("encoding '\(display.encoding)' cannot be opened by iconv on this machine")
+    }
+    return RecordWriter(format: display.format, showBytes: display.showBytes, decoder: decoder)
+}
+
+/// Resolves where to send: the first address of the wanted family, IPv4 first when
+/// either will do (as Python's default AF_INET socket does for `localhost`).
+func resolveDestination(_ endpoint: Endpoint, family: AddressFamily?) throws(RuntimeError) -> SocketAddress {
+    let addresses: [SocketAddress]
+    do {
+        addresses = try resolve(host: endpoint.host, port: endpoint.port, family: family)
+    } catch {
+        throw RuntimeError(error.description)
+    }
+    // resolve() never returns an empty list.
+    return addresses.first { !$0.isIPv6 } ?? addresses[0]
+}
+
+/// The address to bind for `[HOST:]PORT`: every interface when HOST is empty (IPv6
+/// `::` with -6, else IPv4 `0.0.0.0`, like Python's '').
+func resolveBindAddress(_ endpoint: Endpoint, family: AddressFamily?) throws(RuntimeError) -> SocketAddress {
+    if endpoint.host.isEmpty {
+        return family == .v6
+            ? .v6(bytes: .any, port: endpoint.port, flowInfo: 0, scopeID: 0)
+            : .v4(octets: (0, 0, 0, 0), port: endpoint.port)
+    }
+    return try resolveDestination(endpoint, family: family)
+}
+
+/// A UDP socket of `address`'s family bound to it. `::` is made dual-stack.
+func openBoundSocket(_ address: SocketAddress, reuseAddress: Bool) throws(RuntimeError) -> UDPSocket {
+    let socket = try openSocket(family: address.isIPv6 ? .v6 : .v4)
+    do {
+        if reuseAddress { try socket.setReuseAddress() }
+        if case .v6(let bytes, _, _, _) = address, bytes == .any { try socket.setIPv6Only(false) }
+        try socket.bind(to: address)
+    } catch {
+        throw RuntimeError(describeBindFailure(error, address))
+    }
+    return socket
+}
+
+func openSocket(family: AddressFamily) throws(RuntimeError) -> UDPSocket {
+    do {
+        return try UDPSocket(family: family)
+    } catch {
+        throw RuntimeError("cannot open a UDP socket: \(error.errno)")
+    }
+}
+
+func describeBindFailure(_ error: SystemCallError, _ address: SocketAddress) -> String {
+    let place = "\(address.pythonTuple)"
+    switch error.errno {
+    case .addressInUse:
+        return "cannot bind \(place): port \(address.port) is in use (\(error.errno))"
+    case .accessDenied:
+        return "cannot bind \(place): permission denied (ports below 1024 need root)"
+    default:
+        return "cannot bind \(place): \(error.errno)"
+    }
+}
+
+/// Applies --broadcast, --ttl, --no-loop and --interface to a sending socket.
+func applySendingOptions(_ options: SendingOptions, to socket: borrowing UDPSocket) throws(RuntimeError) {
+    do {
+        if options.broadcast { try socket.setBroadcast() }
+        if let hops = options.multicastHops { try socket.setMulticastHops(hops) }
+        if !options.multicastLoop { try socket.setMulticastLoop(false) }
+        if let interface = options.interface {
+            let (index, address) = try resolveInterface(interface)
+            try socket.setMulticastInterface(index: index, address: address)
+        }
+    } catch let error as SystemCallError {
+        throw RuntimeError("cannot set \(error.call): \(error.errno)")
+    } catch let error as RuntimeError {
+        throw error
+    } catch {
+        throw RuntimeError("\(error)")
+    }
+}
+
+/// `--interface NAME|ADDR`: an interface index, or an IPv4 address for IPv4 multicast.
+func resolveInterface(_ text: String) throws(RuntimeError) -> (UInt32, SocketAddress?) {
+    if let address = parseIPAddress(text) { return (0, address) }
+    guard let index = interfaceIndex(named: text) else { throw RuntimeError("no network interface named '\(text)'") }
+    return (index, nil)
+}
+
+/// Turns a failed send into a message, with the hint a broadcast address needs.
+func describeSendFailure(_ error: SystemCallError, to destination: SocketAddress) -> String {
+    if error.errno == .accessDenied {
+        return "cannot send to \(destination.pythonTuple): \(error.errno) (to send to a broadcast address, add --broadcast)"
+    }
+    return "cannot send to \(destination.pythonTuple): \(error.errno)"
+}
+
+/// The largest UDP payload: 65535 minus the IPv4 (20) or IPv6 (no header counted:
+/// the payload length field) and UDP (8) headers.
+func maximumDatagramSize(for destination: SocketAddress) -> Int {
+    destination.isIPv6 ? 65527 : 65507
+}
+
+/// Thrown when stdout has gone away: the program ends quietly with status 0.
+struct OutputClosed: Error {}

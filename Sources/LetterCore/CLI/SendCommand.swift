@@ -1,0 +1,220 @@
+/// `letter send [OPTIONS] HOST PORT [MESSAGE ...]`.
+public struct SendOptions: Equatable, Sendable {
+    public var destination: Endpoint
+    /// The MESSAGE words joined by single spaces; nil reads stdin.
+    public var message: String?
+    public var whole = false
+    public var rawBytes = false
+    public var encoding = "utf-8"
+    public var inputEncoding = "utf-8"
+    public var replaceErrors = false
+    public var wait = false
+    public var timeout: Double?
+    public var rate: Double?
+    public var family: AddressFamily?
+    public var sending: SendingOptions
+    public var display: DisplayOptions
+
+    init(_ parsed: ParsedArguments) throws(UsageError) {
+        family = try parseFamily(parsed)
+        let (destination, used) = try parseDestination(parsed.positionals)
+        self.destination = destination
+        let words = parsed.positionals.dropFirst(used)
+        message = words.isEmpty ? nil : words.joined(separator: " ")
+        whole = parsed.has("--whole")
+        rawBytes = parsed.has("--bytes")
+        encoding = parsed.value("--encoding") ?? "utf-8"
+        inputEncoding = parsed.value("--input-encoding") ?? "utf-8"
+        if let text = parsed.value("--errors") {
+            switch text.lowercased() {
+            case "strict": replaceErrors = false
+            case "replace": replaceErrors = true
+            default: throw UsageError("invalid value '\(text)' for '--errors': expected one of strict, replace")
+            }
+        }
+        wait = parsed.has("--wait")
+        if let text = parsed.value("--timeout") { timeout = try parseSeconds(text, option: "--timeout") }
+        if let text = parsed.value("--rate") {
+            guard let value = Double(text), value.isFinite, value > 0 else {
+                throw UsageError("invalid value '\(text)' for '--rate': expected datagrams per second greater than 0")
+            }
+            rate = value
+        }
+        sending = try SendingOptions(parsed)
+        display = try DisplayOptions(parsed, errorsApply: false)
+        // Conflicting flags, one line each.
+        if whole && message != nil { throw UsageError("--whole sends stdin; it cannot be used with MESSAGE") }
+        if timeout != nil && !wait { throw UsageError("--timeout bounds --wait; add -w") }
+        if rawBytes && parsed.value("--input-encoding") != nil {
+            throw UsageError("--bytes sends input untouched; it cannot be used with --input-encoding")
+        }
+    }
+}
+
+/// Turns input text (a message or a line) into a datagram's bytes: decode the input
+/// encoding, encode the wire encoding, or pass bytes through with --bytes.
+final class OutgoingEncoder {
+    private let inputDecoder: TextDecoder?
+    private let wireEncoder: TextEncoder?
+    private var text: [UInt8] = []
+
+    init(wire wireName: String, input inputName: String, rawBytes: Bool, replaceErrors: Bool) throws(UsageError) {
+        let wire = try lookupEncodingOrFail(wireName)
+        let input = try lookupEncodingOrFail(inputName)
+        if rawBytes {
+            inputDecoder = nil
+            wireEncoder = nil
+            return
+        }
+        inputDecoder = TextDecoder(encoding: input, errors: replaceErrors ? .replace : .strict)
+        wireEncoder = TextEncoder(encoding: wire, replaceUnencodable: replaceErrors)
+        guard inputDecoder != nil, wireEncoder != nil else {
+            throw UsageError("encoding '\(inputDecoder == nil ? inputName : wireName)' cannot be opened by iconv on this machine")
+        }
+    }
+
+    /// Appends the datagram for `input` to `out`. `place` names the input in messages
+    /// ("line 3", "message").
+    func append(_ input: ArraySlice<UInt8>, place: @autoclosure () -> String, to out: inout [UInt8]) throws(RuntimeError) {
+        guard let inputDecoder, let wireEncoder else {
+            out.append(contentsOf: input)
+            return
+        }
+        // UTF-8 on both sides: validating while copying is all there is to do.
+        let direct = wireEncoder.encoding.method == .utf8
+        text.removeAll(keepingCapacity: true)
+        let failure = direct ? inputDecoder.decode(input, appendingTo: &out) : inputDecoder.decode(input, appendingTo: &text)
+        if let failure {
+            let byte = input[input.startIndex + failure.offset]
+            throw RuntimeError("\(place()): invalid \(inputDecoder.encoding.name) input at byte \(failure.offset + 1) "
+                + "(0x\(String(byte, radix: 16))); nothing sent for it (--errors replace sends U+FFFD instead)")
+        }
+        if direct { return }
+        do {
+            try wireEncoder.encode(text[...], appendingTo: &out)
+        } catch {
+            throw RuntimeError("\(place()), column \(error.column): \(describeScalar(error.scalar)) cannot be encoded in "
+                + "\(wireEncoder.encoding.name); nothing sent for it (--errors replace sends '?' instead)")
+        }
+    }
+}
+
+func runSend(_ options: SendOptions) throws {
+    let encoder = try OutgoingEncoder(wire: options.encoding, input: options.inputEncoding,
+                                      rawBytes: options.rawBytes, replaceErrors: options.replaceErrors)
+    let replyWriter = options.wait ? try makeRecordWriter(options.display) : nil
+    let destination = try resolveDestination(options.destination, family: options.family)
+    let socket: UDPSocket
+    if let bind = options.sending.bind {
+        socket = try openBoundSocket(try resolveBindAddress(bind, family: destination.isIPv6 ? .v6 : .v4), reuseAddress: false)
+    } else {
+        socket = try openSocket(family: destination.isIPv6 ? .v6 : .v4)
+    }
+    try applySendingOptions(options.sending, to: socket)
+
+    let sender = DatagramSender(destination: destination, rate: options.rate)
+    if let message = options.message {
+        try encoder.append(Array(message.utf8)[...], place: "message", to: &sender.batch.bytes)
+        try sender.close(place: "message", on: socket)
+    } else {
+        let reader = LineReader()
+        if options.whole {
+            try encoder.append(try reader.readAll(), place: "stdin", to: &sender.batch.bytes)
+            try sender.close(place: "stdin", on: socket)
+        } else {
+            try sendLines(from: reader, encoder: encoder, sender: sender, on: socket)
+        }
+    }
+    try sender.flush(on: socket)
+
+    if let replyWriter {
+        try awaitReply(on: socket, writer: replyWriter, display: options.display, timeout: options.timeout)
+    }
+}
+
+/// One datagram per line. Lines already read go out in batches; before every read that
+/// may block, what is pending is sent, so interactive lines leave at once.
+private func sendLines(from reader: LineReader, encoder: OutgoingEncoder, sender: DatagramSender,
+                       on socket: borrowing UDPSocket) throws {
+    repeat {
+        while let line = reader.nextBufferedLine() {
+            let number = reader.lineNumber
+            do {
+                try encoder.append(line, place: "line \(number)", to: &sender.batch.bytes)
+            } catch {
+                sender.batch.discardOpenDatagram()
+                try sender.flush(on: socket)
+                throw error
+            }
+            try sender.close(place: "line \(number)", on: socket)
+        }
+        try sender.flush(on: socket)
+    } while try reader.fill()
+}
+
+/// Closes datagrams, checks their size, and sends them in batches (or paced by --rate).
+final class DatagramSender {
+    let destination: SocketAddress
+    let batch = SendBatch(capacity: 64)
+    private let interval: UInt64?
+    private var nextSlot: UInt64 = 0
+
+    init(destination: SocketAddress, rate: Double?) {
+        self.destination = destination
+        interval = rate.map { UInt64(1e9 / $0) }
+    }
+
+    /// Ends the datagram just encoded into `batch.bytes`; refuses one that UDP cannot carry.
+    func close(place: @autoclosure () -> String, on socket: borrowing UDPSocket) throws {
+        let size = batch.bytes.count - batch.currentStart
+        let limit = maximumDatagramSize(for: destination)
+        if size > limit {
+            batch.discardOpenDatagram()
+            try flush(on: socket)
+            throw RuntimeError("\(place()): \(size)-byte datagram is longer than UDP allows over "
+                + "\(destination.isIPv6 ? "IPv6" : "IPv4") (\(limit) bytes); nothing sent for it")
+        }
+        batch.closeDatagram()
+        if batch.isFull || interval != nil { try flush(on: socket) }
+    }
+
+    func flush(on socket: borrowing UDPSocket) throws {
+        guard batch.count > 0 else { return }
+        if let interval {
+            let now = monotonicNanoseconds()
+            if nextSlot > now { sleep(untilNanoseconds: nextSlot) }
+            nextSlot = max(now, nextSlot) + interval
+        }
+        do {
+            try socket.send(batch, to: destination)
+        } catch {
+            throw RuntimeError(describeSendFailure(error, to: destination))
+        }
+    }
+}
+
+/// `--wait`: prints the first datagram that comes back, as `listen` would.
+private func awaitReply(on socket: borrowing UDPSocket, writer: RecordWriter, display: DisplayOptions,
+                        timeout: Double?) throws {
+    let receiver = Receiver(writer: writer, display: display, allow: [], reply: .none, replyRate: 1, batchCapacity: 1)
+    let deadline = timeout.map { monotonicNanoseconds() + UInt64($0 * 1e9) }
+    while try receiver.receiveWaiting(on: socket, limit: 1) == 0 {
+        var wait: Int32 = -1
+        if let deadline {
+            let now = monotonicNanoseconds()
+            // Nothing came back within -t SEC.
+            if now >= deadline { throw RuntimeError("no reply within \(formatSeconds(timeout!)) s") }
+            wait = Int32(clamping: (deadline - now + 999_999) / 1_000_000)
+        }
+        do {
+            _ = try waitReadable([socket.descriptor], timeoutMilliseconds: wait)
+        } catch {
+            throw RuntimeError("cannot wait for a reply: \(error.errno)")
+        }
+    }
+    try receiver.flushOutput()
+}
+
+func formatSeconds(_ seconds: Double) -> String {
+    seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)
+}

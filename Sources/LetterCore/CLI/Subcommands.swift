@@ -1,0 +1,80 @@
+/// The one table of subcommands: parsing, help, dispatch and suggestions all read it.
+public let subcommands: [SubcommandSpec] = [sendSpec, listenSpec, chatSpec, encodingsSpec]
+
+public let letterVersion = "0.1.0"
+
+let sendSpec = SubcommandSpec(
+    name: "send",
+    abstract: "Send one letter, or each line of stdin.",
+    usage: "letter send [OPTIONS] HOST PORT [MESSAGE ...]",
+    arguments: [
+        ("HOST", "Name, IPv4 or IPv6 address; HOST:PORT and [IPv6]:PORT work as one argument."),
+        ("PORT", "Destination port, 1 to 65535."),
+        ("MESSAGE", "Words joined by single spaces into one datagram. Without them, each stdin line is one."),
+    ],
+    options: OptionGroups.writing + [
+        OptionGroups.sendErrors,
+        OptionSpec(names: ["--bytes"], valueName: nil, help: "Send input bytes untouched (binary safe)."),
+        OptionSpec(names: ["--whole"], valueName: nil, help: "Send all of stdin as one datagram."),
+        OptionSpec(names: ["-w", "--wait"], valueName: nil, help: "Wait for one reply and print it as 'listen' would."),
+        OptionSpec(names: ["-t", "--timeout"], valueName: "SEC", help: "With --wait: give up after SEC seconds (exit 1)."),
+        OptionSpec(names: ["--rate"], valueName: "N", help: "Send at most N datagrams per second."),
+    ] + OptionGroups.sending + OptionGroups.family + OptionGroups.display,
+    examples: [
+        "letter send 127.0.0.1 9000 你好",
+        "letter send -e gbk localhost:9000 你好",
+        "letter send -w -t 2 127.0.0.1 9000 ping",
+        "printf 'one\\ntwo\\n' | letter send [::1]:9000",
+    ],
+    discussion: "Options may appear anywhere before '--'; a message word that starts with '-' goes after '--'.")
+
+let listenSpec = SubcommandSpec(
+    name: "listen",
+    abstract: "Print every letter that arrives on a port.",
+    usage: "letter listen [OPTIONS] [HOST] PORT",
+    arguments: [
+        ("HOST", "Address to bind (default: every interface, like Python's ''; '::' with -6, dual-stack)."),
+        ("PORT", "Port to bind; 0 picks a free one (shown in the 'listening on' line)."),
+    ],
+    options: [OptionGroups.encoding, OptionGroups.displayErrors, OptionGroups.showBytes] + OptionGroups.display + [
+        OptionSpec(names: ["-c", "--count"], valueName: "N", help: "Exit after N datagrams."),
+        OptionSpec(names: ["-t", "--timeout"], valueName: "SEC", help: "Exit after SEC idle seconds."),
+        OptionSpec(names: ["--reply"], valueName: "TEXT", help: "Answer every datagram with TEXT."),
+        OptionSpec(names: ["--echo"], valueName: nil, help: "Send every datagram back to its sender."),
+        OptionSpec(names: ["--reply-rate"], valueName: "N",
+                   help: "Replies per second per sender, at most (default: 10; the rest are counted)."),
+        OptionSpec(names: ["--join"], valueName: "GROUP", help: "Join a multicast group (repeatable).", repeatable: true),
+        OptionSpec(names: ["--interface"], valueName: "NAME|ADDR", help: "Interface for --join."),
+    ] + OptionGroups.receiving + OptionGroups.family,
+    examples: [
+        "letter listen 9000",
+        "letter listen -e gbk 127.0.0.1 9000",
+        "letter listen -f tuple -c 1 0",
+        "letter listen -6 --reply hi 9000",
+    ],
+    discussion: "Ends after -c N datagrams, -t SEC idle seconds, or on Ctrl-C / SIGTERM (exit 0, with a summary).")
+
+let chatSpec = SubcommandSpec(
+    name: "chat",
+    abstract: "Send stdin lines to a peer and print what arrives, in one terminal.",
+    usage: "letter chat [OPTIONS] HOST PORT",
+    arguments: [
+        ("HOST", "The peer: name, IPv4 or IPv6 address (HOST:PORT and [IPv6]:PORT work too)."),
+        ("PORT", "The peer's port."),
+    ],
+    options: OptionGroups.writing + [OptionGroups.displayErrors, OptionGroups.showBytes]
+        + OptionGroups.display + OptionGroups.sending + OptionGroups.receiving + OptionGroups.family,
+    examples: [
+        "letter chat -b 9001 127.0.0.1 9002    # and in another terminal:",
+        "letter chat -b 9002 127.0.0.1 9001",
+    ],
+    discussion: "Ends at end of stdin (Ctrl-D) or on Ctrl-C / SIGTERM, printing the summary.")
+
+let encodingsSpec = SubcommandSpec(
+    name: "encodings",
+    abstract: "List the encodings that work on this machine.",
+    usage: "letter encodings",
+    arguments: [],
+    options: [],
+    examples: ["letter encodings"],
+    discussion: "Any other name iconv knows (see 'iconv -l') is accepted too.")

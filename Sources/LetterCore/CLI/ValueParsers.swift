@@ -1,0 +1,100 @@
+/// Option values checked against their range; the bad input is echoed back.
+
+func parseInteger(_ text: String, option: String, range: ClosedRange<Int>) throws(UsageError) -> Int {
+    guard let value = Int(text), range.contains(value) else {
+        throw UsageError("invalid value '\(text)' for '\(option)': expected a whole number from \(range.lowerBound) to \(range.upperBound)")
+    }
+    return value
+}
+
+func parseSeconds(_ text: String, option: String) throws(UsageError) -> Double {
+    guard let value = Double(text), value.isFinite, value > 0, value <= 1e6 else {
+        throw UsageError("invalid value '\(text)' for '\(option)': expected seconds greater than 0, such as 2 or 0.5")
+    }
+    return value
+}
+
+func parseChoice<Choice: RawRepresentable & CaseIterable>(_ text: String, option: String, as type: Choice.Type)
+    throws(UsageError) -> Choice where Choice.RawValue == String {
+    if let choice = Choice(rawValue: text.lowercased()) { return choice }
+    let names = Choice.allCases.map(\.rawValue)
+    throw UsageError("invalid value '\(text)' for '\(option)': expected one of \(names.joined(separator: ", "))")
+}
+
+/// The display options shared by listen, chat and send --wait.
+public struct DisplayOptions: Equatable, Sendable {
+    public var format: RecordFormat = .text
+    public var showBytes = false
+    public var encoding = "utf-8"
+    public var errors: DecodeErrorHandler = .replace
+    public var bufferSize = 65535
+
+    init(_ parsed: ParsedArguments, errorsApply: Bool) throws(UsageError) {
+        if let text = parsed.value("--format") { format = try parseChoice(text, option: "--format", as: RecordFormat.self) }
+        showBytes = parsed.has("--bytes")
+        encoding = parsed.value("--encoding") ?? "utf-8"
+        if errorsApply, let text = parsed.value("--errors") {
+            errors = try parseChoice(text, option: "--errors", as: DecodeErrorHandler.self)
+        }
+        if let text = parsed.value("--bufsize") { bufferSize = try parseInteger(text, option: "--bufsize", range: 1...65535) }
+    }
+}
+
+/// Whether and how sockets reach past one host (send, chat).
+public struct SendingOptions: Equatable, Sendable {
+    public var bind: Endpoint?
+    public var broadcast = false
+    public var multicastHops: Int?
+    public var multicastLoop = true
+    public var interface: String?
+
+    init(_ parsed: ParsedArguments) throws(UsageError) {
+        if let text = parsed.value("--bind") { bind = try parseBindAddress(text) }
+        broadcast = parsed.has("--broadcast")
+        if let text = parsed.value("--ttl") { multicastHops = try parseInteger(text, option: "--ttl", range: 0...255) }
+        multicastLoop = !parsed.has("--no-loop")
+        interface = parsed.value("--interface")
+    }
+}
+
+/// What a receiving socket hears and reports (listen, chat).
+public struct ReceivingOptions: Equatable, Sendable {
+    public var stats = false
+    public var receiveBuffer: Int?
+    public var allow: [Network] = []
+
+    init(_ parsed: ParsedArguments) throws(UsageError) {
+        stats = parsed.has("--stats")
+        if let text = parsed.value("--rcvbuf") {
+            receiveBuffer = try parseInteger(text, option: "--rcvbuf", range: 1024...(1 << 30))
+        }
+        for list in parsed.values["--allow"] ?? [] {
+            for item in list.split(separator: ",") {
+                guard let network = Network(String(item)) else {
+                    throw UsageError("invalid network '\(item)' for '--allow': expected an address or CIDR such as 10.0.0.0/8 or ::1")
+                }
+                allow.append(network)
+            }
+        }
+    }
+}
+
+/// `-4` / `-6`.
+func parseFamily(_ parsed: ParsedArguments) throws(UsageError) -> AddressFamily? {
+    switch (parsed.has("-4"), parsed.has("-6")) {
+    case (true, true): throw UsageError("-4 and -6 cannot be used together")
+    case (true, false): return .v4
+    case (false, true): return .v6
+    case (false, false): return nil
+    }
+}
+
+/// `HOST PORT` or `HOST:PORT` / `[IPv6]:PORT` at the head of the positionals; returns
+/// the endpoint and how many arguments it took.
+func parseDestination(_ positionals: [String]) throws(UsageError) -> (Endpoint, Int) {
+    guard let first = positionals.first else { throw UsageError("missing HOST and PORT") }
+    if let endpoint = try splitHostPort(first, allowZeroPort: false) { return (endpoint, 1) }
+    guard positionals.count >= 2 else { throw UsageError("missing PORT after '\(first)'") }
+    let host = first.hasPrefix("[") && first.hasSuffix("]") ? String(first.dropFirst().dropLast()) : first
+    return (Endpoint(host: host, port: try parsePort(positionals[1], allowZero: false)), 2)
+}

@@ -1,0 +1,45 @@
+import Glibc
+
+/// An error number from a failed system call, described the way `strerror` does.
+public struct Errno: Error, Equatable, CustomStringConvertible, Sendable {
+    public let rawValue: Int32
+
+    public init(rawValue: Int32) { self.rawValue = rawValue }
+
+    /// The errno of the call that just failed. Read here and nowhere else.
+    static var current: Errno { Errno(rawValue: errno) }
+
+    public var description: String { String(cString: strerror(rawValue)) }
+
+    public static let interrupted = Errno(rawValue: EINTR)
+    public static let wouldBlock = Errno(rawValue: EAGAIN)
+    public static let brokenPipe = Errno(rawValue: EPIPE)
+    public static let accessDenied = Errno(rawValue: EACCES)
+    public static let addressInUse = Errno(rawValue: EADDRINUSE)
+    public static let messageTooLong = Errno(rawValue: EMSGSIZE)
+    public static let connectionRefused = Errno(rawValue: ECONNREFUSED)
+}
+
+/// A failed system call: which call, and why.
+public struct SystemCallError: Error, CustomStringConvertible, Sendable {
+    public let call: String
+    public let errno: Errno
+
+    public var description: String { "\(call): \(errno)" }
+}
+
+/// Runs a system call that returns -1 on failure, retrying while it is interrupted by a
+/// signal (EINTR). Reads, writes, sends, receives and polls use this; `close` never does,
+/// because a retried close may close a descriptor another call has just been given.
+@inline(__always)
+func retryingInterrupts<Result: BinaryInteger>(
+    _ call: String, _ body: () -> Result
+) throws(SystemCallError) -> Result {
+    while true {
+        let result = body()
+        if result != -1 { return result }
+        let error = Errno.current
+        if error == .interrupted { continue }
+        throw SystemCallError(call: call, errno: error)
+    }
+}

@@ -1,0 +1,120 @@
+import CLetterSystem
+import Glibc
+
+/// Reusable storage for receiving many datagrams with one `recvmmsg` call: payload
+/// buffers, sender addresses and control data, allocated once per listener.
+public final class ReceiveBatch {
+    /// How many datagrams one call can take.
+    public let capacity: Int
+    /// Each datagram's buffer size: recvfrom's `bufsize`. Longer datagrams are cut.
+    public let bufferSize: Int
+
+    /// One buffer of `capacity * bufferSize` bytes; datagram `i` lands at `i * bufferSize`.
+    private var payloads: [UInt8]
+    private let headers: UnsafeMutablePointer<letter_mmsghdr>
+    private let vectors: UnsafeMutablePointer<iovec>
+    private let names: UnsafeMutablePointer<sockaddr_storage>
+    private let controls: UnsafeMutableRawPointer
+    private static let controlSize = 64
+
+    /// How many datagrams the last receive filled in.
+    public private(set) var count = 0
+    /// The kernel's running count of datagrams dropped on the socket (SO_RXQ_OVFL), as
+    /// attached to the latest datagram; nil until a datagram carried it.
+    public private(set) var kernelDropCounter: UInt32?
+
+    public init(capacity: Int, bufferSize: Int) {
+        self.capacity = capacity
+        self.bufferSize = bufferSize
+        // Left uninitialized so that pages are only touched as datagrams fill them (memory
+        // stays proportional to traffic); only bytes the kernel wrote are ever read.
+        payloads = [UInt8](unsafeUninitializedCapacity: capacity * bufferSize) { _, initialized in
+            initialized = capacity * bufferSize
+        }
+        headers = .allocate(capacity: capacity)
+        headers.initialize(repeating: letter_mmsghdr(), count: capacity)
+        vectors = .allocate(capacity: capacity)
+        vectors.initialize(repeating: iovec(), count: capacity)
+        names = .allocate(capacity: capacity)
+        names.initialize(repeating: sockaddr_storage(), count: capacity)
+        controls = .allocate(byteCount: capacity * Self.controlSize, alignment: 8)
+    }
+
+    deinit {
+        headers.deallocate()
+        vectors.deallocate()
+        names.deallocate()
+        controls.deallocate()
+    }
+
+    /// The bytes of datagram `index` that fit the buffer.
+    public func payload(_ index: Int) -> ArraySlice<UInt8> {
+        let start = index * bufferSize
+        return payloads[start..<start + min(length(index), bufferSize)]
+    }
+
+    /// The full length of datagram `index` as sent, even when it was cut.
+    public func length(_ index: Int) -> Int { Int(headers[index].msg_len) }
+
+    /// Whether datagram `index` was longer than the buffer and so was cut.
+    public func isTruncated(_ index: Int) -> Bool { headers[index].msg_hdr.msg_flags & Int32(MSG_TRUNC) != 0 }
+
+    /// Who sent datagram `index`.
+    public func sender(_ index: Int) -> SocketAddress {
+        // The kernel fills in an AF_INET or AF_INET6 name for every UDP datagram.
+        SocketAddress(storage: UnsafeRawPointer(names + index))!
+    }
+
+    /// Receives up to `limit` datagrams that are already waiting; returns how many (0
+    /// when none is waiting). The corresponding C function is `recvmmsg`.
+    func receive(from descriptor: Int32, limit: Int) throws(SystemCallError) -> Int {
+        let wanted = min(limit, capacity)
+        let received: Int32
+        do {
+            received = try retryingInterrupts("recvmmsg") {
+                payloads.withUnsafeMutableBytes { buffer in
+                    for index in 0..<wanted {
+                        vectors[index] = iovec(iov_base: buffer.baseAddress! + index * bufferSize, iov_len: bufferSize)
+                        headers[index].msg_hdr = msghdr(
+                            msg_name: UnsafeMutableRawPointer(names + index),
+                            msg_namelen: socklen_t(MemoryLayout<sockaddr_storage>.size),
+                            msg_iov: vectors + index, msg_iovlen: 1,
+                            msg_control: controls + index * Self.controlSize, msg_controllen: Self.controlSize,
+                            msg_flags: 0)
+                    }
+                    // MSG_TRUNC makes msg_len the datagram's real length, so a cut is measurable.
+                    return letter_recvmmsg(descriptor, headers, UInt32(wanted), Int32(MSG_DONTWAIT) | Int32(MSG_TRUNC))
+                }
+            }
+        } catch where error.errno == .wouldBlock {
+            received = 0
+        }
+        count = Int(received)
+        for index in 0..<count { readDropCounter(of: index) }
+        return count
+    }
+
+    /// Walks datagram `index`'s control messages for SO_RXQ_OVFL.
+    private func readDropCounter(of index: Int) {
+        let header = headers[index].msg_hdr
+        guard let control = header.msg_control else { return }
+        var offset = 0
+        let headerSize = MemoryLayout<cmsghdr>.size
+        while offset + headerSize <= header.msg_controllen {
+            let message = control.load(fromByteOffset: offset, as: cmsghdr.self)
+            if message.cmsg_level == SOL_SOCKET && message.cmsg_type == SO_RXQ_OVFL {
+                kernelDropCounter = control.loadUnaligned(fromByteOffset: offset + headerSize, as: UInt32.self)
+            }
+            let advance = (Int(message.cmsg_len) + 7) & ~7
+            if advance == 0 { break }
+            offset += advance
+        }
+    }
+}
+
+extension UDPSocket {
+    /// Receives the datagrams already waiting, at most `limit`, into `batch`.
+    public func receive(into batch: ReceiveBatch, limit: Int) throws(SystemCallError) -> Int {
+        try batch.receive(from: descriptor, limit: limit)
+    }
+}

@@ -1,0 +1,217 @@
+/// Python's decoding error handlers (`bytes.decode(enc, errors)`).
+public enum DecodeErrorHandler: String, CaseIterable, Sendable {
+    /// Stop at the first undecodable byte.
+    case strict
+    /// One U+FFFD for each undecodable span.
+    case replace
+    /// Drop undecodable bytes.
+    case ignore
+    /// `\xNN` for each undecodable byte.
+    case backslashreplace
+}
+
+/// Where decoding failed under `strict`: the undecodable bytes' offset and length.
+public struct DecodeFailure: Error, Equatable, Sendable {
+    public let offset: Int
+    public let length: Int
+}
+
+/// Decodes bytes in one encoding to UTF-8, splitting bad input into error spans exactly
+/// as Python's codec does, so U+FFFD and `\xNN` appear where Python puts them.
+/// One decoder serves a whole stream.
+public final class TextDecoder {
+    public let encoding: TextEncoding
+    public let errors: DecodeErrorHandler
+    private let converter: IconvConverter?
+    private let quirks: DecodeQuirks?
+
+    /// Nil when iconv cannot open the encoding on this machine.
+    public init?(encoding: TextEncoding, errors: DecodeErrorHandler) {
+        self.encoding = encoding
+        self.errors = errors
+        if case .iconv(let name) = encoding.method {
+            guard let converter = IconvConverter(from: name, to: "UTF-8") else { return nil }
+            self.converter = converter
+            quirks = decodeQuirks[encoding.name]
+        } else {
+            converter = nil
+            quirks = nil
+        }
+    }
+
+    /// Appends the UTF-8 text of `input` to `out`. Under `strict`, returns the first failure
+    /// instead (with `out` holding the text before it); otherwise always nil.
+    public func decode(_ input: ArraySlice<UInt8>, appendingTo out: inout [UInt8]) -> DecodeFailure? {
+        switch encoding.method {
+        case .utf8: return decodeUTF8(input, appendingTo: &out)
+        case .latin1:
+            for byte in input { appendScalar(UInt32(byte), to: &out) }
+            return nil
+        case .ascii:
+            return decodeSingleBytes(input, appendingTo: &out) { $0 < 0x80 ? UInt32($0) : nil }
+        case .iconv:
+            return decodeWithIconv(input, appendingTo: &out)
+        }
+    }
+
+    /// Applies the error handler to the undecodable bytes `input[offset..<offset+length]`
+    /// (offsets from `input.startIndex`). Returns the failure under `strict`.
+    @inline(__always)
+    private func handleError(_ input: ArraySlice<UInt8>, offset: Int, length: Int,
+                             appendingTo out: inout [UInt8]) -> DecodeFailure? {
+        switch errors {
+        case .strict:
+            return DecodeFailure(offset: offset, length: length)
+        case .replace:
+            out.append(contentsOf: [0xEF, 0xBF, 0xBD])
+        case .ignore:
+            break
+        case .backslashreplace:
+            let start = input.startIndex + offset
+            for byte in input[start..<start + length] {
+                out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "x")])
+                appendHexByte(byte, to: &out)
+            }
+        }
+        return nil
+    }
+
+    private func decodeSingleBytes(_ input: ArraySlice<UInt8>, appendingTo out: inout [UInt8],
+                                   _ scalar: (UInt8) -> UInt32?) -> DecodeFailure? {
+        for (offset, byte) in input.enumerated() {
+            if let value = scalar(byte) {
+                appendScalar(value, to: &out)
+            } else if let failure = handleError(input, offset: offset, length: 1, appendingTo: &out) {
+                return failure
+            }
+        }
+        return nil
+    }
+
+    /// UTF-8 as Python decodes it: an invalid span is the longest prefix of a well-formed
+    /// sequence (Unicode's "maximal subpart"), at least one byte; surrogates are invalid.
+    private func decodeUTF8(_ input: ArraySlice<UInt8>, appendingTo out: inout [UInt8]) -> DecodeFailure? {
+        let base = input.startIndex
+        let end = input.endIndex
+        var index = base
+        var runStart = base  // start of valid bytes not yet copied
+        while index < end {
+            let lead = input[index]
+            if lead < 0x80 {
+                index += 1
+                continue
+            }
+            let length = wellFormedLength(input, at: index)
+            if length > 0 {
+                index += length
+                continue
+            }
+            out.append(contentsOf: input[runStart..<index])
+            let span = maximalSubpart(input, at: index)
+            if let failure = handleError(input, offset: index - base, length: span, appendingTo: &out) {
+                return failure
+            }
+            index += span
+            runStart = index
+        }
+        out.append(contentsOf: input[runStart..<end])
+        return nil
+    }
+
+    private func decodeWithIconv(_ input: ArraySlice<UInt8>, appendingTo out: inout [UInt8]) -> DecodeFailure? {
+        guard let converter, !input.isEmpty else { return nil }
+        converter.reset()
+        var offset = 0
+        while offset < input.count {
+            switch converter.convert(input, from: offset, appendingTo: &out) {
+            case .finished:
+                offset = input.count
+            case .invalid(let at):
+                // Python's CJK codecs reject one byte and resume at the next; a sequence
+                // glibc rejects but Python accepts comes from the quirk table instead.
+                if let (length, text) = quirks?.pythonOnly(input, at: at) {
+                    out.append(contentsOf: text)
+                    offset = at + length
+                } else if let failure = handleError(input, offset: at, length: 1, appendingTo: &out) {
+                    return failure
+                } else {
+                    offset = at + 1
+                }
+                converter.reset()
+            case .incomplete(let at):
+                // Input ends inside a character: Python reports all the rest as one error.
+                if let failure = handleError(input, offset: at, length: input.count - at, appendingTo: &out) {
+                    return failure
+                }
+                offset = input.count
+            }
+        }
+        return nil
+    }
+}
+
+/// The byte count of the well-formed UTF-8 sequence at `index`, or 0 if it is not one.
+@inline(__always)
+private func wellFormedLength(_ bytes: ArraySlice<UInt8>, at index: Int) -> Int {
+    let length = maximalSubpart(bytes, at: index)
+    return length == expectedUTF8Length(bytes[index]) ? length : 0
+}
+
+/// How many bytes a sequence starting with `lead` should have (0: not a lead byte).
+@inline(__always)
+private func expectedUTF8Length(_ lead: UInt8) -> Int {
+    switch lead {
+    case 0x00...0x7F: return 1
+    case 0xC2...0xDF: return 2
+    case 0xE0...0xEF: return 3
+    case 0xF0...0xF4: return 4
+    default: return 0
+    }
+}
+
+/// The longest prefix at `index` that could begin a well-formed sequence (Unicode
+/// table 3-7), at least 1: the span one U+FFFD replaces.
+private func maximalSubpart(_ bytes: ArraySlice<UInt8>, at index: Int) -> Int {
+    let lead = bytes[index]
+    let expected = expectedUTF8Length(lead)
+    guard expected > 1 else { return 1 }
+    // The allowed range of the second byte depends on the lead (no overlongs, no
+    // surrogates, nothing past U+10FFFF); later bytes are plain continuation bytes.
+    let secondRange: ClosedRange<UInt8>
+    switch lead {
+    case 0xE0: secondRange = 0xA0...0xBF
+    case 0xED: secondRange = 0x80...0x9F
+    case 0xF0: secondRange = 0x90...0xBF
+    case 0xF4: secondRange = 0x80...0x8F
+    default: secondRange = 0x80...0xBF
+    }
+    var length = 1
+    while length < expected, index + length < bytes.endIndex {
+        let byte = bytes[index + length]
+        let allowed = length == 1 ? secondRange : 0x80...0xBF
+        guard allowed.contains(byte) else { break }
+        length += 1
+    }
+    return length
+}
+
+/// Appends the UTF-8 form of a Unicode scalar value.
+@inline(__always)
+func appendScalar(_ value: UInt32, to out: inout [UInt8]) {
+    switch value {
+    case 0..<0x80:
+        out.append(UInt8(value))
+    case 0x80..<0x800:
+        out.append(UInt8(0xC0 | value >> 6))
+        out.append(UInt8(0x80 | value & 0x3F))
+    case 0x800..<0x10000:
+        out.append(UInt8(0xE0 | value >> 12))
+        out.append(UInt8(0x80 | value >> 6 & 0x3F))
+        out.append(UInt8(0x80 | value & 0x3F))
+    default:
+        out.append(UInt8(0xF0 | value >> 18))
+        out.append(UInt8(0x80 | value >> 12 & 0x3F))
+        out.append(UInt8(0x80 | value >> 6 & 0x3F))
+        out.append(UInt8(0x80 | value & 0x3F))
+    }
+}

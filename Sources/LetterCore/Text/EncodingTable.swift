@@ -1,0 +1,84 @@
+import Glibc
+
+/// A text encoding as letter knows it: Python's codec name, the aliases Python accepts,
+/// and how to convert it.
+public struct TextEncoding: Equatable, Sendable {
+    /// How bytes become text.
+    enum Method: Equatable, Sendable {
+        /// Decoded in Swift, with Python's error spans (no iconv needed).
+        case utf8, latin1, ascii
+        /// Converted by iconv(3) under this glibc name.
+        case iconv(String)
+    }
+
+    /// Python's canonical codec name (`gbk`, `utf-8`, `latin-1`...), or the iconv name
+    /// the user gave for encodings outside the table.
+    public let name: String
+    public let aliases: [String]
+    let method: Method
+
+    /// The iconv name used for this encoding, for messages and `letter encodings`.
+    public var iconvName: String {
+        switch method {
+        case .utf8: return "UTF-8"
+        case .latin1: return "ISO-8859-1"
+        case .ascii: return "ASCII"
+        case .iconv(let name): return name
+        }
+    }
+}
+
+/// Every encoding letter names, Python's spelling first. Python normalises codec names
+/// by lower-casing and turning `-` and spaces into `_`; `lookup` does the same.
+public let encodingTable: [TextEncoding] = [
+    TextEncoding(name: "utf-8", aliases: ["utf8", "u8", "utf", "cp65001", "utf8_ucs2", "utf8_ucs4"], method: .utf8),
+    TextEncoding(name: "gbk", aliases: ["cp936", "936", "ms936"], method: .iconv("GBK")),
+    TextEncoding(name: "gb2312", aliases: ["chinese", "csiso58gb231280", "euc_cn", "euccn", "eucgb2312_cn",
+                                           "gb2312_1980", "gb2312_80", "iso_ir_58"], method: .iconv("EUC-CN")),
+    TextEncoding(name: "gb18030", aliases: ["gb18030_2000"], method: .iconv("GB18030")),
+    TextEncoding(name: "big5", aliases: ["big5_tw", "csbig5"], method: .iconv("BIG5")),
+    TextEncoding(name: "big5hkscs", aliases: ["big5_hkscs", "hkscs"], method: .iconv("BIG5-HKSCS")),
+    TextEncoding(name: "shift_jis", aliases: ["csshiftjis", "shiftjis", "sjis", "s_jis"], method: .iconv("SHIFT_JIS")),
+    TextEncoding(name: "cp932", aliases: ["932", "ms932", "mskanji", "ms_kanji"], method: .iconv("CP932")),
+    TextEncoding(name: "euc_jp", aliases: ["eucjp", "ujis", "u_jis"], method: .iconv("EUC-JP")),
+    TextEncoding(name: "euc_kr", aliases: ["euckr", "korean", "ksc5601", "ks_c_5601", "ks_c_5601_1987",
+                                           "ksx1001", "ks_x_1001"], method: .iconv("EUC-KR")),
+    TextEncoding(name: "cp949", aliases: ["949", "ms949", "uhc"], method: .iconv("CP949")),
+    TextEncoding(name: "latin-1", aliases: ["latin_1", "latin1", "latin", "l1", "iso_8859_1", "iso8859_1", "8859",
+                                            "cp819", "iso_ir_100", "csisolatin1"], method: .latin1),
+    TextEncoding(name: "ascii", aliases: ["us_ascii", "646", "us"], method: .ascii),
+    TextEncoding(name: "iso8859-15", aliases: ["iso_8859_15", "iso8859_15", "latin9", "latin_9", "l9"],
+                 method: .iconv("ISO-8859-15")),
+    TextEncoding(name: "cp1252", aliases: ["windows_1252", "1252"], method: .iconv("CP1252")),
+    TextEncoding(name: "cp1251", aliases: ["windows_1251", "1251"], method: .iconv("CP1251")),
+    TextEncoding(name: "koi8-r", aliases: ["koi8_r", "cskoi8r"], method: .iconv("KOI8-R")),
+    TextEncoding(name: "utf-16-le", aliases: ["utf_16_le", "utf_16le", "utf16le"], method: .iconv("UTF-16LE")),
+    TextEncoding(name: "utf-16-be", aliases: ["utf_16_be", "utf_16be", "utf16be"], method: .iconv("UTF-16BE")),
+]
+
+/// Python's codec-name normalisation: lower case, `-` and spaces become `_`.
+func normalizedEncodingName(_ name: String) -> String {
+    String(name.lowercased().map { $0 == "-" || $0 == " " ? "_" : $0 })
+}
+
+/// Finds an encoding by Python name or alias, case-insensitively; failing that, any
+/// name iconv itself accepts (`EUC-TW`, `CP1250`...). Nil when neither knows it.
+public func lookupEncoding(_ name: String) -> TextEncoding? {
+    let wanted = normalizedEncodingName(name)
+    if let known = encodingTable.first(where: { normalizedEncodingName($0.name) == wanted || $0.aliases.contains(wanted) }) {
+        return known
+    }
+    let iconvName = name.uppercased()
+    guard !iconvName.isEmpty, iconvName.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_:.".contains($0)) }),
+          iconvAvailable(iconvName) else { return nil }
+    return TextEncoding(name: name.lowercased(), aliases: [], method: .iconv(iconvName))
+}
+
+/// Whether iconv on this machine converts between `name` and UTF-8 both ways.
+public func iconvAvailable(_ name: String) -> Bool {
+    for (to, from) in [("UTF-8", name), (name, "UTF-8")] {
+        guard let descriptor = iconv_open(to, from), descriptor != iconv_t(bitPattern: -1) else { return false }
+        iconv_close(descriptor)
+    }
+    return true
+}

@@ -1,0 +1,73 @@
+import Glibc
+
+/// One iconv(3) conversion descriptor, opened once per stream and reused for every
+/// datagram or line: opening one loads glibc's gconv module, which costs far more than
+/// converting a letter.
+final class IconvConverter {
+    private let descriptor: iconv_t
+    /// Converted bytes land here before they are appended to the caller's buffer.
+    private var scratch: [UInt8]
+
+    /// Why a conversion stopped before the end of its input.
+    enum Stop {
+        /// Every byte was converted.
+        case finished
+        /// The bytes at `offset` are not valid (or not representable) in the source.
+        case invalid(offset: Int)
+        /// The input ends in the middle of a character starting at `offset`.
+        case incomplete(offset: Int)
+    }
+
+    init?(from source: String, to target: String) {
+        guard let descriptor = iconv_open(target, source), descriptor != iconv_t(bitPattern: -1) else { return nil }
+        self.descriptor = descriptor
+        scratch = [UInt8](repeating: 0, count: 16_384)
+    }
+
+    deinit { iconv_close(descriptor) }
+
+    /// Returns the converter to its initial shift state (for stateful encodings), so each
+    /// datagram converts on its own.
+    func reset() {
+        iconv(descriptor, nil, nil, nil, nil)
+    }
+
+    /// Writes the bytes that return a stateful target encoding to its initial state
+    /// (nothing for stateless ones), ending one datagram's conversion.
+    func finish(appendingTo out: inout [UInt8]) {
+        let produced = scratch.withUnsafeMutableBytes { target in
+            var outputPointer = target.baseAddress?.assumingMemoryBound(to: CChar.self)
+            var outputLeft = target.count
+            _ = iconv(descriptor, nil, nil, &outputPointer, &outputLeft)
+            return target.count - outputLeft
+        }
+        out.append(contentsOf: scratch[0..<produced])
+    }
+
+    /// Converts `input[start...]`, appending the result to `out`, until the end or the first
+    /// byte it cannot convert. Offsets are relative to `input.startIndex`.
+    func convert(_ input: ArraySlice<UInt8>, from start: Int, appendingTo out: inout [UInt8]) -> Stop {
+        input.withUnsafeBytes { source in
+            var inputPointer = UnsafeMutablePointer(mutating: source.baseAddress?.assumingMemoryBound(to: CChar.self))
+                .map { $0 + start }
+            var inputLeft = source.count - start
+            while true {
+                let (result, failure, produced) = scratch.withUnsafeMutableBytes { target in
+                    var outputPointer = target.baseAddress?.assumingMemoryBound(to: CChar.self)
+                    var outputLeft = target.count
+                    let result = iconv(descriptor, &inputPointer, &inputLeft, &outputPointer, &outputLeft)
+                    return (result, result == -1 ? errno : 0, target.count - outputLeft)
+                }
+                out.append(contentsOf: scratch[0..<produced])
+                let offset = source.count - inputLeft
+                if result != -1 { return .finished }
+                switch failure {
+                case E2BIG: continue  // scratch full: it has been emptied into `out`, go on
+                case EINVAL: return .incomplete(offset: offset)
+                case EINTR: continue
+                default: return .invalid(offset: offset)
+                }
+            }
+        }
+    }
+}
