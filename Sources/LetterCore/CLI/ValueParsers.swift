@@ -93,8 +93,9 @@ func parseFamily(_ parsed: ParsedArguments) throws(UsageError) -> AddressFamily?
 /// the endpoint and how many arguments it took.
 func parseDestination(_ positionals: [String]) throws(UsageError) -> (Endpoint, Int) {
     guard let first = positionals.first else { throw UsageError("missing HOST and PORT") }
-    if let endpoint = try splitHostPort(first, allowZeroPort: false) { return (endpoint, 1) }
+    let bracketed = first.hasPrefix("[") && first.hasSuffix("]")
+    if !bracketed, let endpoint = try splitHostPort(first, allowZeroPort: false) { return (endpoint, 1) }
     guard positionals.count >= 2 else { throw UsageError("missing PORT after '\(first)'") }
-    let host = first.hasPrefix("[") && first.hasSuffix("]") ? String(first.dropFirst().dropLast()) : first
+    let host = bracketed ? String(first.dropFirst().dropLast()) : first
     return (Endpoint(host: host, port: try parsePort(positionals[1], allowZero: false)), 2)
 }

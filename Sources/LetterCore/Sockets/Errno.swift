@@ -21,7 +21,7 @@ public struct Errno: Error, Equatable, CustomStringConvertible, Sendable {
 }
 
 /// A failed system call: which call, and why.
-public struct SystemCallError: Error, CustomStringConvertible, Sendable {
+public struct SystemCallError: Error, Equatable, CustomStringConvertible, Sendable {
     public let call: String
     public let errno: Errno
 

@@ -1,0 +1,121 @@
+#!/usr/bin/env python3
+"""Writes the expected outputs the unit tests compare against, all made by Python.
+
+Run: python3 Fixtures/oracle/generate.py   (seeded: the same files every time)
+
+Files (tab-separated, one case a line, bytes as hex so any byte survives):
+  bytes_repr.tsv  input-hex      repr(bytes) as UTF-8 hex
+  ipv6_text.tsv   address-hex    socket.inet_ntop(AF_INET6, address)
+  tuple_repr.tsv  family address-hex port flowinfo scope_id  repr((host, port[, flowinfo, scope_id]))
+  escape.tsv      text-hex       the SPEC's text escaping of that text (UTF-8 hex)
+  decode.tsv      codec handler input-hex  output-hex | error START END
+  encode.tsv      codec errors   text-hex  output-hex | error POSITION
+"""
+import os
+import random
+import socket
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+CODECS = ["utf-8", "gbk", "gb18030", "big5", "shift_jis", "latin-1", "ascii", "gb2312", "euc_jp", "cp1252"]
+HANDLERS = ["strict", "replace", "ignore", "backslashreplace"]
+rng = random.Random(20261121)
+
+SAMPLE_TEXT = {
+    "utf-8": "你好 world 😀 é",
+    "gbk": "你好世界，汉字", "gb18030": "你好 𠀀 € 汉字", "gb2312": "你好世界",
+    "big5": "你好，繁體中文", "shift_jis": "こんにちは ｶﾀｶﾅ 漢字", "euc_jp": "こんにちは 漢字",
+    "latin-1": "café ÿ", "ascii": "plain", "cp1252": "€ café ‰",
+}
+
+
+def escape_controls(text):
+    return "".join(repr(c)[1:-1] if ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F else c for c in text)
+
+
+def random_bytes(max_length=24):
+    kind = rng.random()
+    length = rng.randint(0, max_length)
+    if kind < 0.5:
+        return bytes(rng.randrange(256) for _ in range(length))
+    if kind < 0.8:  # mostly high bytes: multibyte lead/trail territory
+        return bytes(rng.randrange(0x80, 256) for _ in range(length))
+    return bytes(rng.choice(b"\x00\x09\x0a\x0d\x1b\x27\x22\x5c\x7f\x80\x85\x9f\xa0\xc2\xe2\xff") for _ in range(length))
+
+
+def write(name, rows):
+    with open(os.path.join(HERE, name), "w", encoding="utf-8", newline="\n") as file:
+        for row in rows:
+            file.write("\t".join(row) + "\n")
+
+
+def bytes_repr_rows():
+    crafted = [b"", b"'", b'"', b"'\"", b"it's", b'say "hi"', b"\\", b"\t\n\r", b"\x00\x7f\x80\xff", bytes(range(256))]
+    for data in crafted + [random_bytes(40) for _ in range(400)]:
+        yield data.hex(), repr(data).encode().hex()
+
+
+def ipv6_rows():
+    crafted = [bytes(16), bytes(15) + b"\x01", bytes(15) + b"\x02", bytes(10) + b"\xff\xff\x7f\x00\x00\x01",
+               bytes(12) + b"\x01\x02\x03\x04", bytes(10) + b"\xff\xfe" + bytes(4), b"\xfe\x80" + bytes(13) + b"\x01",
+               bytes([0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1]), b"\x20\x01\x0d\xb8" + bytes(12),
+               b"\x20\x01\x0d\xb8\x00\x00\x00\x01\x00\x00\x00\x00\x00\x01\x00\x00"]
+    for _ in range(400):
+        groups = [rng.choice([0, 0, 0, rng.randrange(65536), rng.randrange(16)]) for _ in range(8)]
+        crafted.append(b"".join(g.to_bytes(2, "big") for g in groups))
+    for address in crafted:
+        yield address.hex(), socket.inet_ntop(socket.AF_INET6, address)
+
+
+def tuple_rows():
+    for _ in range(200):
+        port, flow, scope = rng.randrange(65536), rng.choice([0, 0, rng.randrange(1 << 20)]), rng.choice([0, 0, rng.randrange(1 << 32)])
+        if rng.random() < 0.5:
+            address = bytes(rng.randrange(256) for _ in range(4))
+            yield "4", address.hex(), str(port), "0", "0", repr((socket.inet_ntop(socket.AF_INET, address), port))
+        else:
+            address = bytes(10) + b"\xff\xff" + bytes(rng.randrange(256) for _ in range(4)) if rng.random() < 0.3 else \
+                bytes(rng.choice([0, rng.randrange(256)]) for _ in range(16))
+            host = socket.inet_ntop(socket.AF_INET6, address)
+            yield "6", address.hex(), str(port), str(flow), str(scope), repr((host, port, flow, scope))
+
+
+def escape_rows():
+    pool = ["a", "你", "\t", "\n", "\r", "\x00", "\x1b", "\x7f", "\x80", "\x85", "\x9f", "\xa0", "\\", "'", "é", "😀", "\u2028"]
+    for _ in range(300):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 12)))
+        yield text.encode().hex(), escape_controls(text).encode().hex()
+
+
+def decode_rows():
+    for codec in CODECS:
+        inputs = [random_bytes() for _ in range(250)]
+        inputs += [SAMPLE_TEXT[codec].encode(codec)]
+        inputs += [SAMPLE_TEXT[codec].encode(codec) + random_bytes(3) for _ in range(20)]
+        for data in inputs:
+            for handler in HANDLERS:
+                try:
+                    result = data.decode(codec, handler).encode("utf-8").hex()
+                except UnicodeDecodeError as error:
+                    result = "error %d %d" % (error.start, error.end)
+                yield codec, handler, data.hex(), result
+
+
+def encode_rows():
+    pool = "aZ 0你好汉字繁體こんにちはｶﾀｶﾅ€éÿ😀𠀀ḿ·—①\u00a5\u203e~\\"
+    for codec in CODECS:
+        for _ in range(150):
+            text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 10)))
+            for errors in ["strict", "replace"]:
+                try:
+                    result = text.encode(codec, errors).hex()
+                except UnicodeEncodeError as error:
+                    result = "error %d" % error.start
+                yield codec, errors, text.encode().hex(), result
+
+
+write("bytes_repr.tsv", bytes_repr_rows())
+write("ipv6_text.tsv", ipv6_rows())
+write("tuple_repr.tsv", tuple_rows())
+write("escape.tsv", escape_rows())
+write("decode.tsv", decode_rows())
+write("encode.tsv", encode_rows())

@@ -1,0 +1,172 @@
+#!/usr/bin/env python3
+"""Python as the oracle and the peer for letter's end-to-end tests.
+
+Every expected line comes from Python itself: the address tuple is what Python's
+own recvfrom returned for the same datagram from the same socket, and the text is
+what print()/repr() make of it. Only the standard library is used.
+
+Commands:
+  send-expect  send datagrams (hex, one per line, on stdin) to letter, and print to
+               stdout what letter should print for them in --format FORMAT
+  recv         receive datagrams and print repr(data) (and the sender) per line
+  encode       print repr(TEXT.encode(ENC, errors))
+  canon-json   read JSON lines on stdin, print them with sorted keys
+  send         send one datagram (hex) and optionally wait for a reply
+"""
+import argparse
+import json
+import socket
+import sys
+
+
+
+def escape_controls(text):
+    """SPEC text format: C0, DEL and C1 written the way repr() writes them."""
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if code < 0x20 or 0x7F <= code <= 0x9F:
+            out.append(repr(ch)[1:-1])
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def receiver_socket(family):
+    """The oracle receiver, made like letter's listening socket."""
+    if family == "4":
+        sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        sock.bind(("127.0.0.1", 0))
+    elif family == "6":
+        sock = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+        sock.bind(("::1", 0))
+    else:  # dual: IPv6 '::' hearing an IPv4 sender
+        sock = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+        sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+        sock.bind(("::", 0))
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8 << 20)
+    sock.settimeout(5)
+    return sock
+
+
+def sender_socket(family):
+    if family == "6":
+        sock = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+        sock.bind(("::1", 0))
+    else:
+        sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        sock.bind(("127.0.0.1", 0))
+    return sock
+
+
+def expected_line(data, addr, fmt, encoding, errors):
+    if fmt == "tuple":
+        return repr((data, addr)) + "\n"
+    text = data.decode(encoding, errors)
+    if fmt == "text":
+        return escape_controls(text) + " " + repr(addr) + "\n"
+    if fmt == "lines":
+        return text + "\n"
+    if fmt == "json":
+        record = {"host": addr[0], "port": addr[1], "size": len(data), "text": text}
+        if len(addr) == 4:
+            record["flowinfo"], record["scope_id"] = addr[2], addr[3]
+        return json.dumps(record, sort_keys=True, ensure_ascii=False) + "\n"
+    raise SystemExit("unknown format " + fmt)
+
+
+def send_expect(args):
+    oracle = receiver_socket(args.family)
+    oracle_port = oracle.getsockname()[1]
+    sender = sender_socket(args.family)
+    target = "::1" if args.family == "6" else "127.0.0.1"
+    oracle_target = target
+    out = sys.stdout.buffer
+    payloads = [bytes.fromhex(line.strip()) for line in sys.stdin if line.strip() or line == "\n"]
+    for data in payloads:
+        sender.sendto(data, (oracle_target, oracle_port))
+        got, addr = oracle.recvfrom(65535)
+        assert got == data, "oracle receiver got other bytes"
+        out.write(expected_line(got, addr, args.format, args.encoding, args.errors).encode("utf-8"))
+        sender.sendto(data, (target, args.port))
+    out.flush()
+
+
+def recv(args):
+    family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_DGRAM)
+    sock.bind((args.host, args.port))
+    sock.settimeout(args.timeout)
+    print("listening on", sock.getsockname(), file=sys.stderr, flush=True)
+    for _ in range(args.count):
+        try:
+            data, addr = sock.recvfrom(65535)
+        except socket.timeout:
+            print("timeout", file=sys.stderr)
+            sys.exit(1)
+        line = repr(data)
+        if args.with_sender:
+            line += " " + repr(addr)
+        print(line, flush=True)
+        if args.reply is not None:
+            sock.sendto(args.reply.encode(args.encoding), addr)
+
+
+def encode(args):
+    for text in args.text:
+        print(repr(text.encode(args.encoding, args.errors)))
+
+
+def canon_json(_args):
+    for line in sys.stdin:
+        print(json.dumps(json.loads(line), sort_keys=True, ensure_ascii=False))
+
+
+def send(args):
+    family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_DGRAM)
+    sock.sendto(bytes.fromhex(args.hex), (args.host, args.port))
+    if args.wait:
+        sock.settimeout(5)
+        data, addr = sock.recvfrom(65535)
+        print(repr((data, addr)))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True)
+    p = commands.add_parser("send-expect")
+    p.add_argument("--port", type=int, required=True)
+    p.add_argument("--family", choices=["4", "6", "dual"], default="4")
+    p.add_argument("--format", default="text")
+    p.add_argument("--encoding", default="utf-8")
+    p.add_argument("--errors", default="replace")
+    p.set_defaults(run=send_expect)
+    p = commands.add_parser("recv")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=0)
+    p.add_argument("--count", type=int, default=1)
+    p.add_argument("--timeout", type=float, default=10)
+    p.add_argument("--with-sender", action="store_true")
+    p.add_argument("--reply")
+    p.add_argument("--encoding", default="utf-8")
+    p.set_defaults(run=recv)
+    p = commands.add_parser("encode")
+    p.add_argument("--encoding", default="utf-8")
+    p.add_argument("--errors", default="strict")
+    p.add_argument("text", nargs="+")
+    p.set_defaults(run=encode)
+    p = commands.add_parser("canon-json")
+    p.set_defaults(run=canon_json)
+    p = commands.add_parser("send")
+    p.add_argument("host")
+    p.add_argument("port", type=int)
+    p.add_argument("hex")
+    p.add_argument("--wait", action="store_true")
+    p.set_defaults(run=send)
+    args = parser.parse_args()
+    args.run(args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,45 @@
+# letter: build, demo, test, bench. `make help` lists the targets.
+SWIFT ?= swift
+RELEASE_FLAGS = -c release --static-swift-stdlib
+LETTER = .build/release/letter
+
+.PHONY: all build release demo test test-unit peers bench fuzz clean help
+
+all: release
+
+help:
+	@echo "make demo    a listener on loopback and real letters in utf-8 and gbk"
+	@echo "make test    every test (unit + end to end with python3, socat, nc)"
+	@echo "make bench   letter side by side with C, nc, socat and python3"
+	@echo "make build   debug build;  make release   static release binary at $(LETTER)"
+
+build:
+	$(SWIFT) build
+
+release:
+	$(SWIFT) build $(RELEASE_FLAGS)
+
+# The peers the end-to-end tests talk to; installed when missing (root and apt-get).
+peers:
+	@missing=""; \
+	command -v python3 >/dev/null || missing="$$missing python3"; \
+	command -v socat >/dev/null || missing="$$missing socat"; \
+	command -v nc >/dev/null || missing="$$missing netcat-openbsd"; \
+	command -v ip >/dev/null || missing="$$missing iproute2"; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+demo: release
+	@sh Fixtures/demo.sh $(LETTER)
+
+# The end-to-end tests drive the static release binary, the one users run.
+test: peers release
+	LETTER_BIN=$(LETTER) $(SWIFT) test
+
+bench: peers release
+	python3 Benchmarks/bench.py --letter $(LETTER)
+
+clean:
+	rm -rf .build Benchmarks/bin

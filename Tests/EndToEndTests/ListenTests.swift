@@ -1,0 +1,156 @@
+import Glibc
+import Testing
+
+/// `letter listen` against Python: the same datagrams from the same socket, and letter's
+/// output must equal what Python prints for them, byte for byte.
+@Suite struct ListenTests {
+    /// Sends `payloads` with the oracle and compares letter's output with Python's.
+    func compareWithPython(format: String, encoding: String, errors: String = "replace", family: String = "4",
+                           extra: [String] = [], payloads: [[UInt8]] = samplePayloads) throws {
+        let host = family == "6" ? "::1" : family == "dual" ? "::" : "127.0.0.1"
+        var arguments = ["-f", format, "-e", encoding, "--errors", errors, "-c", String(payloads.count), "-t", "10"]
+        if family == "dual" { arguments.append("-6") }
+        let listener = try startListener(arguments + extra + [host, "0"])
+        let oracle = try pythonExpectation(port: listener.port, payloads: payloads, format: format,
+                                           encoding: encoding, errors: errors, family: family)
+        #expect(listener.child.wait() == 0, "stderr: \(listener.child.stderrText)")
+        var actual = listener.child.stdout
+        if format == "json" {
+            actual = try run(Paths.python, [Paths.oracle, "canon-json"], input: actual).stdout
+        }
+        #expect(String(decoding: actual, as: UTF8.self) == oracle.stdoutText)
+        #expect(actual == oracle.stdout)
+    }
+
+    @Test(arguments: ["text", "tuple", "json", "lines"], ["utf-8", "gbk"])
+    func formatsMatchPython(format: String, encoding: String) throws {
+        try compareWithPython(format: format, encoding: encoding)
+    }
+
+    @Test(arguments: ["replace", "backslashreplace", "ignore"])
+    func errorHandlersMatchPython(errors: String) throws {
+        try compareWithPython(format: "text", encoding: "utf-8", errors: errors)
+        try compareWithPython(format: "text", encoding: "gbk", errors: errors)
+    }
+
+    @Test(arguments: ["6", "dual"])
+    func ipv6AndDualStackTuplesMatchPython(family: String) throws {
+        try compareWithPython(format: "tuple", encoding: "utf-8", family: family)
+        try compareWithPython(format: "text", encoding: "utf-8", family: family)
+    }
+
+    @Test func bannerNamesTheBoundAddressAndRealPort() throws {
+        let listener = try startListener(["-c", "1", "-t", "5", "127.0.0.1", "0"])
+        #expect(listener.banner == "listening on ('127.0.0.1', \(listener.port))")
+        #expect(listener.port != 0)
+        let defaultListener = try startListener(["-c", "1", "-t", "5", "0"])
+        #expect(defaultListener.banner == "listening on ('0.0.0.0', \(defaultListener.port))")
+        let dual = try startListener(["-6", "-c", "1", "-t", "5", "0"])
+        #expect(dual.banner == "listening on ('::', \(dual.port), 0, 0)")
+        for child in [listener.child, defaultListener.child, dual.child] { child.signal(SIGTERM); child.wait() }
+    }
+
+    @Test func bytesOptionPrintsPythonBytesLiterals() throws {
+        let listener = try startListener(["--bytes", "-c", "2", "-t", "10", "127.0.0.1", "0"])
+        let oracle = try pythonExpectation(port: listener.port, payloads: [[0xC4, 0xE3], bytes("it's")], format: "tuple")
+        listener.child.wait()
+        // print(data, addr) is repr((data, addr)) without the outer parentheses and comma.
+        let expected = oracle.stdoutText.split(separator: "\n").map { line -> String in
+            var inner = line.dropFirst().dropLast()
+            let comma = inner.firstRange(of: ", (")!
+            inner.replaceSubrange(comma, with: " (")
+            return String(inner) + "\n"
+        }.joined()
+        #expect(listener.child.stdoutText == expected)
+    }
+
+    @Test func rawFormatWritesPayloadBytesOnly() throws {
+        let payloads: [[UInt8]] = [[0x00, 0xFF, 0x0A], bytes("abc")]
+        let listener = try startListener(["-f", "raw", "-c", "2", "-t", "10", "127.0.0.1", "0"])
+        _ = try pythonExpectation(port: listener.port, payloads: payloads, format: "tuple")
+        listener.child.wait()
+        #expect(listener.child.stdout == payloads.flatMap { $0 })
+    }
+
+    @Test func truncationIsReportedAndTheLineStillPrints() throws {
+        let payload = [UInt8](repeating: UInt8(ascii: "x"), count: 2000)
+        let listener = try startListener(["--bufsize", "1024", "-f", "json", "-c", "1", "-t", "10", "127.0.0.1", "0"])
+        let sender = try run(Paths.python, [Paths.oracle, "send", "127.0.0.1", String(listener.port), hex(payload)])
+        #expect(sender.status == 0)
+        listener.child.wait()
+        let senderPort = listener.child.stdoutText.split(separator: "\"port\": ").last!.prefix { $0.isNumber }
+        #expect(listener.child.stderrText.contains(
+            "truncated: 2000-byte datagram from ('127.0.0.1', \(senderPort)) cut to 1024 bytes"))
+        #expect(listener.child.stdoutText.contains("\"size\": 1024, \"truncated_from\": 2000"))
+    }
+
+    @Test func strictReportsUndecodableDatagramsAndKeepsGoing() throws {
+        let listener = try startListener(["--errors", "strict", "-c", "2", "-t", "10", "127.0.0.1", "0"])
+        let oracle = try pythonExpectation(port: listener.port, payloads: [[0x61, 0xFF, 0x62], bytes("fine")], format: "tuple")
+        #expect(listener.child.wait() == 0)
+        let senderTuple = oracle.stdoutText.split(separator: "\n")[0].split(separator: ", ", maxSplits: 1)[1].dropLast()
+        #expect(listener.child.stdoutText == "fine \(senderTuple)\n")
+        #expect(listener.child.stderrText.contains(
+            "cannot decode 3-byte datagram from \(senderTuple) as utf-8 at byte 1: 61 ff 62"))
+    }
+
+    @Test func idleTimeoutEndsTheListener() throws {
+        let listener = try startListener(["-t", "0.3", "127.0.0.1", "0"])
+        #expect(listener.child.wait(seconds: 5) == 0)
+        #expect(listener.child.stdout.isEmpty)
+    }
+
+    @Test(arguments: [SIGINT, SIGTERM])
+    func signalsEndWithSummaryAndStatusZero(signal: Int32) throws {
+        let listener = try startListener(["127.0.0.1", "0"])
+        _ = try pythonExpectation(port: listener.port, payloads: [bytes("one"), bytes("two")], format: "text")
+        listener.child.pump(seconds: 5) { $0.stdoutText.split(separator: "\n").count >= 2 }
+        listener.child.signal(signal)
+        #expect(listener.child.wait() == 0)
+        #expect(listener.child.stderrText.contains("received 2 datagrams (6 bytes) from 1 sender; 0 truncated; 0 dropped by the kernel"))
+    }
+
+    @Test func statsPrintsSummaryOnNormalExit() throws {
+        let listener = try startListener(["--stats", "-c", "1", "127.0.0.1", "0"])
+        _ = try pythonExpectation(port: listener.port, payloads: [bytes("x")], format: "text")
+        #expect(listener.child.wait() == 0)
+        #expect(listener.child.stderrText.contains("received 1 datagram (1 bytes) from 1 sender"))
+        #expect(listener.child.stderrText.contains("receive buffer"))
+    }
+
+    @Test func replyAndEchoAnswerTheSender() throws {
+        for (option, expected) in [(["--reply", "你好"], "(b'\\xc4\\xe3\\xba\\xc3', "), (["--echo"], "(b'ping', ")] {
+            let listener = try startListener(["-e", "gbk", "-c", "1", "-t", "10"] + option + ["127.0.0.1", "0"])
+            let sender = try run(Paths.python, [Paths.oracle, "send", "--wait", "127.0.0.1", String(listener.port), hex(bytes("ping"))])
+            #expect(sender.stdoutText.hasPrefix(expected + "('127.0.0.1', \(listener.port)))"), "\(sender.stdoutText) \(sender.stderrText)")
+            listener.child.wait()
+        }
+    }
+
+    @Test func replyRateLimitHoldsBackAFlood() throws {
+        let listener = try startListener(["--echo", "--reply-rate", "2", "--stats", "-c", "20", "-t", "10", "127.0.0.1", "0"])
+        _ = try pythonExpectation(port: listener.port, payloads: Array(repeating: bytes("x"), count: 20), format: "text")
+        #expect(listener.child.wait() == 0)
+        // A burst of 2 is allowed; the other 18 arrive within far less than a second.
+        #expect(listener.child.stderrText.contains("replies held back by the rate limit"))
+    }
+
+    @Test func allowFiltersSendersAndCountsTheRest() throws {
+        let listener = try startListener(["--allow", "10.0.0.0/8", "--stats", "-t", "1", "127.0.0.1", "0"])
+        _ = try pythonExpectation(port: listener.port, payloads: [bytes("a"), bytes("b")], format: "text")
+        #expect(listener.child.wait() == 0)
+        #expect(listener.child.stdout.isEmpty)
+        #expect(listener.child.stderrText.contains("2 refused by --allow"))
+    }
+
+    @Test func closedStdoutEndsQuietly() throws {
+        let listener = try startListener(["127.0.0.1", "0"])
+        // Close our end of letter's stdout pipe by reading nothing more: emulate `| head -0`.
+        let payloads = Array(repeating: bytes("letter"), count: 3)
+        listener.child.closeStdout()
+        _ = try pythonExpectation(port: listener.port, payloads: payloads, format: "text")
+        #expect(listener.child.wait(seconds: 10) == 0)
+        #expect(!listener.child.stderrText.contains("Fatal"))
+        #expect(listener.child.stderrText.split(separator: "\n").count == 1)  // the banner only
+    }
+}

@@ -1,0 +1,95 @@
+import Glibc
+import Testing
+
+/// Every bad input of the SPEC: one line naming the input, the right exit status, no
+/// crash text, and nothing sent.
+@Suite struct UsageErrorTests {
+    struct Case: CustomTestStringConvertible, Sendable {
+        let arguments: [String]
+        let status: Int32
+        let message: String
+        var testDescription: String { arguments.joined(separator: " ") }
+    }
+
+    static let cases: [Case] = [
+        Case(arguments: ["send", "127.0.0.1", "70000", "x"], status: 2, message: "invalid port '70000'"),
+        Case(arguments: ["send", "127.0.0.1", "abc", "x"], status: 2, message: "invalid port 'abc'"),
+        Case(arguments: ["send", "127.0.0.1", "0", "x"], status: 2, message: "invalid port '0'"),
+        Case(arguments: ["listen", "70000"], status: 2, message: "invalid port '70000'"),
+        Case(arguments: ["listen", "-e", "klingon", "0"], status: 2, message: "unknown encoding 'klingon'"),
+        Case(arguments: ["send", "-e", "klingon", "127.0.0.1", "9", "x"], status: 2, message: "unknown encoding 'klingon'"),
+        Case(arguments: ["send", "--frobnicate", "127.0.0.1", "9"], status: 2, message: "unknown option '--frobnicate'"),
+        Case(arguments: ["send", "--encodin", "gbk", "127.0.0.1", "9"], status: 2, message: "did you mean '--encoding'?"),
+        Case(arguments: ["send"], status: 2, message: "missing HOST and PORT"),
+        Case(arguments: ["send", "127.0.0.1"], status: 2, message: "missing PORT after '127.0.0.1'"),
+        Case(arguments: ["send", "-e"], status: 2, message: "missing value for '--encoding'"),
+        Case(arguments: ["listen"], status: 2, message: "missing PORT"),
+        Case(arguments: ["listen", "-c", "0", "0"], status: 2, message: "invalid value '0' for '--count'"),
+        Case(arguments: ["listen", "-t", "soon", "0"], status: 2, message: "invalid value 'soon' for '--timeout'"),
+        Case(arguments: ["listen", "-f", "xml", "0"], status: 2, message: "invalid value 'xml' for '--format'"),
+        Case(arguments: ["listen", "--errors", "loud", "0"], status: 2, message: "invalid value 'loud' for '--errors'"),
+        Case(arguments: ["listen", "--bufsize", "0", "0"], status: 2, message: "invalid value '0' for '--bufsize'"),
+        Case(arguments: ["listen", "--reply", "x", "--echo", "0"], status: 2, message: "--reply and --echo cannot be used together"),
+        Case(arguments: ["listen", "--allow", "10.0.0.0/99", "0"], status: 2, message: "invalid network '10.0.0.0/99'"),
+        Case(arguments: ["listen", "--join", "10.1.1.1", "0"], status: 2, message: "invalid multicast group '10.1.1.1'"),
+        Case(arguments: ["send", "-4", "-6", "::1", "9", "x"], status: 2, message: "-4 and -6 cannot be used together"),
+        Case(arguments: ["send", "--whole", "127.0.0.1", "9", "x"], status: 2, message: "--whole sends stdin"),
+        Case(arguments: ["send", "-t", "1", "127.0.0.1", "9", "x"], status: 2, message: "--timeout bounds --wait"),
+        Case(arguments: ["send", "--errors", "ignore", "127.0.0.1", "9", "x"], status: 2, message: "invalid value 'ignore' for '--errors'"),
+        Case(arguments: ["sned"], status: 2, message: "unknown subcommand 'sned'; did you mean 'send'?"),
+        Case(arguments: ["send", "no-such-host.invalid", "9", "x"], status: 1, message: "cannot resolve 'no-such-host.invalid'"),
+        Case(arguments: ["listen", "127.0.0.1", "1"], status: 1, message: "permission denied"),
+        Case(arguments: ["send", "-e", "ascii", "127.0.0.1", "9", "é"], status: 1, message: "cannot be encoded in ascii"),
+    ]
+
+    @Test(arguments: cases)
+    func badInputGetsOneClearLine(_ testCase: Case) throws {
+        // Port 1 needs root to bind; as root it is simply free, so that case needs a user.
+        if testCase.message == "permission denied" && getuidIsRoot() { return }
+        let result = try run(Paths.letter, testCase.arguments)
+        #expect(result.status == testCase.status)
+        let lines = result.stderrText.split(separator: "\n")
+        #expect(lines.count == 1, "stderr: \(result.stderrText)")
+        #expect(result.stderrText.contains(testCase.message), "stderr: \(result.stderrText)")
+        #expect(result.stderrText.hasPrefix("letter"))
+        #expect(result.stdout.isEmpty)
+        for crash in ["Fatal error", "Stack dump", "Segmentation", "backtrace"] {
+            #expect(!result.stderrText.contains(crash))
+        }
+    }
+
+    @Test func portInUseIsARuntimeError() throws {
+        // A Python socket holds a port without SO_REUSEADDR, so letter cannot share it.
+        let holder = try Child(Paths.python, ["-c", "import socket,sys\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\ns.bind(('127.0.0.1',0))\nprint(s.getsockname()[1],flush=True)\nsys.stdin.read()"])
+        holder.pump(seconds: 5) { $0.stdoutText.contains("\n") }
+        let port = holder.stdoutText.trimmingCharacters(in: "\n ")
+        let busy = try run(Paths.letter, ["listen", "127.0.0.1", port])
+        holder.closeStdin()
+        holder.wait()
+        #expect(busy.status == 1)
+        #expect(busy.stderrText == "letter listen: cannot bind ('127.0.0.1', \(port)): port \(port) is in use (Address already in use)\n")
+    }
+
+    @Test func helpAndVersionGoToStdoutWithStatusZero() throws {
+        for arguments in [["--help"], ["send", "--help"], ["listen", "-h"], ["chat", "--help"], ["encodings", "--help"]] {
+            let result = try run(Paths.letter, arguments)
+            #expect(result.status == 0)
+            #expect(result.stdoutText.hasPrefix("OVERVIEW: "))
+            #expect(result.stdoutText.contains("USAGE: letter"))
+            #expect(result.stderr.isEmpty)
+        }
+        let version = try run(Paths.letter, ["--version"])
+        #expect(version.status == 0)
+        #expect(version.stdoutText == "letter 0.1.0\n")
+    }
+
+    @Test func encodingsListsWorkingEncodingsWithAliases() throws {
+        let result = try run(Paths.letter, ["encodings"])
+        #expect(result.status == 0)
+        for line in ["utf-8", "gbk           GBK           cp936", "gb18030", "big5", "shift_jis", "latin-1", "gb2312"] {
+            #expect(result.stdoutText.contains(line))
+        }
+    }
+}
+
+func getuidIsRoot() -> Bool { getuid() == 0 }

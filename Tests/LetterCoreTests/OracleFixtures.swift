@@ -1,0 +1,58 @@
+import Glibc
+@testable import LetterCore
+
+/// Reads the tab-separated expectations Python wrote into Fixtures/oracle/.
+enum OracleFixtures {
+    static let directory: String = {
+        var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
+        parts.removeLast(3)  // Tests/LetterCoreTests/OracleFixtures.swift
+        return parts.joined(separator: "/") + "/Fixtures/oracle/"
+    }()
+
+    /// The rows of `name`, each split on tabs.
+    static func rows(_ name: String) -> [[String]] {
+        guard let file = fopen(directory + name, "r") else { return [] }
+        defer { fclose(file) }
+        var rows: [[String]] = []
+        var line: UnsafeMutablePointer<CChar>?
+        var capacity = 0
+        while getline(&line, &capacity, file) > 0, let line {
+            let text = String(cString: line)
+            rows.append(text.dropLast().split(separator: "\t", omittingEmptySubsequences: false).map(String.init))
+        }
+        free(line)
+        return rows
+    }
+}
+
+func fromHex(_ text: String) -> [UInt8] {
+    var bytes: [UInt8] = []
+    var index = text.startIndex
+    while index < text.endIndex {
+        let next = text.index(index, offsetBy: 2)
+        bytes.append(UInt8(text[index..<next], radix: 16)!)  // the fixtures hold only hex pairs here
+        index = next
+    }
+    return bytes
+}
+
+func utf8String(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }
+
+struct MissingEncoding: Error {
+    let name: String
+}
+
+/// A decoder for a named encoding, or a test failure when it cannot be made.
+func makeDecoder(_ name: String, _ errors: DecodeErrorHandler) throws -> TextDecoder {
+    guard let encoding = lookupEncoding(name), let decoder = TextDecoder(encoding: encoding, errors: errors) else {
+        throw MissingEncoding(name: name)
+    }
+    return decoder
+}
+
+func makeEncoder(_ name: String, replacing: Bool) throws -> TextEncoder {
+    guard let encoding = lookupEncoding(name), let encoder = TextEncoder(encoding: encoding, replaceUnencodable: replacing) else {
+        throw MissingEncoding(name: name)
+    }
+    return encoder
+}

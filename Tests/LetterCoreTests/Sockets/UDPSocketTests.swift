@@ -1,0 +1,77 @@
+import Testing
+@testable import LetterCore
+
+/// Real sockets on loopback, port 0, addresses read back: no mocks.
+@Suite struct UDPSocketTests {
+    func loopbackSocket() throws -> UDPSocket {
+        let socket = try UDPSocket(family: .v4)
+        try socket.bind(to: .v4(octets: (127, 0, 0, 1), port: 0))
+        return socket
+    }
+
+    @Test func batchesGoOutAndComeBackWithSenders() throws {
+        let receiver = try loopbackSocket(), sender = try loopbackSocket()
+        let address = try receiver.localAddress()
+        #expect(address.port != 0)
+        let batch = SendBatch(capacity: 8)
+        for text in ["one", "", "three"] {
+            batch.bytes.append(contentsOf: text.utf8)
+            batch.closeDatagram()
+        }
+        try sender.send(batch, to: address)
+        #expect(batch.count == 0)
+        let incoming = ReceiveBatch(capacity: 8, bufferSize: 100)
+        _ = try waitReadable([receiver.descriptor], timeoutMilliseconds: 2000)
+        var received: [String] = []
+        while received.count < 3 {
+            let count = try receiver.receive(into: incoming, limit: 8)
+            for index in 0..<count {
+                received.append(utf8String(Array(incoming.payload(index))))
+                #expect(incoming.sender(index) == (try sender.localAddress()))
+            }
+            if count == 0 { _ = try waitReadable([receiver.descriptor], timeoutMilliseconds: 2000) }
+        }
+        #expect(received == ["one", "", "three"])
+    }
+
+    @Test func truncationIsFlaggedWithTheRealLength() throws {
+        let receiver = try loopbackSocket(), sender = try loopbackSocket()
+        let address = try receiver.localAddress()
+        try sender.send([UInt8](repeating: 7, count: 300)[...], to: address)
+        let incoming = ReceiveBatch(capacity: 1, bufferSize: 100)
+        _ = try waitReadable([receiver.descriptor], timeoutMilliseconds: 2000)
+        #expect(try receiver.receive(into: incoming, limit: 1) == 1)
+        #expect(incoming.isTruncated(0) && incoming.length(0) == 300 && incoming.payload(0).count == 100)
+    }
+
+    @Test func nothingWaitingReturnsZero() throws {
+        let receiver = try loopbackSocket()
+        #expect(try receiver.receive(into: ReceiveBatch(capacity: 4, bufferSize: 64), limit: 4) == 0)
+        #expect(try receiver.kernelDropCount() == 0)
+    }
+
+    @Test func receiveBufferAndOptions() throws {
+        let socket = try UDPSocket(family: .v6)
+        #expect(try socket.requestReceiveBuffer(1 << 20) >= 1 << 20)
+        try socket.enableDropCounter()
+        try socket.setIPv6Only(false)
+        try socket.setReuseAddress()
+        try socket.bind(to: .v6(bytes: .any, port: 0, flowInfo: 0, scopeID: 0))
+        guard case .v6(let bytes, let port, _, _) = try socket.localAddress() else { Issue.record("not IPv6"); return }
+        #expect(bytes == .any && port != 0)
+    }
+
+    @Test func portInUseIsTypedErrno() throws {
+        let receiver = try loopbackSocket()
+        let address = try receiver.localAddress()
+        let second = try UDPSocket(family: .v4)
+        #expect(throws: SystemCallError(call: "bind", errno: .addressInUse)) { try second.bind(to: address) }
+    }
+
+    @Test func namesResolve() throws {
+        #expect(try resolve(host: "127.0.0.1", port: 9, family: nil) == [.v4(octets: (127, 0, 0, 1), port: 9)])
+        #expect(try resolve(host: "::1", port: 9, family: .v6) == [.v6(bytes: .loopback, port: 9, flowInfo: 0, scopeID: 0)])
+        #expect(try resolve(host: "localhost", port: 9, family: .v4).contains(.v4(octets: (127, 0, 0, 1), port: 9)))
+        #expect(throws: ResolveError.self) { try resolve(host: "no-such-host.invalid", port: 9, family: nil) }
+    }
+}
