@@ -23,7 +23,7 @@ public final class TextDecoder {
     public let encoding: TextEncoding
     public let errors: DecodeErrorHandler
     private let converter: IconvConverter?
-    private let quirks: DecodeQuirks?
+    private let quirks: CodecQuirks?
 
     /// Nil when iconv cannot open the encoding on this machine.
     public init?(encoding: TextEncoding, errors: DecodeErrorHandler) {
@@ -32,7 +32,7 @@ public final class TextDecoder {
         if case .iconv(let name) = encoding.method {
             guard let converter = IconvConverter(from: name, to: "UTF-8") else { return nil }
             self.converter = converter
-            quirks = decodeQuirks[encoding.name]
+            quirks = encoding.rules.map(CodecQuirks.init)
         } else {
             converter = nil
             quirks = nil
@@ -118,35 +118,82 @@ public final class TextDecoder {
         return nil
     }
 
+    /// iconv over the whole datagram first; where that fails or produces a character
+    /// glibc makes only where Python would not, the datagram is decoded again token by
+    /// token, Python's way.
     private func decodeWithIconv(_ input: ArraySlice<UInt8>, appendingTo out: inout [UInt8]) -> DecodeFailure? {
         guard let converter, !input.isEmpty else { return nil }
+        let mark = out.count
         converter.reset()
+        let stop = converter.convert(input, from: 0, appendingTo: &out)
+        guard let quirks else { return finishLeniently(input, after: stop, appendingTo: &out) }
+        if case .finished = stop, !quirks.containsSuspicious(out[mark...]) { return nil }
+        out.removeSubrange(mark...)
+        return decodeByTokens(input, quirks: quirks, converter: converter, appendingTo: &out)
+    }
+
+    /// Python's CJK decoders: take the token the lead byte calls for; if the input ends
+    /// inside it, the rest is one error; if Python's table or iconv rejects it, one byte
+    /// is an error and decoding resumes at the next.
+    private func decodeByTokens(_ input: ArraySlice<UInt8>, quirks: CodecQuirks, converter: IconvConverter,
+                                appendingTo out: inout [UInt8]) -> DecodeFailure? {
+        let base = input.startIndex
         var offset = 0
         while offset < input.count {
-            switch converter.convert(input, from: offset, appendingTo: &out) {
-            case .finished:
-                offset = input.count
-            case .invalid(let at):
-                // Python's CJK codecs reject one byte and resume at the next; a sequence
-                // glibc rejects but Python accepts comes from the quirk table instead.
-                if let (length, text) = quirks?.pythonOnly(input, at: at) {
-                    out.append(contentsOf: text)
-                    offset = at + length
-                } else if let failure = handleError(input, offset: at, length: 1, appendingTo: &out) {
-                    return failure
+            let lead = input[base + offset]
+            let need = quirks.tokenLength(input, at: offset)
+            guard offset + need <= input.count else {
+                return handleError(input, offset: offset, length: input.count - offset, appendingTo: &out)
+            }
+            var decoded = false
+            if !quirks.deadLead[Int(lead)] {
+                let token = input[base + offset..<base + offset + need]
+                let key = CodecQuirks.tokenKey(token.reduce(0) { $0 << 8 | UInt64($1) }, length: need)
+                if let fixup = quirks.decodeFixups[key] {
+                    if let scalar = fixup {
+                        appendScalar(scalar, to: &out)
+                        decoded = true
+                    }
                 } else {
-                    offset = at + 1
+                    let mark = out.count
+                    converter.reset()
+                    if case .finished = converter.convert(token, from: 0, appendingTo: &out) {
+                        decoded = true
+                    } else {
+                        out.removeSubrange(mark...)
+                    }
                 }
-                converter.reset()
-            case .incomplete(let at):
-                // Input ends inside a character: Python reports all the rest as one error.
-                if let failure = handleError(input, offset: at, length: input.count - at, appendingTo: &out) {
-                    return failure
-                }
-                offset = input.count
+            }
+            if decoded {
+                offset += need
+            } else if let failure = handleError(input, offset: offset, length: 1, appendingTo: &out) {
+                return failure
+            } else {
+                offset += 1
             }
         }
         return nil
+    }
+
+    /// Encodings outside the table: iconv's view of characters, with one byte an error
+    /// where it stops and the rest one error where the input ends mid-character.
+    private func finishLeniently(_ input: ArraySlice<UInt8>, after firstStop: IconvConverter.Stop,
+                                 appendingTo out: inout [UInt8]) -> DecodeFailure? {
+        guard let converter else { return nil }
+        var stop = firstStop
+        while true {
+            switch stop {
+            case .finished:
+                return nil
+            case .invalid(let at):
+                if let failure = handleError(input, offset: at, length: 1, appendingTo: &out) { return failure }
+                guard at + 1 < input.count else { return nil }
+                converter.reset()
+                stop = converter.convert(input, from: at + 1, appendingTo: &out)
+            case .incomplete(let at):
+                return handleError(input, offset: at, length: input.count - at, appendingTo: &out)
+            }
+        }
     }
 }
 

@@ -11,6 +11,7 @@ public final class TextEncoder {
     public let encoding: TextEncoding
     public let replaceUnencodable: Bool
     private let converter: IconvConverter?
+    private let quirks: CodecQuirks?
     /// `?` in the target encoding.
     private let questionMark: [UInt8]
 
@@ -21,6 +22,7 @@ public final class TextEncoder {
         if case .iconv(let name) = encoding.method {
             guard let converter = IconvConverter(from: "UTF-8", to: name) else { return nil }
             self.converter = converter
+            quirks = encoding.rules.map(CodecQuirks.init)
             var mark: [UInt8] = []
             converter.reset()
             _ = converter.convert([UInt8(ascii: "?")][...], from: 0, appendingTo: &mark)
@@ -28,6 +30,7 @@ public final class TextEncoder {
             questionMark = mark
         } else {
             converter = nil
+            quirks = nil
             questionMark = [UInt8(ascii: "?")]
         }
     }
@@ -48,41 +51,72 @@ public final class TextEncoder {
     }
 
     private func encodeScalars(_ text: ArraySlice<UInt8>, appendingTo out: inout [UInt8], limit: UInt32) throws(EncodeFailure) {
-        var column = 0
         var index = text.startIndex
         while index < text.endIndex {
             let (scalar, length) = scalarAt(text, index)
-            column += 1
             if scalar <= limit {
                 out.append(UInt8(scalar))
-            } else if replaceUnencodable {
-                out.append(contentsOf: questionMark)
             } else {
-                throw EncodeFailure(column: column, scalar: scalar)
+                try unencodable(text, at: index, scalar, appendingTo: &out)
             }
             index += length
         }
     }
 
+    /// Characters Python encodes otherwise than glibc (or not at all) are taken from the
+    /// table; iconv converts the runs between them.
     private func encodeWithIconv(_ text: ArraySlice<UInt8>, appendingTo out: inout [UInt8]) throws(EncodeFailure) {
-        guard let converter, !text.isEmpty else { return }
+        guard !text.isEmpty else { return }
+        var runStart = text.startIndex
+        var index = text.startIndex
+        if let quirks, !quirks.encodeFixups.isEmpty {
+            while index < text.endIndex {
+                if text[index] < 0x80 {
+                    index += 1
+                    continue
+                }
+                let (scalar, length) = scalarAt(text, index)
+                if let fixup = quirks.encodeFixups[scalar] {
+                    try encodeRun(text, runStart..<index, appendingTo: &out)
+                    if let bytes = fixup {
+                        out.append(contentsOf: bytes)
+                    } else {
+                        try unencodable(text, at: index, scalar, appendingTo: &out)
+                    }
+                    runStart = index + length
+                }
+                index += length
+            }
+        }
+        try encodeRun(text, runStart..<text.endIndex, appendingTo: &out)
+    }
+
+    /// Converts `text[range]` with iconv; columns in errors count from the start of `text`.
+    private func encodeRun(_ text: ArraySlice<UInt8>, _ range: Range<Int>, appendingTo out: inout [UInt8]) throws(EncodeFailure) {
+        guard let converter, !range.isEmpty else { return }
+        let run = text[range]
         converter.reset()
         var offset = 0
-        while offset < text.count {
-            switch converter.convert(text, from: offset, appendingTo: &out) {
+        while offset < run.count {
+            switch converter.convert(run, from: offset, appendingTo: &out) {
             case .finished:
-                offset = text.count
+                offset = run.count
             case .invalid(let at), .incomplete(let at):
-                let (scalar, length) = scalarAt(text, text.startIndex + at)
-                guard replaceUnencodable else {
-                    throw EncodeFailure(column: characterCount(text[text.startIndex..<text.startIndex + at]) + 1,
-                                        scalar: scalar)
-                }
-                out.append(contentsOf: questionMark)
+                let (scalar, length) = scalarAt(run, run.startIndex + at)
+                try unencodable(text, at: run.startIndex + at, scalar, appendingTo: &out)
                 offset = at + length
             }
         }
         converter.finish(appendingTo: &out)
+    }
+
+    /// A character the encoding cannot hold: `?` under replace, else the error.
+    private func unencodable(_ text: ArraySlice<UInt8>, at index: Int, _ scalar: UInt32,
+                             appendingTo out: inout [UInt8]) throws(EncodeFailure) {
+        guard replaceUnencodable else {
+            throw EncodeFailure(column: characterCount(text[text.startIndex..<index]) + 1, scalar: scalar)
+        }
+        out.append(contentsOf: questionMark)
     }
 }
 

@@ -17,6 +17,10 @@ public struct TextEncoding: Equatable, Sendable {
     public let aliases: [String]
     let method: Method
 
+    /// Where Python's codec parts from glibc's; nil for encodings outside the table,
+    /// which iconv converts as it sees fit.
+    var rules: CodecRules? { generatedCodecRules[normalizedEncodingName(name)] }
+
     /// The iconv name used for this encoding, for messages and `letter encodings`.
     public var iconvName: String {
         switch method {
@@ -41,8 +45,6 @@ public let encodingTable: [TextEncoding] = [
     TextEncoding(name: "shift_jis", aliases: ["csshiftjis", "shiftjis", "sjis", "s_jis"], method: .iconv("SHIFT_JIS")),
     TextEncoding(name: "cp932", aliases: ["932", "ms932", "mskanji", "ms_kanji"], method: .iconv("CP932")),
     TextEncoding(name: "euc_jp", aliases: ["eucjp", "ujis", "u_jis"], method: .iconv("EUC-JP")),
-    TextEncoding(name: "euc_kr", aliases: ["euckr", "korean", "ksc5601", "ks_c_5601", "ks_c_5601_1987",
-                                           "ksx1001", "ks_x_1001"], method: .iconv("EUC-KR")),
     TextEncoding(name: "cp949", aliases: ["949", "ms949", "uhc"], method: .iconv("CP949")),
     TextEncoding(name: "latin-1", aliases: ["latin_1", "latin1", "latin", "l1", "iso_8859_1", "iso8859_1", "8859",
                                             "cp819", "iso_ir_100", "csisolatin1"], method: .latin1),
@@ -52,8 +54,6 @@ public let encodingTable: [TextEncoding] = [
     TextEncoding(name: "cp1252", aliases: ["windows_1252", "1252"], method: .iconv("CP1252")),
     TextEncoding(name: "cp1251", aliases: ["windows_1251", "1251"], method: .iconv("CP1251")),
     TextEncoding(name: "koi8-r", aliases: ["koi8_r", "cskoi8r"], method: .iconv("KOI8-R")),
-    TextEncoding(name: "utf-16-le", aliases: ["utf_16_le", "utf_16le", "utf16le"], method: .iconv("UTF-16LE")),
-    TextEncoding(name: "utf-16-be", aliases: ["utf_16_be", "utf_16be", "utf16be"], method: .iconv("UTF-16BE")),
 ]
 
 /// Python's codec-name normalisation: lower case, `-` and spaces become `_`.
