@@ -50,6 +50,28 @@ import Testing
         for child in [listener.child, defaultListener.child, dual.child] { child.signal(SIGTERM); child.wait() }
     }
 
+    @Test func reuseAddressLetsASecondListenerBindTheSamePort() throws {
+        let first = try startListener(["127.0.0.1", "0"])
+        let second = try startListener(["127.0.0.1", String(first.port)])
+        #expect(second.port == first.port)
+        for child in [first.child, second.child] {
+            child.signal(SIGTERM)
+            #expect(child.wait() == 0)
+        }
+    }
+
+    @Test func receiveBufferIsReportedAndSettable() throws {
+        let listener = try startListener(["--stats", "--rcvbuf", "65536", "-t", "0.2", "127.0.0.1", "0"])
+        #expect(listener.child.wait() == 0)
+        // The kernel doubles the request for its bookkeeping.
+        #expect(listener.child.stderrText.contains("receive buffer 131072 bytes"))
+        let defaults = try startListener(["--stats", "-t", "0.2", "127.0.0.1", "0"])
+        #expect(defaults.child.wait() == 0)
+        let summary = defaults.child.stderrText.split(separator: "\n").last ?? ""
+        let size = Int(summary.split(separator: " ").dropLast().last ?? "") ?? 0
+        #expect(size >= 212_992, "\(summary)")  // at least the usual rmem_max; 32 MiB as root
+    }
+
     @Test func bytesOptionPrintsPythonBytesLiterals() throws {
         let listener = try startListener(["--bytes", "-c", "2", "-t", "10", "127.0.0.1", "0"])
         let oracle = try pythonExpectation(port: listener.port, payloads: [[0xC4, 0xE3], bytes("it's")], format: "tuple")

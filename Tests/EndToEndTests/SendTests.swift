@@ -129,6 +129,19 @@ import Testing
         }
     }
 
+    @Test func familyFlagsForceTheFamily() throws {
+        let (receiver, port) = try pythonReceiver(count: 1, extra: ["--with-sender"])
+        let send = try run(Paths.letter, ["send", "-4", "localhost", String(port), "family"])
+        #expect(send.status == 0, "\(send.stderrText)")
+        receiver.wait()
+        #expect(receiver.stdoutText.hasPrefix("b'family' ('127.0.0.1', "))
+        for (flag, host) in [("-6", "127.0.0.1"), ("-4", "::1")] {
+            let refused = try run(Paths.letter, ["send", flag, host, String(port), "x"])
+            #expect(refused.status == 1)
+            #expect(refused.stderrText.hasPrefix("letter send: cannot resolve '\(host)'"))
+        }
+    }
+
     @Test func bindChoosesTheSourcePort() throws {
         let (receiver, port) = try pythonReceiver(count: 1, extra: ["--with-sender"])
         let sourcePort = freeUDPPort()
