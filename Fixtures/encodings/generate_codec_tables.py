@@ -2,7 +2,7 @@
 """Turns compare_iconv_python.py's findings into Sources/LetterCore/Text/CodecTables.swift.
 
     python3 Fixtures/encodings/compare_iconv_python.py     # writes /tmp/encdiff/fixups.json
-    python3 Fixtures/encodings/generate_codec_tables.py [fixups.json]
+    python3 Fixtures/encodings/generate_codec_tables.py Fixtures/encodings/fixups.json
 
 For every codec: Python's tokeniser (which lead bytes take two bytes), the lead bytes
 Python never decodes, the tokens Python decodes differently from glibc (decode
@@ -15,6 +15,9 @@ invalid (decode) or unencodable (encode).
 import json
 import os
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from compare_iconv_python import Iconv  # noqa: E402  (glibc iconv through ctypes)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TARGET = os.path.join(HERE, "..", "..", "Sources", "LetterCore", "Text", "CodecTables.swift")
@@ -52,6 +55,35 @@ def scalar_of(text):
     return ord(text) if text is not None and len(text) == 1 else None
 
 
+def expand(ranges):
+    """['80-A0', 'C8'] -> [0x80, ..., 0xA0, 0xC8]"""
+    values = []
+    for item in ranges:
+        first, _, last = item.partition("-")
+        values += range(int(first, 16), int(last or first, 16) + 1)
+    return values
+
+
+def glibc_only_scalars(found):
+    """The first scalar glibc decodes from each token Python decodes otherwise: the
+    fixup tokens and every 1- and 2-byte token that starts with a dead lead byte.
+    Their appearance in iconv's output sends a datagram to the token-by-token path."""
+    converter = Iconv("UTF-8", found["iconv"])
+    tokens = [bytes.fromhex(token) for token in found["decode_fixups"]]
+    for lead in expand(found["dead_lead_bytes"]):
+        tokens.append(bytes([lead]))
+        tokens += [bytes([lead, trail]) for trail in range(256)]
+    scalars = set()
+    for token in tokens:
+        _, output, _ = converter.conv(token)
+        text = output.decode("utf-8")
+        python = found["decode_fixups"].get(token.hex().upper(), "")
+        if text and text[0] != (python or "")[:1]:
+            scalars.add(ord(text[0]))
+    converter.close()
+    return scalars
+
+
 def main():
     path = sys.argv[1] if len(sys.argv) > 1 else "/tmp/encdiff/fixups.json"
     with open(path, encoding="utf-8") as file:
@@ -79,10 +111,7 @@ def main():
             pairs = sorted((int(cp, 16), int(value, 16) if value else None)
                            for cp, value in found["encode_fixups"].items() if len(value or "") == width)
             encode_items.append(runs(pairs, lambda key: "%04X" % key, lambda value, width=width: "%0*X" % (width, value)))
-        suspicious = set()
-        for token, python_text, iconv_text in found["decode_diffs"]:
-            if iconv_text and not iconv_text.startswith(("EILSEQ", "EINVAL")) and python_text != iconv_text[:1]:
-                suspicious.add(ord(iconv_text[0]))
+        suspicious = glibc_only_scalars(found)
         suspicious_items = runs([(cp, None) for cp in sorted(suspicious)], lambda key: "%04X" % key, str).replace("=", "")
         lines += [
             '    "%s": CodecRules(' % codec,
