@@ -10,7 +10,11 @@ let package = Package(
     targets: [
         // recvmmsg/sendmmsg, which Swift's Glibc module does not expose.
         .target(name: "CLetterSystem"),
-        .target(name: "LetterCore", dependencies: ["CLetterSystem"]),
+        .target(
+            name: "LetterCore", dependencies: ["CLetterSystem"],
+            // The hot paths append to buffers held by classes; dynamic exclusivity checks
+            // on those accesses cost more than the work itself (debug builds keep them).
+            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]),
         .executableTarget(name: "letter", dependencies: ["LetterCore"]),
         .testTarget(name: "LetterCoreTests", dependencies: ["LetterCore"]),
         .testTarget(name: "EndToEndTests", dependencies: ["LetterCore"]),

@@ -97,21 +97,8 @@ private let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
 /// Appends `value` in decimal.
 func appendDecimal(_ value: UInt64, to out: inout [UInt8]) {
-    var digitCount = 1
-    var probe = value
-    while probe >= 10 {
-        probe /= 10
-        digitCount += 1
-    }
-    let start = out.count
-    out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: digitCount))
-    var rest = value
-    var index = start + digitCount - 1
-    while rest > 0 {
-        out[index] = UInt8(ascii: "0") + UInt8(rest % 10)
-        rest /= 10
-        index -= 1
-    }
+    if value >= 10 { appendDecimal(value / 10, to: &out) }
+    out.append(UInt8(ascii: "0") + UInt8(value % 10))
 }
 
 /// Appends `value` in lower-case hex without leading zeros.

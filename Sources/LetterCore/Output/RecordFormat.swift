@@ -20,6 +20,9 @@ public final class RecordWriter {
     public let showBytes: Bool
     private let decoder: TextDecoder
     private var text: [UInt8] = []
+    /// The last sender and its Python tuple: letters mostly come in runs from one sender.
+    private var cachedSender: SocketAddress?
+    private var cachedTuple: [UInt8] = []
 
     public init(format: RecordFormat, showBytes: Bool, decoder: TextDecoder) {
         self.format = format
@@ -48,12 +51,12 @@ public final class RecordWriter {
                 appendEscapingControls(text[...], to: &out)
             }
             out.append(UInt8(ascii: " "))
-            sender.appendPythonTuple(to: &out)
+            appendTuple(of: sender, to: &out)
         case .tuple:
             out.append(UInt8(ascii: "("))
             appendPythonBytesRepr(payload, to: &out)
             out.append(contentsOf: ", ".utf8)
-            sender.appendPythonTuple(to: &out)
+            appendTuple(of: sender, to: &out)
             out.append(UInt8(ascii: ")"))
         case .json:
             appendJSONRecord(payload: payload, fullLength: fullLength, sender: sender, to: &out)
@@ -69,6 +72,15 @@ public final class RecordWriter {
         }
         out.append(UInt8(ascii: "\n"))
         return nil
+    }
+
+    private func appendTuple(of sender: SocketAddress, to out: inout [UInt8]) {
+        if sender != cachedSender {
+            cachedTuple.removeAll(keepingCapacity: true)
+            sender.appendPythonTuple(to: &cachedTuple)
+            cachedSender = sender
+        }
+        out.append(contentsOf: cachedTuple)
     }
 
     private func appendJSONRecord(payload: ArraySlice<UInt8>, fullLength: Int, sender: SocketAddress,

@@ -13,12 +13,16 @@ public struct ReceiveStatistics: Sendable {
     public var repliesLimited = 0
     public var receiveBufferBytes = 0
     private var senders = Set<SocketAddress>()
+    private var lastSender: SocketAddress?
     /// Past this many distinct senders the set stops growing and the count is a floor.
     private static let senderLimit = 100_000
 
     public init() {}
 
     public mutating func noteSender(_ sender: SocketAddress) {
+        // Letters mostly come in runs from one sender: skip the hash when nothing changed.
+        guard sender != lastSender else { return }
+        lastSender = sender
         if senders.count < Self.senderLimit { senders.insert(sender) }
     }
 

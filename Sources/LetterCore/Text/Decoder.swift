@@ -90,32 +90,23 @@ public final class TextDecoder {
 
     /// UTF-8 as Python decodes it: an invalid span is the longest prefix of a well-formed
     /// sequence (Unicode's "maximal subpart"), at least one byte; surrogates are invalid.
+    /// Valid runs are copied whole; this runs once per datagram, so it scans a buffer.
     private func decodeUTF8(_ input: ArraySlice<UInt8>, appendingTo out: inout [UInt8]) -> DecodeFailure? {
-        let base = input.startIndex
-        let end = input.endIndex
-        var index = base
-        var runStart = base  // start of valid bytes not yet copied
-        while index < end {
-            let lead = input[index]
-            if lead < 0x80 {
-                index += 1
-                continue
+        input.withUnsafeBufferPointer { bytes in
+            var runStart = 0
+            var index = 0
+            while true {
+                index = endOfValidUTF8(bytes, from: index)
+                if index == bytes.count { break }
+                out.append(contentsOf: bytes[runStart..<index])
+                let span = maximalSubpart(bytes, at: index)
+                if let failure = handleError(input, offset: index, length: span, appendingTo: &out) { return failure }
+                index += span
+                runStart = index
             }
-            let length = wellFormedLength(input, at: index)
-            if length > 0 {
-                index += length
-                continue
-            }
-            out.append(contentsOf: input[runStart..<index])
-            let span = maximalSubpart(input, at: index)
-            if let failure = handleError(input, offset: index - base, length: span, appendingTo: &out) {
-                return failure
-            }
-            index += span
-            runStart = index
+            out.append(contentsOf: bytes[runStart..<bytes.count])
+            return nil
         }
-        out.append(contentsOf: input[runStart..<end])
-        return nil
     }
 
     /// iconv over the whole datagram first; where that fails or produces a character
@@ -197,11 +188,39 @@ public final class TextDecoder {
     }
 }
 
-/// The byte count of the well-formed UTF-8 sequence at `index`, or 0 if it is not one.
-@inline(__always)
-private func wellFormedLength(_ bytes: ArraySlice<UInt8>, at index: Int) -> Int {
-    let length = maximalSubpart(bytes, at: index)
-    return length == expectedUTF8Length(bytes[index]) ? length : 0
+/// Where the well-formed UTF-8 starting at `start` ends: the first byte of an invalid
+/// sequence, or the end. ASCII is checked eight bytes at a time.
+private func endOfValidUTF8(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+    var index = start
+    let count = bytes.count
+    guard let base = bytes.baseAddress else { return count }
+    while index < count {
+        if index + 8 <= count
+            && UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+            index += 8
+            continue
+        }
+        let lead = bytes[index]
+        if lead < 0x80 {
+            index += 1
+            continue
+        }
+        // The common two- and three-byte forms (no overlong, surrogate or range checks
+        // needed for these leads), then everything else the long way.
+        if (0xC2...0xDF).contains(lead), index + 1 < count, bytes[index + 1] & 0xC0 == 0x80 {
+            index += 2
+            continue
+        }
+        if (0xE1...0xEC).contains(lead) || lead == 0xEE || lead == 0xEF, index + 2 < count,
+           bytes[index + 1] & 0xC0 == 0x80, bytes[index + 2] & 0xC0 == 0x80 {
+            index += 3
+            continue
+        }
+        let length = maximalSubpart(bytes, at: index)
+        guard length == expectedUTF8Length(lead) else { return index }
+        index += length
+    }
+    return count
 }
 
 /// How many bytes a sequence starting with `lead` should have (0: not a lead byte).
@@ -218,7 +237,7 @@ private func expectedUTF8Length(_ lead: UInt8) -> Int {
 
 /// The longest prefix at `index` that could begin a well-formed sequence (Unicode
 /// table 3-7), at least 1: the span one U+FFFD replaces.
-private func maximalSubpart(_ bytes: ArraySlice<UInt8>, at index: Int) -> Int {
+private func maximalSubpart(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Int {
     let lead = bytes[index]
     let expected = expectedUTF8Length(lead)
     guard expected > 1 else { return 1 }
@@ -233,7 +252,7 @@ private func maximalSubpart(_ bytes: ArraySlice<UInt8>, at index: Int) -> Int {
     default: secondRange = 0x80...0xBF
     }
     var length = 1
-    while length < expected, index + length < bytes.endIndex {
+    while length < expected, index + length < bytes.count {
         let byte = bytes[index + length]
         let allowed = length == 1 ? secondRange : 0x80...0xBF
         guard allowed.contains(byte) else { break }

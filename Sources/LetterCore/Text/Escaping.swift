@@ -30,28 +30,47 @@ public func appendPythonBytesRepr(_ bytes: ArraySlice<UInt8>, to out: inout [UIn
 /// one datagram stays one line and no escape sequence reaches the terminal.
 /// Everything else, backslashes included, is copied as it is.
 public func appendEscapingControls(_ text: ArraySlice<UInt8>, to out: inout [UInt8]) {
-    var runStart = text.startIndex
-    var index = text.startIndex
-    while index < text.endIndex {
-        let byte = text[index]
-        let isC1 = byte == 0xC2 && index + 1 < text.endIndex && (0x80...0x9F).contains(text[index + 1])
-        guard byte < 0x20 || byte == 0x7F || isC1 else {
-            index += 1
-            continue
+    text.withUnsafeBufferPointer { bytes in
+        var runStart = 0
+        var index = 0
+        while index < bytes.count {
+            if index + 8 <= bytes.count && !mayHoldControl(bytes, at: index) {
+                index += 8
+                continue
+            }
+            let byte = bytes[index]
+            let isC1 = byte == 0xC2 && index + 1 < bytes.count && (0x80...0x9F).contains(bytes[index + 1])
+            guard byte < 0x20 || byte == 0x7F || isC1 else {
+                index += 1
+                continue
+            }
+            out.append(contentsOf: bytes[runStart..<index])
+            switch byte {
+            case UInt8(ascii: "\t"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+            case UInt8(ascii: "\n"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+            case UInt8(ascii: "\r"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+            default:
+                out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "x")])
+                appendHexByte(isC1 ? bytes[index + 1] : byte, to: &out)
+            }
+            index += isC1 ? 2 : 1
+            runStart = index
         }
-        out.append(contentsOf: text[runStart..<index])
-        switch byte {
-        case UInt8(ascii: "\t"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
-        case UInt8(ascii: "\n"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-        case UInt8(ascii: "\r"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
-        default:
-            out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "x")])
-            appendHexByte(isC1 ? text[index + 1] : byte, to: &out)
-        }
-        index += isC1 ? 2 : 1
-        runStart = index
+        out.append(contentsOf: bytes[runStart..<bytes.count])
     }
-    out.append(contentsOf: text[runStart..<text.endIndex])
+}
+
+/// Whether the eight bytes at `index` may hold a control character's first byte: one
+/// below 0x20, 0x7F, or 0xC2 (which starts C1), tested a word at a time (SWAR).
+@inline(__always)
+private func mayHoldControl(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
+    let word = UnsafeRawPointer(bytes.baseAddress! + index).loadUnaligned(as: UInt64.self)
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let highs: UInt64 = 0x8080_8080_8080_8080
+    func hasZeroByte(_ value: UInt64) -> Bool { (value &- ones) & ~value & highs != 0 }
+    // Bytes below 0x20 (exact for thresholds up to 0x80), then bytes equal to 0x7F or 0xC2.
+    let below = (word &- ones &* 0x20) & ~word & highs != 0
+    return below || hasZeroByte(word ^ (ones &* 0x7F)) || hasZeroByte(word ^ (ones &* 0xC2))
 }
 
 /// Appends a JSON string literal for UTF-8 text. Besides what JSON requires (`"`, `\`,
