@@ -1,6 +1,8 @@
 # letter: build, demo, test, bench. `make help` lists the targets.
 SWIFT ?= swift
-RELEASE_FLAGS = -c release --static-swift-stdlib
+# A static executable: no dynamic loader work at start-up (glibc still loads iconv's
+# gconv modules and NSS at run time, from the same glibc it was linked with).
+RELEASE_FLAGS = -c release --static-swift-stdlib -Xswiftc -static-executable
 LETTER = .build/release/letter
 
 .PHONY: all build release demo test test-unit peers bench fuzz clean help
