@@ -84,7 +84,8 @@ final class Child {
     func write(_ bytes: [UInt8]) {
         var offset = 0
         while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { Glibc.write(stdinDescriptor, $0.baseAddress, $0.count) }
+            // send with MSG_NOSIGNAL: a child that already exited must not kill the test runner with SIGPIPE.
+            let written = bytes[offset...].withUnsafeBytes { Glibc.send(stdinDescriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
             if written < 0 { if errno == EINTR { continue }; return }
             offset += written
         }

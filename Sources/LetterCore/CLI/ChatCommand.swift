@@ -48,12 +48,16 @@ func runChat(_ options: ChatOptions) throws {
             do {
                 try encoder.append(line, place: place, to: &sender.batch.bytes)
                 try sender.close(place: place, on: socket)
-                try sender.flush(on: socket)
             } catch let error as RuntimeError {
-                // A bad line is reported and skipped; the conversation goes on.
+                // A line that cannot be encoded or is too long is reported and skipped;
+                // the conversation goes on.
                 sender.batch.discardOpenDatagram()
                 writeDiagnostic("letter: \(error.message)")
+                continue
             }
+            // A send the kernel refuses (a broadcast address without --broadcast, no route)
+            // would fail for every line alike, so it ends the chat as it ends `send`.
+            try sender.flush(on: socket)
         }
         return more && !reader.atEnd
     }

@@ -36,7 +36,7 @@ final class Receiver {
             statistics.receiveBufferBytes = try socket.requestReceiveBuffer(requested ?? 16 << 20)
             try socket.enableDropCounter()
         } catch {
-            throw RuntimeError("cannot set \(error.call): \(error.errno)")
+            throw RuntimeError("\(error.call) failed: \(error.errno)")
         }
     }
 

@@ -84,7 +84,7 @@ func applySendingOptions(_ options: SendingOptions, to socket: borrowing UDPSock
             try socket.setMulticastInterface(index: index, address: address)
         }
     } catch let error as SystemCallError {
-        throw RuntimeError("cannot set \(error.call): \(error.errno)")
+        throw RuntimeError("\(error.call) failed: \(error.errno)")
     } catch let error as RuntimeError {
         throw error
     } catch {
@@ -92,9 +92,19 @@ func applySendingOptions(_ options: SendingOptions, to socket: borrowing UDPSock
     }
 }
 
-/// `--interface NAME|ADDR`: an interface index, or an IPv4 address for IPv4 multicast.
+/// `--interface NAME|ADDR`: the interface's index, and for an IPv4 ADDR the address
+/// itself (IPv4 multicast then leaves from it). An ADDR is looked up among the
+/// interfaces' own addresses, so that it names an interface for IPv6 too and one that
+/// no interface has is refused rather than ignored.
 func resolveInterface(_ text: String) throws(RuntimeError) -> (UInt32, SocketAddress?) {
-    if let address = parseIPAddress(text) { return (0, address) }
+    if let address = parseIPAddress(text), let exact = Network(text) {
+        let owners: [(index: UInt32, address: SocketAddress)]
+        do { owners = try interfaceAddresses() } catch { throw RuntimeError("cannot list network interfaces: \(error.errno)") }
+        guard let owner = owners.first(where: { exact.contains($0.address) }) else {
+            throw RuntimeError("no network interface has the address \(text)")
+        }
+        return (owner.index, address.isIPv6 ? nil : address)
+    }
     guard let index = interfaceIndex(named: text) else { throw RuntimeError("no network interface named '\(text)'") }
     return (index, nil)
 }

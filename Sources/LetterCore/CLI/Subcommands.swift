@@ -62,8 +62,11 @@ let chatSpec = SubcommandSpec(
         ("HOST", "The peer: name, IPv4 or IPv6 address (HOST:PORT and [IPv6]:PORT work too)."),
         ("PORT", "The peer's port."),
     ],
-    options: OptionGroups.writing + [OptionGroups.displayErrors, OptionGroups.showBytes]
-        + OptionGroups.display + OptionGroups.sending + OptionGroups.receiving + OptionGroups.family,
+    options: OptionGroups.writing + [
+        OptionGroups.displayErrors, OptionGroups.showBytes,
+        OptionSpec(names: ["-t", "--timeout"], valueName: "SEC",
+                   help: "After stdin ends, keep listening until SEC seconds pass with nothing received."),
+    ] + OptionGroups.display + OptionGroups.sending + OptionGroups.receiving + OptionGroups.family,
     examples: [
         "letter chat -b 9001 127.0.0.1 9002    # and in another terminal:",
         "letter chat -b 9002 127.0.0.1 9001",

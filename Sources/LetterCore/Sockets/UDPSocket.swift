@@ -195,3 +195,22 @@ public func interfaceIndex(named name: String) -> UInt32? {
     let index = if_nametoindex(name)
     return index == 0 ? nil : index
 }
+
+/// Every address of every network interface, with the interface's index: how
+/// `--interface ADDR` finds the interface, which IPv6 multicast names only by index.
+/// The corresponding C function is `getifaddrs`.
+public func interfaceAddresses() throws(SystemCallError) -> [(index: UInt32, address: SocketAddress)] {
+    var list: UnsafeMutablePointer<ifaddrs>?
+    _ = try retryingInterrupts("getifaddrs") { getifaddrs(&list) }
+    defer { freeifaddrs(list) }
+    var found: [(index: UInt32, address: SocketAddress)] = []
+    var entry = list
+    while let current = entry {
+        // Interfaces without an address, or with one of another family (packet), are skipped.
+        if let raw = current.pointee.ifa_addr, let address = SocketAddress(storage: UnsafeRawPointer(raw)) {
+            found.append((if_nametoindex(current.pointee.ifa_name), address))
+        }
+        entry = current.pointee.ifa_next
+    }
+    return found
+}
