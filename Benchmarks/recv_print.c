@@ -1,0 +1,162 @@
+/* recv_print [-c COUNT] [-t SECONDS] PORT
+ *
+ * Binds 127.0.0.1:PORT (0: any free port), says
+ * "listening on ('127.0.0.1', PORT)" on stderr, and prints each datagram as
+ * Python's print(data.decode(), addr) does: "TEXT ('127.0.0.1', 54321)\n",
+ * the payload bytes written as they came.
+ *
+ * Datagrams come BATCH at a time from recvmmsg; lines collect in a 1 MiB
+ * buffer that is written when it fills and whenever no datagram is waiting.
+ * The receive buffer is 16 MiB (SO_RCVBUFFORCE; without the privilege,
+ * SO_RCVBUF, which the kernel caps at net.core.rmem_max).
+ *
+ * Exits after COUNT datagrams, after SECONDS without one, or on SIGINT or
+ * SIGTERM, and then says "received N datagrams" on stderr.
+ */
+#include "common.h"
+
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+
+#define BATCH 64
+#define DATAGRAM_MAX 65535
+#define OUTPUT_SIZE (1 << 20)
+#define RECEIVE_BUFFER (16 << 20)
+#define SYNOPSIS "[-c COUNT] [-t SECONDS] PORT"
+
+static char output[OUTPUT_SIZE];
+static size_t output_used;
+
+static void flush_output(void)
+{
+    size_t done = 0;
+    while (done < output_used) {
+        ssize_t n = write(STDOUT_FILENO, output + done, output_used - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            die("write stdout");
+        done += (size_t)n;
+    }
+    output_used = 0;
+}
+
+static void append(const void *bytes, size_t size)
+{
+    memcpy(output + output_used, bytes, size);
+    output_used += size;
+}
+
+static volatile sig_atomic_t stopping;
+
+static void stop(int signal)
+{
+    (void)signal;
+    stopping = 1;
+}
+
+/* A UDP socket on 127.0.0.1:port with a large receive buffer; announces the bound port. */
+static int open_socket(const char *port)
+{
+    struct sockaddr_storage here;
+    socklen_t here_len = parse_address("127.0.0.1", port, &here);
+    int fd = socket(AF_INET, SOCK_DGRAM, 0);
+    if (fd < 0)
+        die("socket");
+    int size = RECEIVE_BUFFER;
+    if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size) < 0 &&
+        setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size) < 0)
+        die("setsockopt SO_RCVBUF");
+    if (bind(fd, (struct sockaddr *)&here, here_len) < 0)
+        die("bind");
+    if (getsockname(fd, (struct sockaddr *)&here, &here_len) < 0)
+        die("getsockname");
+    fprintf(stderr, "listening on ('127.0.0.1', %u)\n", ntohs(((struct sockaddr_in *)&here)->sin_port));
+    return fd;
+}
+
+int main(int argc, char **argv)
+{
+    unsigned long count = 0; /* 0: no limit */
+    int idle_ms = -1;        /* -1: wait for ever */
+    int opt;
+    while ((opt = getopt(argc, argv, "c:t:")) != -1) {
+        if (opt == 'c')
+            count = parse_number(optarg, ULONG_MAX, "count");
+        else if (opt == 't')
+            idle_ms = (int)parse_number(optarg, INT_MAX / 1000, "seconds") * 1000;
+        else
+            usage(SYNOPSIS);
+    }
+    if (optind != argc - 1)
+        usage(SYNOPSIS);
+
+    int fd = open_socket(argv[optind]);
+
+    /* No SA_RESTART: a signal interrupts poll, and the loop sees `stopping`. */
+    struct sigaction on_signal = { .sa_handler = stop };
+    sigaction(SIGINT, &on_signal, NULL);
+    sigaction(SIGTERM, &on_signal, NULL);
+
+    static char payloads[BATCH][DATAGRAM_MAX];
+    static struct iovec iovecs[BATCH];
+    static struct sockaddr_in senders[BATCH];
+    static struct mmsghdr messages[BATCH];
+    for (int i = 0; i < BATCH; i++) {
+        iovecs[i] = (struct iovec){ .iov_base = payloads[i], .iov_len = DATAGRAM_MAX };
+        messages[i].msg_hdr = (struct msghdr){ .msg_name = &senders[i], .msg_iov = &iovecs[i], .msg_iovlen = 1 };
+    }
+
+    /* " ('HOST', PORT)\n" for the last sender, made again only when the sender changes. */
+    struct sockaddr_in last_sender = { 0 };
+    char suffix[sizeof " ('255.255.255.255', 65535)\n"];
+    size_t suffix_len = 0;
+
+    unsigned long received = 0;
+    struct pollfd waiting = { .fd = fd, .events = POLLIN };
+    while (!stopping && (count == 0 || received < count)) {
+        unsigned int want = BATCH;
+        if (count != 0 && count - received < want)
+            want = (unsigned int)(count - received);
+        for (unsigned int i = 0; i < want; i++)
+            messages[i].msg_hdr.msg_namelen = sizeof senders[i];
+
+        int n = recvmmsg(fd, messages, want, MSG_DONTWAIT, NULL);
+        if (n < 0 && errno == EAGAIN) {
+            /* Nothing is waiting: write out what is buffered, then sleep
+             * until a datagram, a signal or the idle timeout. */
+            flush_output();
+            int ready = poll(&waiting, 1, idle_ms);
+            if (ready < 0 && errno != EINTR)
+                die("poll");
+            /* Idle for SECONDS. */
+            if (ready == 0)
+                break;
+            continue;
+        }
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            die("recvmmsg");
+
+        for (int i = 0; i < n; i++) {
+            struct sockaddr_in *sender = &senders[i];
+            if (suffix_len == 0 || sender->sin_addr.s_addr != last_sender.sin_addr.s_addr ||
+                sender->sin_port != last_sender.sin_port) {
+                char host[INET_ADDRSTRLEN];
+                inet_ntop(AF_INET, &sender->sin_addr, host, sizeof host);
+                suffix_len = (size_t)snprintf(suffix, sizeof suffix, " ('%s', %u)\n", host, ntohs(sender->sin_port));
+                last_sender = *sender;
+            }
+            if (output_used + messages[i].msg_len + suffix_len > sizeof output)
+                flush_output();
+            append(payloads[i], messages[i].msg_len);
+            append(suffix, suffix_len);
+        }
+        received += (unsigned long)n;
+    }
+    flush_output();
+    fprintf(stderr, "received %lu datagrams\n", received);
+    return 0;
+}
