@@ -17,9 +17,9 @@ import Testing
         Case(arguments: ["send", "127.0.0.1", "0", "x"], status: 2, message: "invalid port '0'"),
         Case(arguments: ["listen", "70000"], status: 2, message: "invalid port '70000'"),
         Case(arguments: ["listen", "-e", "klingon", "0"], status: 2, message: "unknown encoding 'klingon'"),
-        Case(arguments: ["send", "-e", "klingon", "127.0.0.1", "9", "x"], status: 2, message: "unknown encoding 'klingon'"),
-        Case(arguments: ["send", "--frobnicate", "127.0.0.1", "9"], status: 2, message: "unknown option '--frobnicate'"),
-        Case(arguments: ["send", "--encodin", "gbk", "127.0.0.1", "9"], status: 2, message: "did you mean '--encoding'?"),
+        Case(arguments: ["send", "-e", "klingon", "127.0.0.1", "PORT", "x"], status: 2, message: "unknown encoding 'klingon'"),
+        Case(arguments: ["send", "--frobnicate", "127.0.0.1", "PORT"], status: 2, message: "unknown option '--frobnicate'"),
+        Case(arguments: ["send", "--encodin", "gbk", "127.0.0.1", "PORT"], status: 2, message: "did you mean '--encoding'?"),
         Case(arguments: ["send"], status: 2, message: "missing HOST and PORT"),
         Case(arguments: ["send", "127.0.0.1"], status: 2, message: "missing PORT after '127.0.0.1'"),
         Case(arguments: ["send", "-e"], status: 2, message: "missing value for '--encoding'"),
@@ -32,21 +32,27 @@ import Testing
         Case(arguments: ["listen", "--reply", "x", "--echo", "0"], status: 2, message: "--reply and --echo cannot be used together"),
         Case(arguments: ["listen", "--allow", "10.0.0.0/99", "0"], status: 2, message: "invalid network '10.0.0.0/99'"),
         Case(arguments: ["listen", "--join", "10.1.1.1", "0"], status: 2, message: "invalid multicast group '10.1.1.1'"),
-        Case(arguments: ["send", "-4", "-6", "::1", "9", "x"], status: 2, message: "-4 and -6 cannot be used together"),
-        Case(arguments: ["send", "--whole", "127.0.0.1", "9", "x"], status: 2, message: "--whole sends stdin"),
-        Case(arguments: ["send", "-t", "1", "127.0.0.1", "9", "x"], status: 2, message: "--timeout bounds --wait"),
-        Case(arguments: ["send", "--errors", "ignore", "127.0.0.1", "9", "x"], status: 2, message: "invalid value 'ignore' for '--errors'"),
+        Case(arguments: ["send", "-4", "-6", "::1", "PORT", "x"], status: 2, message: "-4 and -6 cannot be used together"),
+        Case(arguments: ["send", "--whole", "127.0.0.1", "PORT", "x"], status: 2, message: "--whole sends stdin"),
+        Case(arguments: ["send", "-t", "1", "127.0.0.1", "PORT", "x"], status: 2, message: "--timeout bounds --wait"),
+        Case(arguments: ["send", "--errors", "ignore", "127.0.0.1", "PORT", "x"], status: 2, message: "invalid value 'ignore' for '--errors'"),
         Case(arguments: ["sned"], status: 2, message: "unknown subcommand 'sned'; did you mean 'send'?"),
-        Case(arguments: ["send", "no-such-host.invalid", "9", "x"], status: 1, message: "cannot resolve 'no-such-host.invalid'"),
+        Case(arguments: ["send", "no-such-host.invalid", "PORT", "x"], status: 1, message: "cannot resolve 'no-such-host.invalid'"),
         Case(arguments: ["listen", "127.0.0.1", "1"], status: 1, message: "permission denied"),
-        Case(arguments: ["send", "-e", "ascii", "127.0.0.1", "9", "é"], status: 1, message: "cannot be encoded in ascii"),
+        Case(arguments: ["send", "-e", "ascii", "127.0.0.1", "PORT", "é"], status: 1, message: "cannot be encoded in ascii"),
     ]
 
     @Test(arguments: cases)
     func badInputGetsOneClearLine(_ testCase: Case) throws {
         // Port 1 needs root to bind; as root it is simply free, so that case needs a user.
         if testCase.message == "permission denied" && getuidIsRoot() { return }
-        let result = try run(Paths.letter, testCase.arguments)
+        // A Python receiver stands where the letter would go: it must hear nothing.
+        let receiver = try Child(Paths.python, [Paths.oracle, "recv", "--count", "1", "--timeout", "0.5"])
+        guard let banner = receiver.stderrLine(containing: "listening on") else { throw SpawnError(message: "no receiver") }
+        let port = String(try portFromTuple(banner))
+        let result = try run(Paths.letter, testCase.arguments.map { $0 == "PORT" ? port : $0 })
+        receiver.wait()
+        #expect(receiver.stdout.isEmpty, "a datagram was sent: \(receiver.stdoutText)")
         #expect(result.status == testCase.status)
         let lines = result.stderrText.split(separator: "\n")
         #expect(lines.count == 1, "stderr: \(result.stderrText)")
