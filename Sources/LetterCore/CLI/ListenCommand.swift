@@ -119,13 +119,28 @@ func receiveUntilDone(_ socket: borrowing UDPSocket, receiver: Receiver, signals
         } catch {
             throw RuntimeError("cannot wait for datagrams: \(error.errno)")
         }
-        // Ctrl-C or SIGTERM: stop with the summary.
-        if ready[1] { return .signal }
+        // Ctrl-C or SIGTERM: print what has already arrived, then stop with the summary.
+        if ready[1] {
+            try drainWaiting(socket, receiver: receiver, count: count)
+            return .signal
+        }
         if ready[2] {
             lastActivity = monotonicNanoseconds()
             // The extra input is finished (chat's stdin reached its end).
             if try !onExtraReadable() { extra = -1; return .input }
         }
+    }
+}
+
+/// Takes the datagrams queued when a signal came, so that every letter that reached the
+/// socket is printed or counted. Bounded by `-c` and by one second, so that a flood that
+/// keeps the queue full cannot hold the exit back.
+private func drainWaiting(_ socket: borrowing UDPSocket, receiver: Receiver, count: Int?) throws {
+    let deadline = monotonicNanoseconds() + 1_000_000_000
+    while monotonicNanoseconds() < deadline {
+        let remaining = count.map { $0 - receiver.handled } ?? Int.max
+        if remaining <= 0 { return }
+        if try receiver.receiveWaiting(on: socket, limit: remaining) == 0 { return }
     }
 }
 
