@@ -1,14 +1,16 @@
 /// Numeric IP addresses and networks parsed in pure Swift, for `--allow`, `--join` and
 /// `--interface`, where a name makes no sense.
 
-/// Parses a strict dotted quad (`10.0.0.1`): four decimal parts of at most 255.
+/// Parses a strict dotted quad (`10.0.0.1`): four decimal parts of at most 255, with
+/// no leading zero (`010` is 8 to inet_aton and 10 to others, so glibc's inet_pton and
+/// Python's ipaddress refuse it, and so do we).
 public func parseIPv4(_ text: Substring) -> (UInt8, UInt8, UInt8, UInt8)? {
     let parts = text.split(separator: ".", omittingEmptySubsequences: false)
     guard parts.count == 4 else { return nil }
     var octets: [UInt8] = []
     for part in parts {
         guard !part.isEmpty, part.count <= 3, part.allSatisfy({ $0.isASCII && $0.isNumber }),
-              let value = UInt8(part) else { return nil }
+              part.count == 1 || part.first != "0", let value = UInt8(part) else { return nil }
         octets.append(value)
     }
     return (octets[0], octets[1], octets[2], octets[3])
@@ -32,7 +34,9 @@ public func parseIPv6(_ text: Substring) -> IPv6Bytes? {
                 groups.append(UInt16(quad.2) << 8 | UInt16(quad.3))
                 continue
             }
-            guard (1...4).contains(piece.count), let value = UInt16(piece, radix: 16) else { return nil }
+            // Hex digits only: UInt16(_:radix:) would also take a sign ("+f::").
+            guard (1...4).contains(piece.utf8.count), piece.utf8.allSatisfy(isASCIIHexDigit),
+                  let value = UInt16(piece, radix: 16) else { return nil }
             groups.append(value)
         }
     }
@@ -44,6 +48,13 @@ public func parseIPv6(_ text: Substring) -> IPv6Bytes? {
     let high = groups[0..<4].reduce(UInt64(0)) { $0 << 16 | UInt64($1) }
     let low = groups[4..<8].reduce(UInt64(0)) { $0 << 16 | UInt64($1) }
     return IPv6Bytes(high: high, low: low)
+}
+
+private func isASCIIHexDigit(_ byte: UInt8) -> Bool {
+    switch byte {
+    case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "f"), UInt8(ascii: "A")...UInt8(ascii: "F"): return true
+    default: return false
+    }
 }
 
 /// Parses a numeric address of either family (port 0).

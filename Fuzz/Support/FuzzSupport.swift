@@ -1,0 +1,65 @@
+/// What every fuzz target shares: reading choices out of the fuzzer's bytes, stopping
+/// loudly when a property fails, and the properties several targets check.
+
+/// The fuzzer's input read as a few choices followed by a payload.
+struct FuzzInput {
+    /// What is left to read. It is a slice of a larger buffer (its start index is
+    /// not 0 once a choice was read), as a datagram in a receive batch is.
+    private(set) var rest: ArraySlice<UInt8>
+
+    init(_ data: UnsafePointer<UInt8>, _ size: Int) {
+        rest = Array(UnsafeBufferPointer(start: data, count: size))[...]
+    }
+
+    /// One of `options`, chosen by the next byte, or two bytes (big-endian) when there
+    /// are more than 256 options; the first option once the input is used up.
+    mutating func pick<Element>(_ options: [Element]) -> Element {
+        options[Int(integer(byteCount: options.count > 256 ? 2 : 1) % UInt64(options.count))]
+    }
+
+    /// The next `byteCount` bytes (at most 8) as a big-endian number; zeros past the end.
+    mutating func integer(byteCount: Int) -> UInt64 {
+        var value: UInt64 = 0
+        for _ in 0..<byteCount { value = value << 8 | UInt64(rest.popFirst() ?? 0) }
+        return value
+    }
+}
+
+/// Stops the run when a property does not hold, so libFuzzer keeps the input as a crash
+/// and prints `message`.
+func require(_ condition: Bool, _ message: @autoclosure () -> String) {
+    if !condition { fatalError(message()) }
+}
+
+/// Whether `bytes` are well-formed UTF-8.
+func isValidUTF8(_ bytes: some Sequence<UInt8>) -> Bool {
+    String(validating: bytes, as: UTF8.self) != nil
+}
+
+/// The SPEC's promise for `text`, `tuple` and `json` lines: no byte below 0x20 but the
+/// final newline, no DEL, and no C1 control (U+0080...U+009F, `C2 80`...`C2 9F` in UTF-8).
+func isTerminalSafe(_ line: ArraySlice<UInt8>) -> Bool {
+    let body = line.last == UInt8(ascii: "\n") ? line.dropLast() : line
+    var previous: UInt8 = 0
+    for byte in body {
+        if byte < 0x20 || byte == 0x7F || (previous == 0xC2 && (0x80...0x9F).contains(byte)) { return false }
+        previous = byte
+    }
+    return true
+}
+
+/// `de ad be ef`, for failure messages.
+func hexDump(_ bytes: some Sequence<UInt8>) -> String {
+    bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined(separator: " ")
+}
+
+/// Python's `repr(ch)[1:-1]` for a control character (C0, DEL, C1): `\t`, `\n`, `\r`, `\xNN`.
+func pythonControlRepr(_ scalar: Unicode.Scalar) -> String? {
+    switch scalar.value {
+    case 0x09: return "\\t"
+    case 0x0A: return "\\n"
+    case 0x0D: return "\\r"
+    case 0..<0x20, 0x7F...0x9F: return "\\x" + (scalar.value < 16 ? "0" : "") + String(scalar.value, radix: 16)
+    default: return nil
+    }
+}

@@ -1,0 +1,177 @@
+import Glibc
+import Testing
+@testable import LetterCore
+
+/// The SPEC's promise that no escape sequence from the network reaches the terminal:
+/// whatever the bytes, encoding and error handler, a `text`, `tuple` or `json` record is
+/// well-formed UTF-8 with no byte below 0x20 but its final newline, no DEL and no C1
+/// control (U+0080...U+009F, `C2 80`...`C2 9F`). The `lines` and `raw` formats are the
+/// payload itself by design and are not checked.
+@Suite struct TerminalSafetyTests {
+    static let safeFormats: [RecordFormat] = [.text, .tuple, .json]
+    static let senders: [SocketAddress] = [
+        .v4(octets: (127, 0, 0, 1), port: 54321),
+        .v6(bytes: IPv6Bytes(high: 0, low: 0xFFFF_7F00_0001), port: 9, flowInfo: 0, scopeID: 0),
+        .v6(bytes: IPv6Bytes(high: 0xFE80 << 48, low: 1), port: 65535, flowInfo: 0xFFFFF, scopeID: 3),
+    ]
+
+    /// The writers of the checked formats, with and without `--bytes`, for one encoding
+    /// and handler. Made once per decoder: a writer reserves a datagram-sized buffer.
+    struct Writers {
+        let decoder: TextDecoder
+        let writers: [RecordWriter]
+
+        init(_ decoder: TextDecoder) {
+            self.decoder = decoder
+            writers = TerminalSafetyTests.safeFormats.flatMap { format in
+                [false, true].map { RecordWriter(format: format, showBytes: $0, decoder: decoder) }
+            }
+        }
+
+        /// Describes the first record of `payload` that breaks the promise, if one does.
+        func unsafeRecord(_ payload: [UInt8], from sender: SocketAddress) -> String? {
+            for writer in writers {
+                var record: [UInt8] = []
+                _ = writer.append(payload: payload[...], fullLength: payload.count, sender: sender, to: &record)
+                if !record.isEmpty && !isTerminalSafeLine(record) {
+                    return "\(writer.format)\(writer.showBytes ? " --bytes" : "") \(decoder.encoding.name)/\(decoder.errors) "
+                        + "of \(hex(payload)) wrote \(hex(record))"
+                }
+            }
+            return nil
+        }
+    }
+
+    /// Writers for every encoding and handler.
+    static func allWriters() -> [Writers] {
+        encodingTable.flatMap { encoding in
+            // Every table encoding is one glibc ships (EncodingTableTests checks it).
+            DecodeErrorHandler.allCases.map { Writers(TextDecoder(encoding: encoding, errors: $0)!) }
+        }
+    }
+
+    /// 10,000 random datagrams, shared out among every encoding and handler.
+    @Test func randomBytesNeverReachTheTerminal() {
+        var random = SplitMix64(seed: 20261121)
+        var failures: [String] = []
+        let allWriters = Self.allWriters()
+        for (index, writers) in allWriters.enumerated() {
+            for _ in 0..<10_000 / allWriters.count where failures.count < 5 {
+                let sender = Self.senders[index % Self.senders.count]
+                if let failure = writers.unsafeRecord(randomPayload(&random), from: sender) { failures.append(failure) }
+            }
+        }
+        #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
+    }
+
+    @Test func theFuzzCorpusNeverReachesTheTerminal() throws {
+        let corpus = try fuzzCorpus(["Decode", "Escaping", "Records"])
+        #expect(corpus.count >= 100, "the fuzz seeds are missing: run python3 Fixtures/fuzz/make_seeds.py")
+        var failures: [String] = []
+        for writers in Self.allWriters() {
+            for (index, payload) in corpus.enumerated() where failures.count < 5 {
+                if let failure = writers.unsafeRecord(payload, from: Self.senders[index % Self.senders.count]) {
+                    failures.append(failure)
+                }
+            }
+        }
+        #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
+    }
+
+    /// The checker itself must see what it is meant to catch.
+    @Test func theCheckCatchesEveryKindOfControl() {
+        #expect(isTerminalSafeLine(Array("plain 你好 \\x1b ('::1', 9, 0, 0)\n".utf8)))
+        for unsafe: [UInt8] in [[0x1B, 0x0A], [0x41, 0x7F, 0x0A], [0xC2, 0x9B, 0x0A], [0x0A, 0x0A], [0x41],
+                                [0x9B, 0x0A], [0xC2, 0x0A]] {
+            #expect(!isTerminalSafeLine(unsafe), "\(hex(unsafe))")
+        }
+    }
+}
+
+/// One line that is well-formed UTF-8, ends with its only newline, and holds no C0
+/// (but that newline), DEL or C1 control.
+func isTerminalSafeLine(_ record: [UInt8]) -> Bool {
+    guard record.last == 0x0A, String(validating: record, as: UTF8.self) != nil else { return false }
+    var previous: UInt8 = 0
+    for byte in record.dropLast() {
+        if byte < 0x20 || byte == 0x7F || (previous == 0xC2 && (0x80...0x9F).contains(byte)) { return false }
+        previous = byte
+    }
+    return true
+}
+
+/// A datagram of up to 80 bytes: uniformly random, or drawn from the bytes that make
+/// control characters and escapes (C0, DEL, lone 0x80...0x9F, `C2`, `E2 80 A8`, quotes,
+/// backslash), or well-formed UTF-8 of control and other characters.
+func randomPayload(_ random: inout SplitMix64) -> [UInt8] {
+    let length = Int.random(in: 0...80, using: &random)
+    switch Int.random(in: 0..<3, using: &random) {
+    case 0:
+        return (0..<length).map { _ in UInt8.random(in: 0...255, using: &random) }
+    case 1:
+        let alphabet: [UInt8] = [0x00, 0x07, 0x09, 0x0A, 0x0D, 0x1B, 0x5B, 0x7F, 0x80, 0x85, 0x9B, 0x9F, 0xC2, 0xE2,
+                                 0xA8, 0xA9, 0x22, 0x27, 0x5C, 0x41, 0xA1, 0x8E, 0x8F, 0x81, 0x30]
+        return (0..<length).map { _ in alphabet.randomElement(using: &random)! }  // not empty
+    default:
+        let ranges: [ClosedRange<UInt32>] = [0...0x20, 0x7F...0xA0, 0x2028...0x2029, 0x4E00...0x4E10, 0x1F600...0x1F601]
+        var text = ""
+        for _ in 0..<length / 2 {
+            // Every range above holds only scalar values (no surrogates).
+            text.unicodeScalars.append(Unicode.Scalar(UInt32.random(in: ranges.randomElement(using: &random)!, using: &random))!)
+        }
+        return Array(text.utf8)
+    }
+}
+
+/// The files of the fuzz targets' seed directories (Fixtures/fuzz/TARGET/), as payloads.
+func fuzzCorpus(_ targets: [String]) throws -> [[UInt8]] {
+    var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
+    parts.removeLast(4)  // Tests/LetterCoreTests/Output/TerminalSafetyTests.swift
+    let root = parts.joined(separator: "/") + "/Fixtures/fuzz/"
+    var files: [[UInt8]] = []
+    for target in targets {
+        guard let directory = opendir(root + target) else { continue }
+        defer { closedir(directory) }
+        var names: [String] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if !name.hasPrefix(".") { names.append(name) }
+        }
+        for name in names.sorted() {
+            files.append(try readFile(root + target + "/" + name))
+        }
+    }
+    return files
+}
+
+struct UnreadableFile: Error {
+    let path: String
+}
+
+func readFile(_ path: String) throws -> [UInt8] {
+    guard let file = fopen(path, "rb") else { throw UnreadableFile(path: path) }
+    defer { fclose(file) }
+    var bytes: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 65536)
+    while true {
+        let count = fread(&chunk, 1, chunk.count, file)
+        bytes.append(contentsOf: chunk[0..<count])
+        if count < chunk.count { break }
+    }
+    return bytes
+}
+
+/// A small seeded generator (SplitMix64), so a failing case can be run again.
+struct SplitMix64: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var value = state
+        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
+        return value ^ (value >> 31)
+    }
+}
