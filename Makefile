@@ -5,7 +5,7 @@ SWIFT ?= swift
 RELEASE_FLAGS = -c release --static-swift-stdlib -Xswiftc -static-executable
 LETTER = .build/release/letter
 
-.PHONY: all build release demo test test-unit peers bench fuzz clean help
+.PHONY: all build release demo test peers bench fuzz test-asan clean help
 
 all: release
 
@@ -13,6 +13,8 @@ help:
 	@echo "make demo    a listener on loopback and real letters in utf-8 and gbk"
 	@echo "make test    every test (unit + end to end with python3, socat, nc)"
 	@echo "make bench   letter side by side with C, nc, socat and python3"
+	@echo "make fuzz    every libFuzzer target for FUZZ_SECONDS (default $(FUZZ_SECONDS)) each"
+	@echo "make test-asan  the test suite under AddressSanitizer"
 	@echo "make build   debug build;  make release   static release binary at $(LETTER)"
 
 build:
@@ -40,8 +42,22 @@ demo: release
 test: peers release
 	LETTER_BIN=$(LETTER) $(SWIFT) test
 
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS = $(basename $(notdir $(wildcard Fuzz/Targets/*.swift)))
+
+# Each target for a bounded time; a crash fails the run and is kept under .build/fuzz/crashes.
+fuzz:
+	Fuzz/build.sh
+	for target in $(FUZZ_TARGETS); do Fuzz/run.sh $$target $(FUZZ_SECONDS) || exit 1; done
+
+# The whole suite, letter included, built with AddressSanitizer (no threads: no TSan run).
+test-asan: peers
+	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
+	LSAN_OPTIONS=suppressions=$(CURDIR)/Fuzz/lsan-suppressions.txt SWIFT_BACKTRACE=enable=no \
+		$(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan
+
 bench: peers release
 	python3 Benchmarks/bench.py --letter $(LETTER)
 
 clean:
-	rm -rf .build Benchmarks/bin
+	rm -rf .build .build-asan .build-static Benchmarks/bin
