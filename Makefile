@@ -47,13 +47,12 @@ FUZZ_TARGETS = $(basename $(notdir $(wildcard Fuzz/Targets/*.swift)))
 
 # Each target for a bounded time; a crash fails the run and is kept under .build/fuzz/crashes.
 fuzz:
-	Fuzz/build.sh
 	for target in $(FUZZ_TARGETS); do Fuzz/run.sh $$target $(FUZZ_SECONDS) || exit 1; done
 
 # The whole suite, letter included, built with AddressSanitizer (no threads: no TSan run).
 test-asan: peers
 	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
-	LSAN_OPTIONS=suppressions=$(CURDIR)/Fuzz/lsan-suppressions.txt SWIFT_BACKTRACE=enable=no \
+	env -u LETTER_BIN LSAN_OPTIONS=suppressions=$(CURDIR)/Fuzz/lsan-suppressions.txt SWIFT_BACKTRACE=enable=no \
 		$(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan
 
 bench: peers release

@@ -15,7 +15,8 @@ import Testing
     @Test func netcatSendsToLetterListen() throws {
         guard let nc = requirePeer("nc") else { return }
         let listener = try startListener(["-c", "1", "-t", "10", "127.0.0.1", "0"])
-        let sender = try run(nc, ["-u", "-w", "0", "127.0.0.1", String(listener.port)], input: bytes("hello from nc\n"))
+        // -q 0: quit once stdin is read and sent (-w 0 may quit before reading it).
+        let sender = try run(nc, ["-u", "-q", "0", "127.0.0.1", String(listener.port)], input: bytes("hello from nc\n"))
         #expect(sender.status == 0, "\(sender.stderrText)")
         #expect(listener.child.wait() == 0)
         // nc sends the line with its newline; letter shows it escaped, keeping one line.
