@@ -18,14 +18,6 @@ public enum SocketAddress: Hashable, Sendable {
         return false
     }
 
-    /// The same address with another port.
-    public func withPort(_ port: UInt16) -> SocketAddress {
-        switch self {
-        case .v4(let octets, _): return .v4(octets: octets, port: port)
-        case .v6(let bytes, _, let flow, let scope): return .v6(bytes: bytes, port: port, flowInfo: flow, scopeID: scope)
-        }
-    }
-
     public static func == (lhs: SocketAddress, rhs: SocketAddress) -> Bool {
         switch (lhs, rhs) {
         case let (.v4(a, p), .v4(b, q)):
@@ -85,8 +77,6 @@ public struct IPv6Bytes: Hashable, Sendable {
 
     /// `::ffff:a.b.c.d`, how an IPv4 peer appears on a dual-stack socket.
     public var isIPv4Mapped: Bool { high == 0 && low >> 32 == 0xffff }
-
-    public var isLinkLocal: Bool { high >> 54 == 0x3fa }  // fe80::/10
 
     public var isMulticast: Bool { high >> 56 == 0xff }
 

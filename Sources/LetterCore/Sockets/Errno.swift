@@ -13,11 +13,8 @@ public struct Errno: Error, Equatable, CustomStringConvertible, Sendable {
 
     public static let interrupted = Errno(rawValue: EINTR)
     public static let wouldBlock = Errno(rawValue: EAGAIN)
-    public static let brokenPipe = Errno(rawValue: EPIPE)
     public static let accessDenied = Errno(rawValue: EACCES)
     public static let addressInUse = Errno(rawValue: EADDRINUSE)
-    public static let messageTooLong = Errno(rawValue: EMSGSIZE)
-    public static let connectionRefused = Errno(rawValue: ECONNREFUSED)
 }
 
 /// A failed system call: which call, and why.

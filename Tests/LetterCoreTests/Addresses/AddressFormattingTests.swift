@@ -28,7 +28,6 @@ import Testing
         let mapped = IPv6Bytes([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 127, 0, 0, 1])
         #expect(mapped.isIPv4Mapped)
         #expect(mapped.bytes == [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 127, 0, 0, 1])
-        #expect(IPv6Bytes([0xfe, 0x80] + Array(repeating: 0, count: 13) + [1]).isLinkLocal)
         #expect(IPv6Bytes([0xff, 0x02] + Array(repeating: 0, count: 13) + [1]).isMulticast)
         #expect(!IPv6Bytes.loopback.isMulticast)
     }
