@@ -2,7 +2,7 @@
 SWIFT ?= swift
 # A static executable: no dynamic loader work at start-up (glibc still loads iconv's
 # gconv modules and NSS at run time, from the same glibc it was linked with).
-RELEASE_FLAGS = -c release --static-swift-stdlib -Xswiftc -static-executable
+RELEASE_FLAGS = -c release --static-swift-stdlib -Xswiftc -static-executable -Xlinker --strip-all
 LETTER = .build/release/letter
 
 .PHONY: all build release demo test peers bench fuzz test-asan clean help
