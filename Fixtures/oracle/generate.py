@@ -16,7 +16,8 @@ import random
 import socket
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-CODECS = ["utf-8", "gbk", "gb18030", "big5", "shift_jis", "latin-1", "ascii", "gb2312", "euc_jp", "cp1252"]
+CODECS = ["utf-8", "gbk", "gb18030", "big5", "shift_jis", "latin-1", "ascii", "gb2312", "euc_jp", "cp1252",
+          "big5hkscs", "cp932", "cp949", "cp1251", "koi8-r", "iso8859-15"]
 HANDLERS = ["strict", "replace", "ignore", "backslashreplace"]
 rng = random.Random(20261121)
 
@@ -25,6 +26,8 @@ SAMPLE_TEXT = {
     "gbk": "你好世界，汉字", "gb18030": "你好 𠀀 € 汉字", "gb2312": "你好世界",
     "big5": "你好，繁體中文", "shift_jis": "こんにちは ｶﾀｶﾅ 漢字", "euc_jp": "こんにちは 漢字",
     "latin-1": "café ÿ", "ascii": "plain", "cp1252": "€ café ‰",
+    "big5hkscs": "你好，香港", "cp932": "こんにちは ①", "cp949": "안녕하세요", "cp1251": "привет",
+    "koi8-r": "привет", "iso8859-15": "€ café",
 }
 
 
@@ -101,7 +104,7 @@ def decode_rows():
 
 
 def encode_rows():
-    pool = "aZ 0你好汉字繁體こんにちはｶﾀｶﾅ€éÿ😀𠀀ḿ·—①\u00a5\u203e~\\"
+    pool = "aZ 0你好汉字繁體こんにちはｶﾀｶﾅ€éÿ😀𠀀ḿ·—①\u00a5\u203e~\\안녕привет\u2170\u4e28"
     for codec in CODECS:
         for _ in range(150):
             text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 10)))

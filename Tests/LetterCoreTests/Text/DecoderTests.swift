@@ -2,7 +2,8 @@ import Testing
 @testable import LetterCore
 
 @Suite struct DecoderTests {
-    static let codecs = ["utf-8", "gbk", "gb18030", "big5", "shift_jis", "latin-1", "ascii", "gb2312", "euc_jp", "cp1252"]
+    static let codecs = ["utf-8", "gbk", "gb18030", "big5", "shift_jis", "latin-1", "ascii", "gb2312", "euc_jp", "cp1252",
+                         "big5hkscs", "cp932", "cp949", "cp1251", "koi8-r", "iso8859-15"]
 
     /// Every row Python wrote for `codec`: same text, same U+FFFD and `\xNN` places, same strict error offset.
     @Test(arguments: codecs)
