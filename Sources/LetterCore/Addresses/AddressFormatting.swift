@@ -3,19 +3,17 @@
 /// returned. These append UTF-8 to a byte buffer because they run once per datagram.
 extension SocketAddress {
     /// `'127.0.0.1'`'s contents: the numeric host without quotes or port.
-    public var host: String { String(decoding: hostBytes, as: UTF8.self) }
+    public var host: String {
+        var bytes: [UInt8] = []
+        appendHost(to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
 
     /// `('127.0.0.1', 54321)` or `('::1', 54321, 0, 0)`.
     public var pythonTuple: String {
         var bytes: [UInt8] = []
         appendPythonTuple(to: &bytes)
         return String(decoding: bytes, as: UTF8.self)
-    }
-
-    var hostBytes: [UInt8] {
-        var bytes: [UInt8] = []
-        appendHost(to: &bytes)
-        return bytes
     }
 
     /// Appends Python's `repr` of the address tuple: `('h', port)` for IPv4 and

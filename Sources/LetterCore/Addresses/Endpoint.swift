@@ -11,11 +11,15 @@ public struct Endpoint: Equatable, Sendable {
     }
 }
 
+/// Whether `text` is one or more decimal digits and nothing else.
+private func isDecimalNumber(_ text: String) -> Bool {
+    !text.isEmpty && text.utf8.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+}
+
 /// Parses a port number: decimal digits only, 0 to 65535 (1 to 65535 unless `allowZero`).
 public func parsePort(_ text: String, allowZero: Bool) throws(UsageError) -> UInt16 {
     let lowest = allowZero ? 0 : 1
-    guard !text.isEmpty, text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
-          let value = Int(text.count > 6 ? "999999" : text), value >= lowest, value <= 65535
+    guard isDecimalNumber(text), let value = Int(text.count > 6 ? "999999" : text), value >= lowest, value <= 65535
     else {
         throw UsageError("invalid port '\(text)': expected a number from \(lowest) to 65535")
     }
@@ -46,8 +50,18 @@ public func splitHostPort(_ text: String, allowZeroPort: Bool) throws(UsageError
 /// Parses `-b/--bind`'s `[HOST:]PORT`: a lone number is a port on every interface.
 public func parseBindAddress(_ text: String) throws(UsageError) -> Endpoint {
     if let endpoint = try splitHostPort(text, allowZeroPort: true) { return endpoint }
-    if !text.isEmpty && text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) {
-        return Endpoint(host: "", port: try parsePort(text, allowZero: true))
-    }
+    if isDecimalNumber(text) { return Endpoint(host: "", port: try parsePort(text, allowZero: true)) }
     throw UsageError("invalid bind address '\(text)': expected [HOST:]PORT")
+}
+
+/// `HOST PORT`, or `HOST:PORT` / `[IPv6]:PORT` as one argument, at the head of
+/// `arguments` (a bracketed host may also stand alone before PORT). Returns the
+/// endpoint and how many arguments it took.
+public func parseHostAndPort(_ arguments: [String], allowZeroPort: Bool) throws(UsageError) -> (Endpoint, Int) {
+    guard let first = arguments.first else { throw UsageError("missing HOST and PORT") }
+    let bracketed = first.hasPrefix("[") && first.hasSuffix("]")
+    if !bracketed, let endpoint = try splitHostPort(first, allowZeroPort: allowZeroPort) { return (endpoint, 1) }
+    guard arguments.count >= 2 else { throw UsageError("missing PORT after '\(first)'") }
+    let host = bracketed ? String(first.dropFirst().dropLast()) : first
+    return (Endpoint(host: host, port: try parsePort(arguments[1], allowZero: allowZeroPort)), 2)
 }

@@ -12,7 +12,7 @@ public struct ChatOptions: Equatable, Sendable {
 
     init(_ parsed: ParsedArguments) throws(UsageError) {
         family = try parseFamily(parsed)
-        let (peer, used) = try parseDestination(parsed.positionals)
+        let (peer, used) = try parseHostAndPort(parsed.positionals, allowZeroPort: false)
         self.peer = peer
         if parsed.positionals.count > used { throw UsageError("unexpected argument '\(parsed.positionals[used])'") }
         encoding = parsed.value("--encoding") ?? "utf-8"
@@ -28,8 +28,7 @@ func runChat(_ options: ChatOptions) throws {
     let writer = try makeRecordWriter(options.display)
     let encoder = try OutgoingEncoder(wire: options.encoding, input: options.inputEncoding, rawBytes: false, replaceErrors: false)
     let destination = try resolveDestination(options.peer, family: options.family)
-    let family: AddressFamily = destination.isIPv6 ? .v6 : .v4
-    let local = try resolveBindAddress(options.sending.bind ?? Endpoint(host: "", port: 0), family: family)
+    let local = try resolveBindAddress(options.sending.bind ?? Endpoint(host: "", port: 0), family: destination.addressFamily)
     let socket = try openBoundSocket(local, reuseAddress: true)
     try applySendingOptions(options.sending, to: socket)
     let receiver = Receiver(writer: writer, display: options.display, allow: options.receiving.allow,
@@ -39,19 +38,16 @@ func runChat(_ options: ChatOptions) throws {
     writeDiagnostic("chatting with \(destination.pythonTuple) from \(try boundAddress(of: socket).pythonTuple)")
 
     let reader = LineReader()
-    let sender = DatagramSender(destination: destination, rate: nil)
+    let sender = DatagramSender(destination: destination, encoder: encoder, rate: nil)
     var ending = try receiveUntilDone(socket, receiver: receiver, signals: signals, count: nil, idleTimeout: nil,
                                       extraDescriptor: standardInput) {
         let more = try reader.fill()
         while let line = reader.nextBufferedLine() {
-            let place = "line \(reader.lineNumber)"
-            do {
-                try encoder.append(line, place: place, to: &sender.batch.bytes)
-                try sender.close(place: place, on: socket)
-            } catch let error as RuntimeError {
+            do throws(RuntimeError) {
+                try sender.add(line, place: "line \(reader.lineNumber)")
+            } catch {
                 // A line that cannot be encoded or is too long is reported and skipped;
                 // the conversation goes on.
-                sender.batch.discardOpenDatagram()
                 writeDiagnostic("letter: \(error.message)")
                 continue
             }

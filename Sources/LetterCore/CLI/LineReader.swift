@@ -11,9 +11,11 @@ final class LineReader {
     /// The longest line accepted: larger than any datagram can carry in any encoding.
     static let maximumLineLength = 1 << 20
 
+    /// The buffer starts small (a few letters need no megabyte zeroed at start-up) and
+    /// doubles while a line does not fit, up to one byte past the longest line.
     init(descriptor: Int32 = standardInput) {
         self.descriptor = descriptor
-        buffer = [UInt8](repeating: 0, count: Self.maximumLineLength + 1)
+        buffer = [UInt8](repeating: 0, count: 64 << 10)
     }
 
     /// The next complete line already read, if any (the last line of the input needs no `\n`).
@@ -41,8 +43,11 @@ final class LineReader {
             end -= start
             start = 0
         }
-        guard end < buffer.count else {
-            throw RuntimeError("line \(lineNumber + 1) is longer than any datagram can carry (over \(Self.maximumLineLength) bytes)")
+        if end == buffer.count {
+            guard buffer.count <= Self.maximumLineLength else {
+                throw RuntimeError("line \(lineNumber + 1) is longer than any datagram can carry (over \(Self.maximumLineLength) bytes)")
+            }
+            buffer.append(contentsOf: repeatElement(0, count: min(buffer.count, Self.maximumLineLength + 1 - buffer.count)))
         }
         let count: Int
         do {

@@ -17,23 +17,15 @@ public struct ListenOptions: Equatable, Sendable {
         display = try DisplayOptions(parsed, errorsApply: true)
         receiving = try ReceivingOptions(parsed)
         let positionals = parsed.positionals
-        switch positionals.count {
-        case 0:
-            throw UsageError("missing PORT")
-        case 1:
-            let argument = positionals[0]
-            if let endpoint = try splitHostPort(argument, allowZeroPort: true) {
-                bind = endpoint
-            } else {
-                bind = Endpoint(host: "", port: try parsePort(argument, allowZero: true))
-            }
-        case 2:
-            let host = positionals[0].hasPrefix("[") && positionals[0].hasSuffix("]")
-                ? String(positionals[0].dropFirst().dropLast()) : positionals[0]
-            bind = Endpoint(host: host, port: try parsePort(positionals[1], allowZero: true))
-        default:
-            throw UsageError("unexpected argument '\(positionals[2])'")
+        guard let first = positionals.first else { throw UsageError("missing PORT") }
+        let used: Int
+        // A lone argument that is not HOST:PORT is the port, on every interface.
+        if positionals.count == 1, try splitHostPort(first, allowZeroPort: true) == nil {
+            (bind, used) = (Endpoint(host: "", port: try parsePort(first, allowZero: true)), 1)
+        } else {
+            (bind, used) = try parseHostAndPort(positionals, allowZeroPort: true)
         }
+        if positionals.count > used { throw UsageError("unexpected argument '\(positionals[used])'") }
         if let text = parsed.value("--count") { count = try parseInteger(text, option: "--count", range: 1...Int.max) }
         if let text = parsed.value("--timeout") { idleTimeout = try parseSeconds(text, option: "--timeout") }
         replyText = parsed.value("--reply")
@@ -95,9 +87,8 @@ func receiveUntilDone(_ socket: borrowing UDPSocket, receiver: Receiver, signals
                       onExtraReadable: () throws -> Bool = { true }) throws -> Ending {
     let idleNanoseconds = idleTimeout.map { UInt64($0 * 1e9) }
     var lastActivity = monotonicNanoseconds()
-    var extra = extraDescriptor
     while true {
-        let remaining = count.map { $0 - receiver.handled } ?? Int.max
+        let remaining = receiver.remaining(toReach: count)
         // Enough datagrams: -c N is met.
         if remaining <= 0 { return .count }
         if try receiver.receiveWaiting(on: socket, limit: remaining) > 0 {
@@ -115,7 +106,7 @@ func receiveUntilDone(_ socket: borrowing UDPSocket, receiver: Receiver, signals
         }
         let ready: [Bool]
         do {
-            ready = try waitReadable([socket.descriptor, signals.descriptor, extra], timeoutMilliseconds: timeout)
+            ready = try waitReadable([socket.descriptor, signals.descriptor, extraDescriptor], timeoutMilliseconds: timeout)
         } catch {
             throw RuntimeError("cannot wait for datagrams: \(error.errno)")
         }
@@ -127,7 +118,7 @@ func receiveUntilDone(_ socket: borrowing UDPSocket, receiver: Receiver, signals
         if ready[2] {
             lastActivity = monotonicNanoseconds()
             // The extra input is finished (chat's stdin reached its end).
-            if try !onExtraReadable() { extra = -1; return .input }
+            if try !onExtraReadable() { return .input }
         }
     }
 }
@@ -138,7 +129,7 @@ func receiveUntilDone(_ socket: borrowing UDPSocket, receiver: Receiver, signals
 private func drainWaiting(_ socket: borrowing UDPSocket, receiver: Receiver, count: Int?) throws {
     let deadline = monotonicNanoseconds() + 1_000_000_000
     while monotonicNanoseconds() < deadline {
-        let remaining = count.map { $0 - receiver.handled } ?? Int.max
+        let remaining = receiver.remaining(toReach: count)
         if remaining <= 0 { return }
         if try receiver.receiveWaiting(on: socket, limit: remaining) == 0 { return }
     }

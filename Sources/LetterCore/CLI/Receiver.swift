@@ -57,8 +57,10 @@ final class Receiver {
         return count
     }
 
-    /// How many datagrams were shown (or rejected as undecodable): those `-c` counts.
-    var handled: Int { statistics.datagrams }
+    /// How many more datagrams `-c count` allows (shown or rejected as undecodable).
+    func remaining(toReach count: Int?) -> Int {
+        count.map { $0 - statistics.datagrams } ?? Int.max
+    }
 
     private func handle(_ index: Int, on socket: borrowing UDPSocket) throws {
         let sender = batch.sender(index)

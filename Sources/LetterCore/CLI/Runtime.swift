@@ -42,7 +42,7 @@ func resolveBindAddress(_ endpoint: Endpoint, family: AddressFamily?) throws(Run
 
 /// A UDP socket of `address`'s family bound to it. `::` is made dual-stack.
 func openBoundSocket(_ address: SocketAddress, reuseAddress: Bool) throws(RuntimeError) -> UDPSocket {
-    let socket = try openSocket(family: address.isIPv6 ? .v6 : .v4)
+    let socket = try openSocket(family: address.addressFamily)
     do {
         if reuseAddress { try socket.setReuseAddress() }
         if case .v6(let bytes, _, _, _) = address, bytes == .any { try socket.setIPv6Only(false) }
@@ -75,20 +75,14 @@ func describeBindFailure(_ error: SystemCallError, _ address: SocketAddress) -> 
 
 /// Applies --broadcast, --ttl, --no-loop and --interface to a sending socket.
 func applySendingOptions(_ options: SendingOptions, to socket: borrowing UDPSocket) throws(RuntimeError) {
-    do {
+    let interface = try options.interface.map(resolveInterface)
+    do throws(SystemCallError) {
         if options.broadcast { try socket.setBroadcast() }
         if let hops = options.multicastHops { try socket.setMulticastHops(hops) }
         if !options.multicastLoop { try socket.setMulticastLoop(false) }
-        if let interface = options.interface {
-            let (index, address) = try resolveInterface(interface)
-            try socket.setMulticastInterface(index: index, address: address)
-        }
-    } catch let error as SystemCallError {
-        throw RuntimeError("\(error.call) failed: \(error.errno)")
-    } catch let error as RuntimeError {
-        throw error
+        if let (index, address) = interface { try socket.setMulticastInterface(index: index, address: address) }
     } catch {
-        throw RuntimeError("\(error)")
+        throw RuntimeError("\(error.call) failed: \(error.errno)")
     }
 }
 

@@ -17,7 +17,7 @@ public struct SendOptions: Equatable, Sendable {
 
     init(_ parsed: ParsedArguments) throws(UsageError) {
         family = try parseFamily(parsed)
-        let (destination, used) = try parseDestination(parsed.positionals)
+        let (destination, used) = try parseHostAndPort(parsed.positionals, allowZeroPort: false)
         self.destination = destination
         let words = parsed.positionals.dropFirst(used)
         message = words.isEmpty ? nil : joinedWithSpaces(words)
@@ -117,24 +117,19 @@ func runSend(_ options: SendOptions) throws {
     let destination = try resolveDestination(options.destination, family: options.family)
     let socket: UDPSocket
     if let bind = options.sending.bind {
-        socket = try openBoundSocket(try resolveBindAddress(bind, family: destination.isIPv6 ? .v6 : .v4), reuseAddress: false)
+        socket = try openBoundSocket(try resolveBindAddress(bind, family: destination.addressFamily), reuseAddress: false)
     } else {
-        socket = try openSocket(family: destination.isIPv6 ? .v6 : .v4)
+        socket = try openSocket(family: destination.addressFamily)
     }
     try applySendingOptions(options.sending, to: socket)
 
-    let sender = DatagramSender(destination: destination, rate: options.rate)
+    let sender = DatagramSender(destination: destination, encoder: encoder, rate: options.rate)
     if let message = options.message {
-        try encoder.append(Array(message.utf8)[...], place: "message", to: &sender.batch.bytes)
-        try sender.close(place: "message", on: socket)
+        try sender.add(Array(message.utf8)[...], place: "message")
+    } else if options.whole {
+        try sender.add(try LineReader().readAll(), place: "stdin")
     } else {
-        let reader = LineReader()
-        if options.whole {
-            try encoder.append(try reader.readAll(), place: "stdin", to: &sender.batch.bytes)
-            try sender.close(place: "stdin", on: socket)
-        } else {
-            try sendLines(from: reader, encoder: encoder, sender: sender, on: socket)
-        }
+        try sendLines(from: LineReader(), sender: sender, on: socket)
     }
     try sender.flush(on: socket)
 
@@ -145,49 +140,57 @@ func runSend(_ options: SendOptions) throws {
 
 /// One datagram per line. Lines already read go out in batches; before every read that
 /// may block, what is pending is sent, so interactive lines leave at once.
-private func sendLines(from reader: LineReader, encoder: OutgoingEncoder, sender: DatagramSender,
-                       on socket: borrowing UDPSocket) throws {
+private func sendLines(from reader: LineReader, sender: DatagramSender, on socket: borrowing UDPSocket) throws {
     repeat {
         while let line = reader.nextBufferedLine() {
-            let number = reader.lineNumber
             do {
-                try encoder.append(line, place: "line \(number)", to: &sender.batch.bytes)
+                try sender.add(line, place: "line \(reader.lineNumber)")
             } catch {
-                sender.batch.discardOpenDatagram()
+                // The lines before the bad one still go out.
                 try sender.flush(on: socket)
                 throw error
             }
-            try sender.close(place: "line \(number)", on: socket)
+            if sender.isDue { try sender.flush(on: socket) }
         }
         try sender.flush(on: socket)
     } while try reader.fill()
 }
 
-/// Closes datagrams, checks their size, and sends them in batches (or paced by --rate).
+/// Encodes datagrams into a batch, refuses those UDP cannot carry, and sends them in
+/// batches (or one by one, paced by --rate).
 final class DatagramSender {
     let destination: SocketAddress
-    let batch = SendBatch(capacity: 64)
+    private let encoder: OutgoingEncoder
+    private let batch = SendBatch(capacity: 64)
     private let interval: UInt64?
     private var nextSlot: UInt64 = 0
 
-    init(destination: SocketAddress, rate: Double?) {
+    init(destination: SocketAddress, encoder: OutgoingEncoder, rate: Double?) {
         self.destination = destination
+        self.encoder = encoder
         interval = rate.map { UInt64(1e9 / $0) }
     }
 
-    /// Ends the datagram just encoded into `batch.bytes`; refuses one that UDP cannot carry.
-    func close(place: @autoclosure () -> String, on socket: borrowing UDPSocket) throws {
-        let size = batch.bytes.count - batch.currentStart
-        let limit = maximumDatagramSize(for: destination)
-        if size > limit {
+    /// Adds the datagram for `input` to the batch. A bad input (not valid, not encodable,
+    /// too long for UDP) throws and leaves nothing of itself in the batch.
+    func add(_ input: ArraySlice<UInt8>, place: @autoclosure () -> String) throws(RuntimeError) {
+        do throws(RuntimeError) {
+            try encoder.append(input, place: place(), to: &batch.bytes)
+            let size = batch.bytes.count - batch.currentStart
+            let limit = maximumDatagramSize(for: destination)
+            if size > limit {
+                throw RuntimeError("\(place()): \(size)-byte datagram is longer than UDP allows over "
+                    + "\(destination.isIPv6 ? "IPv6" : "IPv4") (\(limit) bytes); nothing sent for it")
+            }
+        } catch {
             batch.discardOpenDatagram()
-            try flush(on: socket)
-            throw RuntimeError("\(place()): \(size)-byte datagram is longer than UDP allows over "
-                + "\(destination.isIPv6 ? "IPv6" : "IPv4") (\(limit) bytes); nothing sent for it")
+            throw error
         }
         batch.closeDatagram()
-        if batch.isFull || interval != nil { try flush(on: socket) }
     }
+
+    /// Whether the batch should go out now: it is full, or --rate sends one at a time.
+    var isDue: Bool { batch.isFull || interval != nil }
 
     func flush(on socket: borrowing UDPSocket) throws {
         guard batch.count > 0 else { return }

@@ -88,14 +88,3 @@ func parseFamily(_ parsed: ParsedArguments) throws(UsageError) -> AddressFamily?
     case (false, false): return nil
     }
 }
-
-/// `HOST PORT` or `HOST:PORT` / `[IPv6]:PORT` at the head of the positionals; returns
-/// the endpoint and how many arguments it took.
-func parseDestination(_ positionals: [String]) throws(UsageError) -> (Endpoint, Int) {
-    guard let first = positionals.first else { throw UsageError("missing HOST and PORT") }
-    let bracketed = first.hasPrefix("[") && first.hasSuffix("]")
-    if !bracketed, let endpoint = try splitHostPort(first, allowZeroPort: false) { return (endpoint, 1) }
-    guard positionals.count >= 2 else { throw UsageError("missing PORT after '\(first)'") }
-    let host = bracketed ? String(first.dropFirst().dropLast()) : first
-    return (Endpoint(host: host, port: try parsePort(positionals[1], allowZero: false)), 2)
-}

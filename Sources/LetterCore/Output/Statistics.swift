@@ -26,8 +26,6 @@ public struct ReceiveStatistics: Sendable {
         if senders.count < Self.senderLimit { senders.insert(sender) }
     }
 
-    public var distinctSenders: Int { senders.count }
-
     /// One line for stderr.
     public var summary: String {
         let senderCount = senders.count >= Self.senderLimit ? "\(Self.senderLimit)+" : "\(senders.count)"

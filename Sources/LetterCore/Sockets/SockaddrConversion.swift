@@ -28,9 +28,6 @@ extension SocketAddress {
         }
     }
 
-    /// The C family constant, for `socket(2)`.
-    var family: Int32 { isIPv6 ? AF_INET6 : AF_INET }
-
     /// Calls `body` with this address as a `sockaddr` pointer and its length.
     func withSockaddr<Result>(_ body: (UnsafePointer<sockaddr>, socklen_t) -> Result) -> Result {
         var storage = sockaddr_storage()

@@ -7,6 +7,11 @@ public enum AddressFamily: Sendable {
     var constant: Int32 { self == .v6 ? AF_INET6 : AF_INET }
 }
 
+extension SocketAddress {
+    /// The family of socket that can send to or bind this address.
+    public var addressFamily: AddressFamily { isIPv6 ? .v6 : .v4 }
+}
+
 /// A UDP socket that owns its descriptor and closes it exactly once, when it goes away.
 public struct UDPSocket: ~Copyable {
     public let descriptor: Int32
