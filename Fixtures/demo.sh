@@ -4,45 +4,57 @@
 set -eu
 LETTER=${1:-.build/release/letter}
 DIR=$(dirname "$0")
-OUT=$(mktemp)
-ERR=$(mktemp)
-trap 'rm -f "$OUT" "$ERR"' EXIT
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+N=0
 
-run_listener() {  # $1: encoding, $2: letters expected
-    "$LETTER" listen -e "$1" -c "$2" -t 5 127.0.0.1 0 >"$OUT" 2>"$ERR" &
+# Starts `letter listen ARGS... 127.0.0.1 0` with fresh output files and sets PORT from
+# its own banner (never from an earlier listener's). Fails when no banner comes in 5 s.
+start_listener() {
+    N=$((N + 1))
+    OUT="$WORK/out.$N"
+    ERR="$WORK/err.$N"
+    : >"$OUT"
+    : >"$ERR"
+    "$LETTER" listen "$@" -t 5 127.0.0.1 0 >"$OUT" 2>"$ERR" &
     PID=$!
-    for _ in $(seq 50); do grep -q "listening on" "$ERR" && break; sleep 0.1; done
-    PORT=$(sed -n "s/.*, \([0-9]*\))$/\1/p" "$ERR" | head -1)
+    PORT=""
+    for _ in $(seq 50); do
+        PORT=$(sed -n "s/^listening on ('127\.0\.0\.1', \([0-9][0-9]*\))$/\1/p" "$ERR")
+        [ -n "$PORT" ] && return 0
+        sleep 0.1
+    done
+    echo "demo: the listener did not start: $(cat "$ERR")" >&2
+    exit 1
 }
 
-finish() {
-    wait "$PID" || true
+finish() {  # $1: how many letters the listener must have printed
+    wait "$PID" || { echo "demo: the listener failed: $(cat "$ERR")" >&2; exit 1; }
     sed 's/^/    /' "$OUT"
     echo
+    GOT=$(wc -l < "$OUT")
+    [ "$GOT" -eq "$1" ] || { echo "demo: expected $1 letters, the listener printed $GOT" >&2; exit 1; }
 }
 
 echo "== utf-8: letter listen 127.0.0.1 PORT, then letter send 127.0.0.1 PORT 你好 / hello"
-run_listener utf-8 2
+start_listener -e utf-8 -c 2
 echo "   $(cat "$ERR")"
 "$LETTER" send 127.0.0.1 "$PORT" 你好
 "$LETTER" send 127.0.0.1:"$PORT" hello, letter
-finish
+finish 2
 
 echo "== gbk: letter listen -e gbk ..., then letter send -e gbk 127.0.0.1 PORT 你好，世界"
-run_listener gbk 1
+start_listener -e gbk -c 1
 "$LETTER" send -e gbk 127.0.0.1 "$PORT" 你好，世界
-finish
+finish 1
 
 echo "== a piped file, one letter per line: letter send 127.0.0.1 PORT < Fixtures/text/utf-8.txt"
 LINES=$(wc -l < "$DIR/text/utf-8.txt")
-run_listener utf-8 "$LINES"
+start_listener -c "$LINES"
 "$LETTER" send 127.0.0.1 "$PORT" < "$DIR/text/utf-8.txt"
-finish
+finish "$LINES"
 
 echo "== the same letter as Python's recvfrom returned it: letter listen -f tuple"
-"$LETTER" listen -f tuple -c 1 -t 5 127.0.0.1 0 >"$OUT" 2>"$ERR" &
-PID=$!
-for _ in $(seq 50); do grep -q "listening on" "$ERR" && break; sleep 0.1; done
-PORT=$(sed -n "s/.*, \([0-9]*\))$/\1/p" "$ERR" | head -1)
+start_listener -f tuple -c 1
 "$LETTER" send -e gbk 127.0.0.1 "$PORT" 你好
-finish
+finish 1

@@ -50,11 +50,20 @@ import Testing
         for child in [listener.child, defaultListener.child, dual.child] { child.signal(SIGTERM); child.wait() }
     }
 
-    @Test func reuseAddressLetsASecondListenerBindTheSamePort() throws {
+    /// As Python's bind: a port in use is an error, so a second listener never silently
+    /// takes the traffic; --reuse shares it on purpose.
+    @Test func aPortInUseFailsUnlessBothListenersReuse() throws {
         let first = try startListener(["127.0.0.1", "0"])
-        let second = try startListener(["127.0.0.1", String(first.port)])
-        #expect(second.port == first.port)
-        for child in [first.child, second.child] {
+        let refused = try run(Paths.letter, ["listen", "127.0.0.1", String(first.port)], seconds: 5)
+        #expect(refused.status == 1)
+        #expect(refused.stderrText == "letter listen: cannot bind ('127.0.0.1', \(first.port)): port \(first.port) is in use (Address already in use)\n")
+        first.child.signal(SIGTERM)
+        #expect(first.child.wait() == 0)
+
+        let sharing = try startListener(["--reuse", "127.0.0.1", "0"])
+        let second = try startListener(["--reuse", "127.0.0.1", String(sharing.port)])
+        #expect(second.port == sharing.port)
+        for child in [sharing.child, second.child] {
             child.signal(SIGTERM)
             #expect(child.wait() == 0)
         }
@@ -136,7 +145,7 @@ import Testing
         let listener = try startListener(["--stats", "-c", "1", "127.0.0.1", "0"])
         _ = try pythonExpectation(port: listener.port, payloads: [bytes("x")], format: "text")
         #expect(listener.child.wait() == 0)
-        #expect(listener.child.stderrText.contains("received 1 datagram (1 bytes) from 1 sender"))
+        #expect(listener.child.stderrText.contains("received 1 datagram (1 byte) from 1 sender"))
         #expect(listener.child.stderrText.contains("receive buffer"))
     }
 

@@ -61,7 +61,18 @@ public func parseHostAndPort(_ arguments: [String], allowZeroPort: Bool) throws(
     guard let first = arguments.first else { throw UsageError("missing HOST and PORT") }
     let bracketed = first.hasPrefix("[") && first.hasSuffix("]")
     if !bracketed, let endpoint = try splitHostPort(first, allowZeroPort: allowZeroPort) { return (endpoint, 1) }
-    guard arguments.count >= 2 else { throw UsageError("missing PORT after '\(first)'") }
     let host = bracketed ? String(first.dropFirst().dropLast()) : first
-    return (Endpoint(host: host, port: try parsePort(arguments[1], allowZero: allowZeroPort)), 2)
+    // A host with colons that is not an IPv6 address (`a:1:2`, `::1:99999`, a URL) is
+    // a mistyped HOST:PORT: say so, rather than blame the next argument as a port.
+    let looksLikeAddress = !host.contains(":") || parseIPAddress(host.split(separator: "%").first.map(String.init) ?? "") != nil
+    guard looksLikeAddress, !host.contains("/") else {
+        throw UsageError("invalid address '\(first)': expected HOST PORT, HOST:PORT or [IPv6]:PORT")
+    }
+    guard arguments.count >= 2 else { throw UsageError("missing PORT after '\(first)'") }
+    do {
+        return (Endpoint(host: host, port: try parsePort(arguments[1], allowZero: allowZeroPort)), 2)
+    } catch where host.contains(":") && !bracketed {
+        // `::1:9000 hello`: an IPv6 address takes its port in brackets.
+        throw UsageError("\(error.message) (an IPv6 address with a port is written [\(host)]:PORT)")
+    }
 }

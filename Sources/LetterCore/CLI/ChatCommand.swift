@@ -26,11 +26,14 @@ public struct ChatOptions: Equatable, Sendable {
 
 func runChat(_ options: ChatOptions) throws {
     let writer = try makeRecordWriter(options.display)
-    let encoder = try OutgoingEncoder(wire: options.encoding, input: options.inputEncoding, rawBytes: false, replaceErrors: false)
+    let encoder = try OutgoingEncoder(wire: options.encoding, input: options.inputEncoding, untouched: false, replaceErrors: false)
+    guard encoder.inputNewlineIsOneByte else {
+        throw UsageError("chat reads stdin line by line; use an ASCII-compatible --input-encoding, not \(options.inputEncoding)")
+    }
     let destination = try resolveDestination(options.peer, family: options.family)
     let local = try resolveBindAddress(options.sending.bind ?? Endpoint(host: "", port: 0), family: destination.addressFamily)
-    let socket = try openBoundSocket(local, reuseAddress: true)
-    try applySendingOptions(options.sending, to: socket)
+    let socket = try openBoundSocket(local, reuseAddress: options.receiving.reuseAddress)
+    try applySendingOptions(options.sending, to: socket, destination: destination)
     let receiver = Receiver(writer: writer, display: options.display, allow: options.receiving.allow,
                             reply: .none, replyRate: 1)
     try receiver.prepare(socket, receiveBuffer: options.receiving.receiveBuffer)
@@ -39,29 +42,27 @@ func runChat(_ options: ChatOptions) throws {
 
     let reader = LineReader()
     let sender = DatagramSender(destination: destination, encoder: encoder, rate: nil)
-    var ending = try receiveUntilDone(socket, receiver: receiver, signals: signals, count: nil, idleTimeout: nil,
-                                      extraDescriptor: standardInput) {
-        let more = try reader.fill()
-        while let line = reader.nextBufferedLine() {
-            do throws(RuntimeError) {
-                try sender.add(line, place: "line \(reader.lineNumber)")
-            } catch {
-                // A line that cannot be encoded or is too long is reported and skipped;
-                // the conversation goes on.
-                writeDiagnostic("letter: \(error.message)")
-                continue
+    try receiveThenSummarize(socket, receiver: receiver, always: true) {
+        let ending = try receiveUntilDone(socket, receiver: receiver, signals: signals, count: nil, idleTimeout: nil,
+                                          extraDescriptor: standardInput) {
+            let more = try reader.fill()
+            while let line = reader.nextBufferedLine() {
+                do throws(RuntimeError) {
+                    try sender.add(line, place: "line \(reader.lineNumber)")
+                } catch {
+                    // A line that cannot be encoded or is too long is reported and skipped;
+                    // the conversation goes on.
+                    writeDiagnostic("letter: \(error.message)")
+                    continue
+                }
+                // A send the kernel refuses (a broadcast address without --broadcast, no route)
+                // would fail for every line alike, so it ends the chat as it ends `send`.
+                try sender.flush(on: socket)
             }
-            // A send the kernel refuses (a broadcast address without --broadcast, no route)
-            // would fail for every line alike, so it ends the chat as it ends `send`.
-            try sender.flush(on: socket)
+            return more && !reader.atEnd
         }
-        return more && !reader.atEnd
+        // After stdin ends, -t SEC keeps listening for late replies until SEC idle seconds.
+        guard ending == .input, let linger = options.lingerAfterInput else { return ending }
+        return try receiveUntilDone(socket, receiver: receiver, signals: signals, count: nil, idleTimeout: linger)
     }
-    // After stdin ends, -t SEC keeps listening for late replies until SEC idle seconds.
-    if ending == .input, let linger = options.lingerAfterInput {
-        ending = try receiveUntilDone(socket, receiver: receiver, signals: signals, count: nil, idleTimeout: linger)
-    }
-    try receiver.flushOutput()
-    let statistics = receiver.finish(socket)
-    writeDiagnostic(statistics.summary)
 }

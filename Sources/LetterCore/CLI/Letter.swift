@@ -1,6 +1,7 @@
 /// Runs the letter command line and returns the exit status: 0 success, 1 runtime
 /// failure, 2 usage error. Every failure becomes one line on stderr.
 public func runLetter(_ arguments: [String]) -> Int32 {
+    openClosedStandardDescriptors()
     ignoreBrokenPipes()
     var subcommand: String?
     do {
@@ -40,5 +41,5 @@ public func runLetter(_ arguments: [String]) -> Int32 {
 }
 
 private func writeOut(_ text: String) throws {
-    do { try writeAll(standardOutput, ArraySlice(text.utf8)) } catch { throw OutputClosed() }
+    do { try writeAll(standardOutput, ArraySlice(text.utf8)) } catch { throw outputFailure(error.error) }
 }

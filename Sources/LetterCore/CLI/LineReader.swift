@@ -1,7 +1,16 @@
-/// Splits a descriptor's bytes into lines (`\n` or `\r\n` removed) without copying them:
-/// each line is a slice of one reused buffer, valid until the next read.
+/// Splits a descriptor's bytes into records without copying them — lines (`\n` or
+/// `\r\n` removed; with `--bytes` only the `\n`) or `--chunk` blocks of a fixed size:
+/// each record is a slice of one reused buffer, valid until the next read.
 final class LineReader {
+    enum Split: Equatable {
+        /// Lines; the `\r` of a `\r\n` is removed too unless `keepCarriageReturn`.
+        case lines(keepCarriageReturn: Bool)
+        /// Blocks of this many bytes, the last one shorter.
+        case chunks(Int)
+    }
+
     private let descriptor: Int32
+    private let split: Split
     private var buffer: [UInt8]
     private var start = 0
     private var end = 0
@@ -10,20 +19,46 @@ final class LineReader {
 
     /// The longest line accepted: larger than any datagram can carry in any encoding.
     static let maximumLineLength = 1 << 20
+    /// The most input read at once: a line, or all of stdin when it must be decoded whole.
+    private let limit: Int
 
     /// The buffer starts small (a few letters need no megabyte zeroed at start-up) and
     /// doubles while a line does not fit, up to one byte past the longest line.
-    init(descriptor: Int32 = standardInput) {
+    init(descriptor: Int32 = standardInput, split: Split = .lines(keepCarriageReturn: false),
+         limit: Int = maximumLineLength) {
         self.descriptor = descriptor
+        self.split = split
+        self.limit = limit
         buffer = [UInt8](repeating: 0, count: 64 << 10)
     }
 
-    /// The next complete line already read, if any (the last line of the input needs no `\n`).
+    /// A reader over input already in memory (stdin decoded from UTF-16, say).
+    init(contents: [UInt8]) {
+        descriptor = -1
+        split = .lines(keepCarriageReturn: false)
+        limit = contents.count
+        buffer = contents
+        end = contents.count
+        atEnd = true
+    }
+
+    /// The next complete record already read, if any (the last line of the input needs
+    /// no `\n`; the last chunk may be short, and an input that ends on a chunk boundary
+    /// has no empty chunk after it).
     func nextBufferedLine() -> ArraySlice<UInt8>? {
         guard start < end else { return nil }
+        if case .chunks(let size) = split {
+            guard end - start >= size || atEnd else { return nil }
+            let chunkEnd = min(start + size, end)
+            defer { start = chunkEnd }
+            lineNumber += 1
+            return buffer[start..<chunkEnd]
+        }
         if let newline = buffer[start..<end].firstIndex(of: UInt8(ascii: "\n")) {
             var lineEnd = newline
-            if lineEnd > start && buffer[lineEnd - 1] == UInt8(ascii: "\r") { lineEnd -= 1 }
+            if split == .lines(keepCarriageReturn: false) && lineEnd > start && buffer[lineEnd - 1] == UInt8(ascii: "\r") {
+                lineEnd -= 1
+            }
             defer { start = newline + 1 }
             lineNumber += 1
             return buffer[start..<lineEnd]
@@ -44,10 +79,10 @@ final class LineReader {
             start = 0
         }
         if end == buffer.count {
-            guard buffer.count <= Self.maximumLineLength else {
-                throw RuntimeError("line \(lineNumber + 1) is longer than any datagram can carry (over \(Self.maximumLineLength) bytes)")
+            guard buffer.count <= limit else {
+                throw RuntimeError("line \(lineNumber + 1) is longer than any datagram can carry (over \(limit) bytes)")
             }
-            buffer.append(contentsOf: repeatElement(0, count: min(buffer.count, Self.maximumLineLength + 1 - buffer.count)))
+            buffer.append(contentsOf: repeatElement(0, count: min(buffer.count, limit + 1 - buffer.count)))
         }
         let count: Int
         do {
@@ -60,9 +95,13 @@ final class LineReader {
         return true
     }
 
-    /// All remaining input as one block (for --whole), at most `maximumLineLength` bytes.
-    func readAll() throws -> ArraySlice<UInt8> {
-        while try fill() {}
+    /// All remaining input as one block, at most `limit` bytes; `tooLong` says why more is refused.
+    func readAll(tooLong: String) throws -> ArraySlice<UInt8> {
+        do {
+            while try fill() {}
+        } catch is RuntimeError {
+            throw RuntimeError("stdin is over \(limit) bytes: \(tooLong)")
+        }
         return buffer[start..<end]
     }
 }

@@ -30,6 +30,12 @@ public struct ListenOptions: Equatable, Sendable {
         if let text = parsed.value("--timeout") { idleTimeout = try parseSeconds(text, option: "--timeout") }
         replyText = parsed.value("--reply")
         echo = parsed.has("--echo")
+        if parsed.value("--reply-rate") != nil && replyText == nil && !echo {
+            throw UsageError("--reply-rate limits replies; it goes with --reply or --echo")
+        }
+        if display.format == .raw && parsed.value("--encoding") != nil && replyText == nil {
+            throw UsageError("-f raw writes the bytes as received; --encoding does not apply")
+        }
         if let text = parsed.value("--reply-rate") {
             replyRate = Double(try parseInteger(text, option: "--reply-rate", range: 1...1_000_000))
         }
@@ -57,7 +63,9 @@ func runListen(_ options: ListenOptions) throws {
     if options.echo { reply = .echo }
     if let text = options.replyText { reply = .text(try encodeReply(text, encoding: options.display.encoding)) }
     let address = try resolveBindAddress(options.bind, family: options.family)
-    let socket = try openBoundSocket(address, reuseAddress: true)
+    // No SO_REUSEADDR unless asked (or needed to share a multicast group): a second
+    // listener must fail as Python's bind does, never silently take the traffic.
+    let socket = try openBoundSocket(address, reuseAddress: options.receiving.reuseAddress || !options.groups.isEmpty)
     try joinGroups(options.groups, interface: options.interface, on: socket)
     let receiver = Receiver(writer: writer, display: options.display, allow: options.receiving.allow,
                             reply: reply, replyRate: options.replyRate)
@@ -65,12 +73,9 @@ func runListen(_ options: ListenOptions) throws {
     let signals = try watchSignals()
     writeDiagnostic("listening on \(try boundAddress(of: socket).pythonTuple)")
 
-    let ending = try receiveUntilDone(socket, receiver: receiver, signals: signals,
-                                      count: options.count, idleTimeout: options.idleTimeout)
-    try receiver.flushOutput()
-    let statistics = receiver.finish(socket)
-    if options.receiving.stats || ending == .signal || statistics.kernelDrops > 0 {
-        writeDiagnostic(statistics.summary)
+    try receiveThenSummarize(socket, receiver: receiver, always: options.receiving.stats) {
+        try receiveUntilDone(socket, receiver: receiver, signals: signals,
+                             count: options.count, idleTimeout: options.idleTimeout)
     }
 }
 
@@ -79,9 +84,32 @@ enum Ending {
     case count, idle, signal, input
 }
 
+/// Runs a receive loop to its end, then prints the summary when it is due — `always`
+/// (--stats, chat), after a signal, when the kernel dropped datagrams, or when output
+/// was lost to a write error — however the loop ended; then passes on what ended it.
+func receiveThenSummarize(_ socket: borrowing UDPSocket, receiver: Receiver, always: Bool,
+                          _ loop: () throws -> Ending) throws {
+    var ending: Ending?
+    var failure: Error?
+    do {
+        ending = try loop()
+        try receiver.flushOutput()
+    } catch {
+        failure = error
+    }
+    let statistics = receiver.finish(socket)
+    let outputLost = failure != nil && !(failure is OutputClosed) && statistics.notWritten > 0
+    if always || ending == .signal || statistics.kernelDrops > 0 || outputLost {
+        writeDiagnostic(statistics.summary)
+    }
+    if let failure { throw failure }
+}
+
 /// Receives and prints until `count` datagrams were handled, `idleTimeout` seconds
-/// pass with none, or SIGINT/SIGTERM arrives. `extraDescriptor` (chat's stdin) is
+/// pass with none, or SIGINT/SIGTERM/SIGHUP arrives. `extraDescriptor` (chat's stdin) is
 /// polled too; when it becomes readable `onExtraReadable` runs and returns false to end.
+/// Whatever ends the loop, the datagrams already queued on the socket are taken first
+/// (up to `count`), so that each one that reached letter is printed or counted.
 func receiveUntilDone(_ socket: borrowing UDPSocket, receiver: Receiver, signals: borrowing SignalWatcher,
                       count: Int?, idleTimeout: Double?, extraDescriptor: Int32 = -1,
                       onExtraReadable: () throws -> Bool = { true }) throws -> Ending {
@@ -95,14 +123,14 @@ func receiveUntilDone(_ socket: borrowing UDPSocket, receiver: Receiver, signals
             lastActivity = monotonicNanoseconds()
             continue
         }
-        // Nothing is waiting: this is when output goes out.
+        // Nothing is waiting: this is when output goes out (a slow reader may hold it up).
         try receiver.flushOutput()
         var timeout: Int32 = -1
         if let idleNanoseconds {
+            // Time spent writing is not idle time if datagrams came meanwhile: the poll
+            // below, with no wait left, sees them and the loop goes on.
             let idle = monotonicNanoseconds() &- lastActivity
-            // Quiet for the whole -t SEC.
-            if idle >= idleNanoseconds { return .idle }
-            timeout = Int32(clamping: (idleNanoseconds - idle + 999_999) / 1_000_000)
+            timeout = idle >= idleNanoseconds ? 0 : Int32(clamping: (idleNanoseconds - idle + 999_999) / 1_000_000)
         }
         let ready: [Bool]
         do {
@@ -110,21 +138,28 @@ func receiveUntilDone(_ socket: borrowing UDPSocket, receiver: Receiver, signals
         } catch {
             throw RuntimeError("cannot wait for datagrams: \(error.errno)")
         }
-        // Ctrl-C or SIGTERM: print what has already arrived, then stop with the summary.
+        // Ctrl-C, SIGTERM or SIGHUP: print what has already arrived, then stop with the summary.
         if ready[1] {
             try drainWaiting(socket, receiver: receiver, count: count)
             return .signal
         }
+        if ready[0] { continue }
         if ready[2] {
             lastActivity = monotonicNanoseconds()
             // The extra input is finished (chat's stdin reached its end).
             if try !onExtraReadable() { return .input }
+            continue
+        }
+        // Quiet for the whole -t SEC (the poll timed out with nothing readable).
+        if let idleNanoseconds, monotonicNanoseconds() &- lastActivity >= idleNanoseconds {
+            try drainWaiting(socket, receiver: receiver, count: count)
+            return .idle
         }
     }
 }
 
-/// Takes the datagrams queued when a signal came, so that every letter that reached the
-/// socket is printed or counted. Bounded by `-c` and by one second, so that a flood that
+/// Takes the datagrams queued when the loop is about to end, so that every letter that
+/// reached the socket is printed or counted. Bounded by `-c` and by one second, so that a flood that
 /// keeps the queue full cannot hold the exit back.
 private func drainWaiting(_ socket: borrowing UDPSocket, receiver: Receiver, count: Int?) throws {
     let deadline = monotonicNanoseconds() + 1_000_000_000
@@ -147,7 +182,7 @@ func boundAddress(of socket: borrowing UDPSocket) throws(RuntimeError) -> Socket
 func encodeReply(_ text: String, encoding name: String) throws -> [UInt8] {
     let encoding = try lookupEncodingOrFail(name)
     guard let encoder = TextEncoder(encoding: encoding, replaceUnencodable: false) else {
-        throw UsageError("encoding '\(name)' cannot be opened by iconv on this machine")
+        throw iconvCannotOpen(name)
     }
     var bytes: [UInt8] = []
     do {

@@ -45,6 +45,8 @@ enum OptionGroups {
     /// Hearing from more than one host (listen, chat).
     static let receiving = [
         OptionSpec(names: ["--stats"], valueName: nil, help: "Print what was received and lost to stderr on exit."),
+        OptionSpec(names: ["--reuse"], valueName: nil,
+                   help: "Share the port with other sockets on purpose (SO_REUSEADDR; --join implies it)."),
         OptionSpec(names: ["--rcvbuf"], valueName: "BYTES", help: "Receive buffer size (default: as large as allowed, up to 16 MiB)."),
         OptionSpec(names: ["--allow"], valueName: "CIDR[,CIDR...]", help: "Hear only these networks; count the rest.",
                    repeatable: true),

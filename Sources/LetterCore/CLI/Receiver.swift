@@ -15,7 +15,11 @@ final class Receiver {
     private var limiter: ReplyLimiter
     private(set) var statistics = ReceiveStatistics()
     private var reportedDrops: UInt64 = 0
-    private var lastDropReport: UInt64 = 0
+    private var dropReports = Throttle()
+    private var truncationReports = Throttle()
+    private var reportedTruncations = 0
+    private var holdBackReports = Throttle()
+    private var reportedHoldBacks = 0
     private let encodingName: String
 
     init(writer: RecordWriter, display: DisplayOptions, allow: [Network], reply: Reply, replyRate: Double,
@@ -25,7 +29,7 @@ final class Receiver {
         batch = ReceiveBatch(capacity: batchCapacity, bufferSize: display.bufferSize)
         self.allow = allow
         self.reply = reply
-        limiter = ReplyLimiter(rate: replyRate)
+        limiter = ReplyLimiter(rate: replyRate, now: monotonicNanoseconds())
         encodingName = display.encoding
     }
 
@@ -47,13 +51,18 @@ final class Receiver {
         do {
             count = try socket.receive(into: batch, limit: limit)
         } catch {
+            // Only a socket that asked for ICMP errors (send -w) is told of these.
+            if error.errno == .connectionRefused { throw PortUnreachable() }
             throw RuntimeError("cannot receive: \(error.errno)")
         }
         for index in 0..<count {
-            try handle(index, on: socket)
+            handle(index, on: socket)
         }
-        noteKernelDrops()
-        do { try output.flushIfFull() } catch { throw OutputClosed() }
+        let now = monotonicNanoseconds()
+        noteKernelDrops(now: now)
+        noteTruncations(now: now)
+        noteHeldBackReplies(now: now)
+        do { try output.flushIfFull() } catch { throw outputFailure(error) }
         return count
     }
 
@@ -62,7 +71,7 @@ final class Receiver {
         count.map { $0 - statistics.datagrams } ?? Int.max
     }
 
-    private func handle(_ index: Int, on socket: borrowing UDPSocket) throws {
+    private func handle(_ index: Int, on socket: borrowing UDPSocket) {
         let sender = batch.sender(index)
         if !allow.isEmpty && !allow.contains(where: { $0.contains(sender) }) {
             statistics.refused += 1
@@ -77,31 +86,43 @@ final class Receiver {
             statistics.undecodable += 1
             reportUndecodable(payload, from: sender, failure)
         }
+        output.endRecord()
         if batch.isTruncated(index) {
             statistics.truncated += 1
-            try flushOutput()
-            writeDiagnostic("letter: truncated: \(length)-byte datagram from \(sender.pythonTuple) cut to \(payload.count) bytes")
+            if statistics.truncated == 1 {
+                firstTruncation = "\(length)-byte datagram from \(sender.pythonTuple) cut to \(payload.count) bytes"
+            }
         }
-        try answer(sender, payload: payload, on: socket)
+        answer(sender, payload: payload, on: socket)
     }
 
-    private func answer(_ sender: SocketAddress, payload: ArraySlice<UInt8>, on socket: borrowing UDPSocket) throws {
+    /// The first truncated datagram, told in full; later ones are told as a count.
+    private var firstTruncation: String?
+
+    private func answer(_ sender: SocketAddress, payload: ArraySlice<UInt8>, on socket: borrowing UDPSocket) {
         let answer: ArraySlice<UInt8>
         switch reply {
         case .none: return
         case .text(let bytes): answer = bytes[...]
         case .echo: answer = payload
         }
-        guard limiter.allow(sender, now: monotonicNanoseconds()) else {
+        let verdict = limiter.allow(sender, now: monotonicNanoseconds())
+        guard verdict == .allowed else {
             statistics.repliesLimited += 1
+            if statistics.repliesLimited == 1 { firstHoldBack = (sender, verdict) }
             return
         }
         do {
             try socket.send(answer, to: sender)
+            statistics.replies += 1
         } catch {
+            statistics.replyFailures += 1
             writeDiagnostic("letter: cannot reply to \(sender.pythonTuple): \(error.errno)")
         }
     }
+
+    /// The first reply held back and why, told in full; later ones are told as a count.
+    private var firstHoldBack: (SocketAddress, ReplyLimiter.Verdict)?
 
     private func reportUndecodable(_ payload: ArraySlice<UInt8>, from sender: SocketAddress, _ failure: DecodeFailure) {
         var hex: [UInt8] = []
@@ -115,17 +136,47 @@ final class Receiver {
     }
 
     /// Tells stderr, at most once a second, that the kernel has been dropping datagrams.
-    private func noteKernelDrops() {
-        guard let counter = batch.kernelDropCounter, UInt64(counter) > reportedDrops else { return }
-        let now = monotonicNanoseconds()
-        guard now &- lastDropReport >= 1_000_000_000 else { return }
+    private func noteKernelDrops(now: UInt64) {
+        guard let counter = batch.kernelDropCounter, UInt64(counter) > reportedDrops, dropReports.isDue(now) else { return }
         reportedDrops = UInt64(counter)
-        lastDropReport = now
         writeDiagnostic("letter: \(counter) datagrams dropped by the kernel so far (receive buffer full; try a larger --rcvbuf)")
     }
 
+    /// Tells stderr of truncated datagrams: the first in full, then a count at most once
+    /// a second (a burst of long datagrams must not become a burst of stderr lines).
+    private func noteTruncations(now: UInt64) {
+        guard statistics.truncated > reportedTruncations, truncationReports.isDue(now) else { return }
+        if let first = firstTruncation, reportedTruncations == 0 {
+            writeDiagnostic("letter: truncated: \(first)")
+            reportedTruncations = 1
+            if statistics.truncated == 1 { return }
+        }
+        reportedTruncations = statistics.truncated
+        writeDiagnostic("letter: \(statistics.truncated) datagrams truncated so far (longer than --bufsize \(batch.bufferSize))")
+    }
+
+    /// Tells stderr that replies are being held back: the first with its reason, then a
+    /// count at most once a second.
+    private func noteHeldBackReplies(now: UInt64) {
+        guard statistics.repliesLimited > reportedHoldBacks, holdBackReports.isDue(now) else { return }
+        if let (sender, verdict) = firstHoldBack, reportedHoldBacks == 0 {
+            let why: String
+            switch verdict {
+            case .senderLimit: why = "more than \(formatRate(limiter.rate)) replies a second to \(sender.host)"
+            case .totalLimit: why = "more than \(formatRate(limiter.totalRate)) replies a second in all"
+            case .tableFull, .allowed: why = "\(ReplyLimiter.maximumSenders) senders are already being answered"
+            }
+            writeDiagnostic("letter: reply to \(sender.pythonTuple) held back: \(why) "
+                + "(the limit keeps letter from being used as a reflector; --reply-rate sets it)")
+            reportedHoldBacks = 1
+            if statistics.repliesLimited == 1 { return }
+        }
+        reportedHoldBacks = statistics.repliesLimited
+        writeDiagnostic("letter: \(statistics.repliesLimited) replies held back by the rate limit so far")
+    }
+
     func flushOutput() throws {
-        do { try output.flush() } catch { throw OutputClosed() }
+        do { try output.flush() } catch { throw outputFailure(error) }
     }
 
     /// Final figures, with the kernel's exact drop count read now (drops after the last
@@ -136,6 +187,21 @@ final class Receiver {
         } else if let counter = batch.kernelDropCounter {
             statistics.kernelDrops = UInt64(counter)
         }
+        statistics.notWritten = output.unwrittenRecords
         return statistics
     }
 }
+
+/// At most one report a second: the first is due at once.
+struct Throttle {
+    private var last: UInt64?
+
+    mutating func isDue(_ now: UInt64) -> Bool {
+        if let last, now &- last < 1_000_000_000 { return false }
+        last = now
+        return true
+    }
+}
+
+/// `10` or `2.5`: a rate as the user wrote it.
+func formatRate(_ rate: Double) -> String { formatSeconds(rate) }

@@ -1,27 +1,84 @@
-/// A token bucket per sender, so `--reply`/`--echo` can never turn letter into a
-/// reflector: a flood of spoofed datagrams gets at most `rate` replies per second per
-/// address (with a burst of the same size), and the table of senders stays bounded.
+/// Limits `--reply`/`--echo` so that letter can never serve as a reflector or an
+/// amplifier, however many senders or source ports a flood (spoofed or not) uses:
+/// - per source address, whatever the port: a token bucket of `rate` replies a second,
+///   with a burst of the same size (a flood from 5,000 ports of one IP is one sender);
+/// - in total, over every sender: `totalRate` replies a second;
+/// - the table of addresses is bounded: when it is full a new address gets no reply.
+///   An address is let go only once its bucket has filled up again, when it is in the
+///   same state as an address never seen: letting it go gives nobody a fresh burst.
 struct ReplyLimiter {
-    let rate: Double
-    private var buckets: [SocketAddress: (tokens: Double, updated: UInt64)] = [:]
-    private static let maximumSenders = 4096
+    /// Why a reply was held back.
+    enum Verdict: Equatable {
+        case allowed
+        case senderLimit
+        case totalLimit
+        case tableFull
+    }
 
-    init(rate: Double) { self.rate = rate }
+    private struct Bucket {
+        var tokens: Double
+        var updated: UInt64
 
-    /// Whether a reply to `sender` at monotonic time `now` (nanoseconds) is allowed; spends a token if so.
-    mutating func allow(_ sender: SocketAddress, now: UInt64) -> Bool {
-        let burst = max(rate, 1)
-        var bucket = buckets[sender] ?? (tokens: burst, updated: now)
-        let elapsed = Double(now &- bucket.updated) / 1e9
-        bucket.tokens = min(burst, bucket.tokens + elapsed * rate)
-        bucket.updated = now
-        let allowed = bucket.tokens >= 1
-        if allowed { bucket.tokens -= 1 }
-        if buckets.count >= Self.maximumSenders && buckets[sender] == nil {
-            // Forget everyone rather than grow without bound; each sender starts over.
-            buckets.removeAll(keepingCapacity: true)
+        /// Refills for the time since the last look; spends a token when there is one.
+        mutating func take(rate: Double, burst: Double, now: UInt64) -> Bool {
+            tokens = min(burst, tokens + Double(now &- updated) / 1e9 * rate)
+            updated = now
+            guard tokens >= 1 else { return false }
+            tokens -= 1
+            return true
         }
-        buckets[sender] = bucket
-        return allowed
+
+        func isFull(rate: Double, burst: Double, now: UInt64) -> Bool {
+            tokens + Double(now &- updated) / 1e9 * rate >= burst
+        }
+    }
+
+    let rate: Double
+    let totalRate: Double
+    private var buckets: [SocketAddress: Bucket] = [:]
+    private var total: Bucket
+    private var lastSweep: UInt64 = 0
+    static let maximumSenders = 4096
+    /// All senders together get at most this many times one sender's rate.
+    static let totalMultiple = 10.0
+
+    init(rate: Double, now: UInt64 = 0) {
+        self.rate = rate
+        totalRate = rate * Self.totalMultiple
+        total = Bucket(tokens: totalRate, updated: now)
+    }
+
+    /// Whether a reply to `sender` at monotonic time `now` (nanoseconds) may go; spends
+    /// the sender's and the total's token if so.
+    mutating func allow(_ sender: SocketAddress, now: UInt64) -> Verdict {
+        let key = sender.withoutPort
+        let burst = max(rate, 1)
+        if buckets[key] == nil {
+            if buckets.count >= Self.maximumSenders && !sweep(now: now, burst: burst) { return .tableFull }
+            buckets[key] = Bucket(tokens: burst, updated: now)
+        }
+        // The sender's own limit first: a sender over its limit spends nothing of the total.
+        guard buckets[key]!.take(rate: rate, burst: burst, now: now) else { return .senderLimit }  // set just above
+        guard total.take(rate: totalRate, burst: max(totalRate, 1), now: now) else { return .totalLimit }
+        return .allowed
+    }
+
+    /// Lets go of the addresses whose buckets are full again, at most once a second (a
+    /// full table under a flood is not swept on every datagram). Returns whether room was made.
+    private mutating func sweep(now: UInt64, burst: Double) -> Bool {
+        guard now &- lastSweep >= 1_000_000_000 || lastSweep == 0 else { return false }
+        lastSweep = now
+        buckets = buckets.filter { !$0.value.isFull(rate: rate, burst: burst, now: now) }
+        return buckets.count < Self.maximumSenders
+    }
+}
+
+extension SocketAddress {
+    /// The address with port (and IPv6 flow label) zero: one sender, whatever port it uses.
+    var withoutPort: SocketAddress {
+        switch self {
+        case .v4(let octets, _): return .v4(octets: octets, port: 0)
+        case .v6(let bytes, _, _, let scope): return .v6(bytes: bytes, port: 0, flowInfo: 0, scopeID: scope)
+        }
     }
 }

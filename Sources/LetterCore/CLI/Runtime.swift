@@ -8,10 +8,16 @@ func lookupEncodingOrFail(_ name: String) throws(UsageError) -> TextEncoding {
     return encoding
 }
 
-func makeRecordWriter(_ display: DisplayOptions) throws(UsageError) -> RecordWriter {
+/// An encoding letter knows but iconv cannot open here (its gconv module is missing):
+/// a fault of the machine, not of the command line.
+func iconvCannotOpen(_ name: String) -> RuntimeError {
+    RuntimeError("encoding '\(name)' cannot be opened by iconv on this machine (is its gconv module installed?)")
+}
+
+func makeRecordWriter(_ display: DisplayOptions) throws -> RecordWriter {
     let encoding = try lookupEncodingOrFail(display.encoding)
     guard let decoder = TextDecoder(encoding: encoding, errors: display.errors) else {
-        throw UsageError("encoding '\(display.encoding)' cannot be opened by iconv on this machine")
+        throw iconvCannotOpen(display.encoding)
     }
     return RecordWriter(format: display.format, showBytes: display.showBytes, decoder: decoder)
 }
@@ -73,8 +79,18 @@ func describeBindFailure(_ error: SystemCallError, _ address: SocketAddress) -> 
     }
 }
 
-/// Applies --broadcast, --ttl, --no-loop and --interface to a sending socket.
-func applySendingOptions(_ options: SendingOptions, to socket: borrowing UDPSocket) throws(RuntimeError) {
+/// Applies --broadcast, --ttl, --no-loop and --interface to a socket sending to
+/// `destination`. The multicast ones are refused for a unicast destination, where they
+/// would silently do nothing.
+func applySendingOptions(_ options: SendingOptions, to socket: borrowing UDPSocket,
+                         destination: SocketAddress) throws {
+    if !isMulticast(destination) {
+        let given = [(options.multicastHops != nil, "--ttl"), (!options.multicastLoop, "--no-loop"),
+                     (options.interface != nil, "--interface")]
+        if let (_, option) = given.first(where: { $0.0 }) {
+            throw UsageError("\(option) applies to multicast; \(destination.host) is not a multicast address")
+        }
+    }
     let interface = try options.interface.map(resolveInterface)
     do throws(SystemCallError) {
         if options.broadcast { try socket.setBroadcast() }
@@ -117,5 +133,15 @@ func maximumDatagramSize(for destination: SocketAddress) -> Int {
     destination.isIPv6 ? 65527 : 65507
 }
 
-/// Thrown when stdout has gone away: the program ends quietly with status 0.
+/// The destination answered with ICMP port unreachable: nothing listens there.
+struct PortUnreachable: Error {}
+
+/// Thrown when stdout's reader has gone away (EPIPE, as after `| head -1`): the
+/// program ends quietly with status 0.
 struct OutputClosed: Error {}
+
+/// What a failed write to stdout ends letter with: quietly when the reader left, else
+/// one line naming the error (disk full, I/O error) and status 1.
+func outputFailure(_ error: SystemCallError) -> Error {
+    error.errno == .brokenPipe ? OutputClosed() : RuntimeError("cannot write to standard output: \(error.errno)")
+}

@@ -11,6 +11,8 @@ public struct SendOptions: Equatable, Sendable {
     public var wait = false
     public var timeout: Double?
     public var rate: Double?
+    /// `--chunk N`: stdin cut into N-byte datagrams, untouched.
+    public var chunk: Int?
     public var family: AddressFamily?
     public var sending: SendingOptions
     public var display: DisplayOptions
@@ -34,20 +36,25 @@ public struct SendOptions: Equatable, Sendable {
         }
         wait = parsed.has("--wait")
         if let text = parsed.value("--timeout") { timeout = try parseSeconds(text, option: "--timeout") }
-        if let text = parsed.value("--rate") {
-            guard let value = Double(text), value.isFinite, value > 0 else {
-                throw UsageError("invalid value '\(text)' for '--rate': expected datagrams per second greater than 0")
-            }
-            rate = value
-        }
+        if let text = parsed.value("--rate") { rate = try parseRate(text, option: "--rate") }
+        if let text = parsed.value("--chunk") { chunk = try parseInteger(text, option: "--chunk", range: 1...65527) }
         sending = try SendingOptions(parsed)
         display = try DisplayOptions(parsed, errorsApply: false)
-        // Conflicting flags, one line each.
+        // Conflicting or pointless flags, one line each.
         if whole && message != nil { throw UsageError("--whole sends stdin; it cannot be used with MESSAGE") }
+        if chunk != nil && message != nil { throw UsageError("--chunk cuts stdin; it cannot be used with MESSAGE") }
+        if chunk != nil && whole { throw UsageError("--chunk and --whole cannot be used together") }
         if timeout != nil && !wait { throw UsageError("--timeout bounds --wait; add -w") }
-        if rawBytes && parsed.value("--input-encoding") != nil {
-            throw UsageError("--bytes sends input untouched; it cannot be used with --input-encoding")
+        for option in ["--format", "--bufsize"] where parsed.value(option) != nil && !wait {
+            throw UsageError("\(option) shows the reply; it goes with -w")
         }
+        let untouched = rawBytes ? "--bytes" : chunk != nil ? "--chunk" : nil
+        if let untouched {
+            for option in ["--encoding", "--input-encoding", "--errors"] where parsed.value(option) != nil {
+                throw UsageError("\(untouched) sends input bytes untouched; it cannot be used with \(option)")
+            }
+        }
+
     }
 }
 
@@ -63,25 +70,33 @@ private func joinedWithSpaces(_ words: ArraySlice<String>) -> String {
 }
 
 /// Turns input text (a message or a line) into a datagram's bytes: decode the input
-/// encoding, encode the wire encoding, or pass bytes through with --bytes.
+/// encoding, encode the wire encoding, or pass bytes through with --bytes and --chunk.
 final class OutgoingEncoder {
     private let inputDecoder: TextDecoder?
     private let wireEncoder: TextEncoder?
     private var text: [UInt8] = []
+    /// Whether a newline in the input encoding is the one byte 0x0A, which then never
+    /// stands inside another character, so that lines can be split on bytes (true for
+    /// every ASCII-compatible encoding; false for UTF-16 and UTF-32).
+    let inputNewlineIsOneByte: Bool
 
-    init(wire wireName: String, input inputName: String, rawBytes: Bool, replaceErrors: Bool) throws(UsageError) {
+    init(wire wireName: String, input inputName: String, untouched: Bool, replaceErrors: Bool) throws {
         let wire = try lookupEncodingOrFail(wireName)
         let input = try lookupEncodingOrFail(inputName)
-        if rawBytes {
+        if untouched {
             inputDecoder = nil
             wireEncoder = nil
+            inputNewlineIsOneByte = true
             return
         }
         inputDecoder = TextDecoder(encoding: input, errors: replaceErrors ? .replace : .strict)
         wireEncoder = TextEncoder(encoding: wire, replaceUnencodable: replaceErrors)
         guard inputDecoder != nil, wireEncoder != nil else {
-            throw UsageError("encoding '\(inputDecoder == nil ? inputName : wireName)' cannot be opened by iconv on this machine")
+            throw iconvCannotOpen(inputDecoder == nil ? inputName : wireName)
         }
+        var newline: [UInt8] = []
+        try? TextEncoder(encoding: input, replaceUnencodable: false)?.encode([UInt8(ascii: "\n")][...], appendingTo: &newline)
+        inputNewlineIsOneByte = newline == [UInt8(ascii: "\n")]
     }
 
     /// Appends the datagram for `input` to `out`. `place` names the input in messages
@@ -95,11 +110,7 @@ final class OutgoingEncoder {
         let direct = wireEncoder.encoding.method == .utf8
         text.removeAll(keepingCapacity: true)
         let failure = direct ? inputDecoder.decode(input, appendingTo: &out) : inputDecoder.decode(input, appendingTo: &text)
-        if let failure {
-            let byte = input[input.startIndex + failure.offset]
-            throw RuntimeError("\(place()): invalid \(inputDecoder.encoding.name) input at byte \(failure.offset + 1) "
-                + "(0x\(String(byte, radix: 16))); nothing sent for it (--errors replace sends U+FFFD instead)")
-        }
+        if let failure { throw invalidInput(input, failure, place: place()) }
         if direct { return }
         do {
             try wireEncoder.encode(text[...], appendingTo: &out)
@@ -108,11 +119,32 @@ final class OutgoingEncoder {
                 + "\(wireEncoder.encoding.name); nothing sent for it (--errors replace sends '?' instead)")
         }
     }
+
+    /// All of `input` decoded to UTF-8 (for input whose lines cannot be split on bytes).
+    func decodeInput(_ input: ArraySlice<UInt8>) throws(RuntimeError) -> [UInt8] {
+        var decoded: [UInt8] = []
+        guard let inputDecoder else { return Array(input) }
+        if let failure = inputDecoder.decode(input, appendingTo: &decoded) {
+            throw invalidInput(input, failure, place: "stdin")
+        }
+        return decoded
+    }
+
+    private func invalidInput(_ input: ArraySlice<UInt8>, _ failure: DecodeFailure, place: String) -> RuntimeError {
+        let byte = input[input.startIndex + failure.offset]
+        // NUL and the C0 controls that text never holds: binary data, not mistyped text.
+        let binary = input.contains { $0 < 0x20 && ![0x09, 0x0A, 0x0C, 0x0D, 0x1B].contains($0) }
+        let hint = binary ? "the input looks binary: --bytes sends lines untouched, --chunk N a whole file"
+                          : "--errors replace sends U+FFFD instead"
+        return RuntimeError("\(place): invalid \(inputDecoder!.encoding.name) input at byte \(failure.offset + 1) "  // only called with a decoder
+            + "(0x\(String(byte, radix: 16))); nothing sent for it (\(hint))")
+    }
 }
 
 func runSend(_ options: SendOptions) throws {
-    let encoder = try OutgoingEncoder(wire: options.encoding, input: options.inputEncoding,
-                                      rawBytes: options.rawBytes, replaceErrors: options.replaceErrors)
+    let untouched = options.rawBytes || options.chunk != nil
+    var encoder = try OutgoingEncoder(wire: options.encoding, input: options.inputEncoding,
+                                      untouched: untouched, replaceErrors: options.replaceErrors)
     let replyWriter = options.wait ? try makeRecordWriter(options.display) : nil
     let destination = try resolveDestination(options.destination, family: options.family)
     let socket: UDPSocket
@@ -121,20 +153,51 @@ func runSend(_ options: SendOptions) throws {
     } else {
         socket = try openSocket(family: destination.addressFamily)
     }
-    try applySendingOptions(options.sending, to: socket)
-
-    let sender = DatagramSender(destination: destination, encoder: encoder, rate: options.rate)
-    if let message = options.message {
-        try sender.add(Array(message.utf8)[...], place: "message")
-    } else if options.whole {
-        try sender.add(try LineReader().readAll(), place: "stdin")
-    } else {
-        try sendLines(from: LineReader(), sender: sender, on: socket)
+    try applySendingOptions(options.sending, to: socket, destination: destination)
+    if replyWriter != nil {
+        do { try socket.setReceiveErrors() } catch { throw RuntimeError("\(error.call) failed: \(error.errno)") }
     }
-    try sender.flush(on: socket)
+
+    /// What goes out: one datagram (MESSAGE, --whole), or one per record of a reader.
+    enum Input {
+        case one(ArraySlice<UInt8>, place: String)
+        case records(LineReader, name: String)
+    }
+    let input: Input
+    if let message = options.message {
+        input = .one(Array(message.utf8)[...], place: "message")
+    } else if options.whole {
+        input = .one(try LineReader().readAll(tooLong: "longer than any datagram can carry"), place: "stdin")
+    } else if let size = options.chunk {
+        input = .records(LineReader(split: .chunks(size)), name: "chunk")
+    } else if untouched || encoder.inputNewlineIsOneByte {
+        input = .records(LineReader(split: .lines(keepCarriageReturn: untouched)), name: "line")
+    } else {
+        // UTF-16 or UTF-32 input: the newline is more than the byte 0x0A (which may stand
+        // inside other characters), so stdin is decoded whole and split as UTF-8 text.
+        let whole = try LineReader(limit: 64 << 20).readAll(
+            tooLong: "with --input-encoding \(options.inputEncoding) it is decoded whole, and at most 64 MiB")
+        let text = try encoder.decodeInput(whole)
+        encoder = try OutgoingEncoder(wire: options.encoding, input: "utf-8", untouched: false,
+                                      replaceErrors: options.replaceErrors)
+        input = .records(LineReader(contents: text), name: "line")
+    }
+    switch input {
+    case .one(let bytes, let place):
+        let sender = DatagramSender(destination: destination, encoder: encoder, rate: options.rate)
+        try sender.add(bytes, place: place)
+        try sender.flush(on: socket)
+    case .records(let reader, let name):
+        let sender = DatagramSender(destination: destination, encoder: encoder, rate: options.rate, recordName: name)
+        try sendLines(from: reader, sender: sender, on: socket)
+    }
 
     if let replyWriter {
-        try awaitReply(on: socket, writer: replyWriter, display: options.display, timeout: options.timeout)
+        do {
+            try awaitReply(on: socket, writer: replyWriter, display: options.display, timeout: options.timeout)
+        } catch is PortUnreachable {
+            throw RuntimeError("port unreachable: nothing listens at \(destination.pythonTuple) (ICMP port unreachable)")
+        }
     }
 }
 
@@ -144,7 +207,7 @@ private func sendLines(from reader: LineReader, sender: DatagramSender, on socke
     repeat {
         while let line = reader.nextBufferedLine() {
             do {
-                try sender.add(line, place: "line \(reader.lineNumber)")
+                try sender.add(line, place: "\(sender.recordName) \(reader.lineNumber)")
             } catch {
                 // The lines before the bad one still go out.
                 try sender.flush(on: socket)
@@ -160,14 +223,18 @@ private func sendLines(from reader: LineReader, sender: DatagramSender, on socke
 /// batches (or one by one, paced by --rate).
 final class DatagramSender {
     let destination: SocketAddress
+    /// What one input record is called in messages: "line 3", "chunk 3".
+    let recordName: String
     private let encoder: OutgoingEncoder
     private let batch = SendBatch(capacity: 64)
     private let interval: UInt64?
     private var nextSlot: UInt64 = 0
 
-    init(destination: SocketAddress, encoder: OutgoingEncoder, rate: Double?) {
+    init(destination: SocketAddress, encoder: OutgoingEncoder, rate: Double?, recordName: String = "line") {
         self.destination = destination
         self.encoder = encoder
+        self.recordName = recordName
+        // parseRate keeps the rate in 0.001...1e7, so the interval fits.
         interval = rate.map { UInt64(1e9 / $0) }
     }
 
@@ -207,7 +274,8 @@ final class DatagramSender {
     }
 }
 
-/// `--wait`: prints the first datagram that comes back, as `listen` would.
+/// `--wait`: prints the first datagram that comes back, as `listen` would. A port
+/// unreachable answer (the socket reports ICMP errors) ends the wait at once.
 private func awaitReply(on socket: borrowing UDPSocket, writer: RecordWriter, display: DisplayOptions,
                         timeout: Double?) throws {
     let receiver = Receiver(writer: writer, display: display, allow: [], reply: .none, replyRate: 1, batchCapacity: 1)

@@ -16,6 +16,8 @@ let sendSpec = SubcommandSpec(
         OptionGroups.sendErrors,
         OptionSpec(names: ["--bytes"], valueName: nil, help: "Send input bytes untouched (binary safe)."),
         OptionSpec(names: ["--whole"], valueName: nil, help: "Send all of stdin as one datagram."),
+        OptionSpec(names: ["--chunk"], valueName: "N",
+                   help: "Cut stdin into datagrams of N bytes, untouched (a file comes back identical)."),
         OptionSpec(names: ["-w", "--wait"], valueName: nil, help: "Wait for one reply and print it as 'listen' would."),
         OptionSpec(names: ["-t", "--timeout"], valueName: "SEC", help: "With --wait: give up after SEC seconds (exit 1)."),
         OptionSpec(names: ["--rate"], valueName: "N", help: "Send at most N datagrams per second."),

@@ -14,6 +14,15 @@ func parseSeconds(_ text: String, option: String) throws(UsageError) -> Double {
     return value
 }
 
+/// A rate per second from 0.001 to 10,000,000: slow enough for one a quarter-hour, and
+/// its interval in nanoseconds always fits the pacing clock.
+func parseRate(_ text: String, option: String) throws(UsageError) -> Double {
+    guard let value = Double(text), value.isFinite, value >= 0.001, value <= 10_000_000 else {
+        throw UsageError("invalid value '\(text)' for '\(option)': expected datagrams per second from 0.001 to 10000000")
+    }
+    return value
+}
+
 func parseChoice<Choice: RawRepresentable & CaseIterable>(_ text: String, option: String, as type: Choice.Type)
     throws(UsageError) -> Choice where Choice.RawValue == String {
     if let choice = Choice(rawValue: text.lowercased()) { return choice }
@@ -60,18 +69,22 @@ public struct SendingOptions: Equatable, Sendable {
 /// What a receiving socket hears and reports (listen, chat).
 public struct ReceivingOptions: Equatable, Sendable {
     public var stats = false
+    public var reuseAddress = false
     public var receiveBuffer: Int?
     public var allow: [Network] = []
 
     init(_ parsed: ParsedArguments) throws(UsageError) {
         stats = parsed.has("--stats")
+        reuseAddress = parsed.has("--reuse")
         if let text = parsed.value("--rcvbuf") {
             receiveBuffer = try parseInteger(text, option: "--rcvbuf", range: 1024...(1 << 30))
         }
         for list in parsed.values["--allow"] ?? [] {
-            for item in list.split(separator: ",") {
-                guard let network = Network(String(item)) else {
-                    throw UsageError("invalid network '\(item)' for '--allow': expected an address or CIDR such as 10.0.0.0/8 or ::1")
+            // An empty item ('', ',', 'a,,b') would leave the filter looser than written.
+            for item in list.split(separator: ",", omittingEmptySubsequences: false) {
+                guard !item.isEmpty, let network = Network(String(item)) else {
+                    let what = item.isEmpty ? "an empty network in '\(list)'" : "invalid network '\(item)'"
+                    throw UsageError("\(what) for '--allow': expected addresses or CIDRs such as 10.0.0.0/8,::1")
                 }
                 allow.append(network)
             }

@@ -9,13 +9,18 @@ public struct ReceiveStatistics: Sendable {
     public var undecodable = 0
     /// Datagrams the kernel dropped because the receive buffer was full.
     public var kernelDrops: UInt64 = 0
-    /// Replies `--reply`/`--echo` held back by the per-sender limit.
+    /// Replies `--reply`/`--echo` sent, held back by the limits, and refused by the kernel.
+    public var replies = 0
     public var repliesLimited = 0
+    public var replyFailures = 0
+    /// Datagrams received whose lines never reached stdout (a write failed).
+    public var notWritten = 0
     public var receiveBufferBytes = 0
     private var senders = Set<SocketAddress>()
     private var lastSender: SocketAddress?
     /// Past this many distinct senders the set stops growing and the count is a floor.
     private static let senderLimit = 100_000
+    private var sendersOverflowed = false
 
     public init() {}
 
@@ -23,22 +28,35 @@ public struct ReceiveStatistics: Sendable {
         // Letters mostly come in runs from one sender: skip the hash when nothing changed.
         guard sender != lastSender else { return }
         lastSender = sender
-        if senders.count < Self.senderLimit { senders.insert(sender) }
+        if senders.count < Self.senderLimit {
+            senders.insert(sender)
+        } else if !senders.contains(sender) {
+            sendersOverflowed = true
+        }
     }
 
     /// One line for stderr.
     public var summary: String {
-        let senderCount = senders.count >= Self.senderLimit ? "\(Self.senderLimit)+" : "\(senders.count)"
+        let senderCount = sendersOverflowed ? "over \(Self.senderLimit)" : "\(senders.count)"
         var parts = [
-            "received \(datagrams) \(datagrams == 1 ? "datagram" : "datagrams") (\(bytes) bytes)"
+            "received \(counted(datagrams, "datagram")) (\(counted(bytes, "byte")))"
                 + " from \(senderCount) \(senders.count == 1 ? "sender" : "senders")",
             "\(truncated) truncated",
             "\(kernelDrops) dropped by the kernel",
         ]
         if refused > 0 { parts.append("\(refused) refused by --allow") }
         if undecodable > 0 { parts.append("\(undecodable) undecodable") }
-        if repliesLimited > 0 { parts.append("\(repliesLimited) replies held back by the rate limit") }
+        if notWritten > 0 { parts.append("\(notWritten) received but not written") }
+        if replies + repliesLimited + replyFailures > 0 {
+            parts.append("\(counted(replies, "reply", "replies")) sent, \(repliesLimited) held back by the rate limit"
+                + (replyFailures > 0 ? ", \(replyFailures) refused by the kernel" : ""))
+        }
         parts.append("receive buffer \(receiveBufferBytes) bytes")
         return "letter: " + parts.joined(separator: "; ")
     }
+}
+
+/// `1 datagram`, `2 datagrams`.
+func counted(_ count: Int, _ singular: String, _ plural: String? = nil) -> String {
+    "\(count) \(count == 1 ? singular : plural ?? singular + "s")"
 }

@@ -15,13 +15,33 @@ public func readAvailable(_ descriptor: Int32, into buffer: inout [UInt8], from 
     }
 }
 
+/// Opens `/dev/null` on any of descriptors 0, 1 and 2 that is closed, so that no socket
+/// letter opens later takes the place of stdin, stdout or stderr (a socket read as stdin
+/// would relay whatever a stranger sends to it). The corresponding C function is `fcntl`.
+public func openClosedStandardDescriptors() {
+    for descriptor in [standardInput, standardOutput, standardError] where fcntl(descriptor, F_GETFD) == -1 {
+        // open returns the lowest free descriptor: the one just found closed.
+        _ = open("/dev/null", descriptor == standardInput ? O_RDONLY : O_WRONLY)
+    }
+}
+
+/// A write that stopped part-way: `written` bytes went out before `error`.
+public struct PartialWrite: Error {
+    public let written: Int
+    public let error: SystemCallError
+}
+
 /// Writes all of `bytes`, resuming after short writes and interruptions.
 /// The corresponding C function is `write`.
-public func writeAll(_ descriptor: Int32, _ bytes: ArraySlice<UInt8>) throws(SystemCallError) {
+public func writeAll(_ descriptor: Int32, _ bytes: ArraySlice<UInt8>) throws(PartialWrite) {
     var offset = 0
     while offset < bytes.count {
-        offset += try retryingInterrupts("write") {
-            bytes.withUnsafeBytes { raw in write(descriptor, raw.baseAddress! + offset, raw.count - offset) }
+        do {
+            offset += try retryingInterrupts("write") {
+                bytes.withUnsafeBytes { raw in write(descriptor, raw.baseAddress! + offset, raw.count - offset) }
+            }
+        } catch {
+            throw PartialWrite(written: offset, error: error)
         }
     }
 }
@@ -46,8 +66,9 @@ public func ignoreBrokenPipes() {
     signal(SIGPIPE, SIG_IGN)
 }
 
-/// SIGINT and SIGTERM delivered as a readable descriptor (signalfd), so a poll loop
-/// notices them between datagrams and can print its summary before exiting.
+/// SIGINT, SIGTERM and SIGHUP (a closed terminal) delivered as a readable descriptor
+/// (signalfd), so a poll loop notices them between datagrams and can print its summary
+/// before exiting.
 public struct SignalWatcher: ~Copyable {
     public let descriptor: Int32
 
@@ -56,6 +77,7 @@ public struct SignalWatcher: ~Copyable {
         sigemptyset(&signals)
         sigaddset(&signals, SIGINT)
         sigaddset(&signals, SIGTERM)
+        sigaddset(&signals, SIGHUP)
         _ = try retryingInterrupts("sigprocmask") { sigprocmask(SIG_BLOCK, &signals, nil) }
         descriptor = try retryingInterrupts("signalfd") {
             letter_signalfd(&signals)

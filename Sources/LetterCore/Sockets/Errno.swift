@@ -15,6 +15,8 @@ public struct Errno: Error, Equatable, CustomStringConvertible, Sendable {
     public static let wouldBlock = Errno(rawValue: EAGAIN)
     public static let accessDenied = Errno(rawValue: EACCES)
     public static let addressInUse = Errno(rawValue: EADDRINUSE)
+    public static let brokenPipe = Errno(rawValue: EPIPE)
+    public static let connectionRefused = Errno(rawValue: ECONNREFUSED)
 }
 
 /// A failed system call: which call, and why.

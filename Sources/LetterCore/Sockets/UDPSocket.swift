@@ -78,6 +78,17 @@ public struct UDPSocket: ~Copyable {
         try setOption(SOL_SOCKET, SO_REUSEADDR, 1, "SO_REUSEADDR")
     }
 
+    /// IP_RECVERR / IPV6_RECVERR: ICMP errors about what this socket sent (port
+    /// unreachable) are reported to it — the next receive fails with ECONNREFUSED —
+    /// instead of being dropped, as they are for an unconnected socket by default.
+    public func setReceiveErrors() throws(SystemCallError) {
+        if family == .v6 {
+            try setOption(Int32(IPPROTO_IPV6), IPV6_RECVERR, 1, "IPV6_RECVERR")
+        } else {
+            try setOption(Int32(IPPROTO_IP), IP_RECVERR, 1, "IP_RECVERR")
+        }
+    }
+
     /// SO_BROADCAST: without it the kernel refuses to send to a broadcast address.
     public func setBroadcast() throws(SystemCallError) {
         try setOption(SOL_SOCKET, SO_BROADCAST, 1, "SO_BROADCAST")

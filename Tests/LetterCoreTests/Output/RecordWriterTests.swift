@@ -47,12 +47,4 @@ import Testing
         #expect(statistics.summary == "letter: received 3 datagrams (10 bytes) from 1 sender; 0 truncated; "
                 + "2 dropped by the kernel; 1 refused by --allow; receive buffer 4096 bytes")
     }
-
-    @Test func replyLimiterAllowsABurstThenTheRate() {
-        var limiter = ReplyLimiter(rate: 2)
-        let start: UInt64 = 1_000_000_000
-        let answers = [limiter.allow(sender, now: start), limiter.allow(sender, now: start), limiter.allow(sender, now: start),
-                       limiter.allow(sender, now: start + 500_000_000), limiter.allow(.v4(octets: (10, 0, 0, 1), port: 1), now: start)]
-        #expect(answers == [true, true, false, true, true])
-    }
 }
