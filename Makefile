@@ -46,7 +46,8 @@ FUZZ_SECONDS ?= 60
 FUZZ_TARGETS = $(basename $(notdir $(wildcard Fuzz/Targets/*.swift)))
 
 # Each target for a bounded time; a crash fails the run and is kept under .build/fuzz/crashes.
-fuzz:
+# (The Invocations target runs the release binary.)
+fuzz: release
 	for target in $(FUZZ_TARGETS); do Fuzz/run.sh $$target $(FUZZ_SECONDS) || exit 1; done
 
 # The whole suite, letter included, built with AddressSanitizer (no threads: no TSan run).

@@ -21,5 +21,11 @@ dictionary=Fixtures/fuzz/$target.dict
 [ -f "$dictionary" ] && set -- -dict="$dictionary" "$@"
 # -timeout: an input that takes more than 10 s is a hang, and a finding.
 # SWIFT_BACKTRACE: leave crash reports to libFuzzer and ASan (the Swift backtracer trips ASan).
-SWIFT_BACKTRACE=enable=no exec ".build/fuzz/bin/$target" -max_total_time="$seconds" -timeout=10 -print_final_stats=1 \
+set -- ".build/fuzz/bin/$target" -max_total_time="$seconds" -timeout=10 -print_final_stats=1 \
     -artifact_prefix="$crashes/" "$@" "$corpus" "Fixtures/fuzz/$target"
+# A target that runs the letter binary gets a network namespace with only loopback
+# (root: unshare), so that no host name the fuzzer invents is looked up on a network.
+if [ "$target" = Invocations ]; then
+    set -- unshare --net sh -c 'ip link set lo up && exec "$@"' sh "$@"
+fi
+SWIFT_BACKTRACE=enable=no exec "$@"

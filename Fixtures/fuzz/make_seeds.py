@@ -11,6 +11,8 @@ Each target reads a few choice bytes, then its payload (see Fuzz/Support/FuzzSup
               (family, port, address, IPv6 flow and scope), 1 byte of cut, then the datagram
   Arguments/  1 byte picks the first word, then NUL-separated arguments
   Addresses/  the text of an address, endpoint or network
+  Invocations/ NUL-separated arguments for the real binary (the crashes past trials
+              found among them); it uses Arguments.dict too
 Arguments.dict and Addresses.dict are libFuzzer dictionaries: every option spelling
 found in Sources/LetterCore/CLI (and values they take), and the pieces of addresses.
 The choice bytes index tables in letter's own order (encodingTable, DecodeErrorHandler,
@@ -133,6 +135,29 @@ def argument_seeds():
         yield bytes([heads.index(head)]) + b"\0".join(word.encode("utf-8") for word in words)
 
 
+def invocation_seeds():
+    lines = [
+        # Trials found these crashing with SIGILL (the pacing interval overflowed).
+        ["send", "--rate", "1e-11", "127.0.0.1", "9", "x"],
+        ["send", "--rate", "1e-300", "127.0.0.1", "9", "x"],
+        ["send", "--rate", "5e-324", "127.0.0.1", "9", "x"],
+        ["send", "--rate", "1e7", "127.0.0.1", "9", "x"],
+        ["send", "-w", "-t", "1e6", "127.0.0.1", "9", "x"],
+        ["send", "--chunk", "65527", "127.0.0.1", "9"],
+        ["send", "--ttl", "255", "239.1.2.3", "9", "x"],
+        ["send", "127.0.0.1:19340:1", "x"],
+        ["listen", "--allow", ",", "-t", "0.01", "0"],
+        ["listen", "-c", "0", "0"],
+        ["listen", "--rcvbuf", "1073741824", "-t", "0.001", "0"],
+        ["listen", "--bufsize", "1", "-t", "0.001", "127.0.0.1", "0"],
+        ["encodings"],
+        ["--version"],
+        ["chat", "-t", "0.001", "127.0.0.1", "9"],
+    ]
+    for words in lines:
+        yield b"\0".join(word.encode("utf-8") for word in words)
+
+
 ADDRESSES = [
     "127.0.0.1:9000", "[::1]:9000", "[fe80::1%lo]:0", "::1", "::", "::ffff:10.0.0.1", "1:2:3:4:5:6:7:8",
     "1::", "::2:3:4:5:6:7:8", "fe80::/10", "10.0.0.0/8", "0.0.0.0/0", "::/0", "255.255.255.255/32",
@@ -162,10 +187,12 @@ def main():
     write("Records", record_seeds())
     write("Arguments", argument_seeds())
     write("Addresses", [address.encode("utf-8") for address in ADDRESSES])
+    write("Invocations", invocation_seeds())
     values = ["--", "=", "0", "65535", "65536", "-1", "0.5", "1e309", "nan", "utf-8", "gbk", "latin1", "no-such-codec",
               "text", "tuple", "json", "lines", "raw", "strict", "replace", "ignore", "backslashreplace",
               "127.0.0.1", "::1", "[::1]:9000", "localhost:9000", "239.1.2.3", "ff02::1", "10.0.0.0/8", ","]
     write_dictionary("Arguments", list(option_spellings()) + values)
+    write_dictionary("Invocations", list(option_spellings()) + values + ["send", "listen", "chat", "encodings"])
     write_dictionary("Addresses", [":", "::", ".", "[", "]", "/", "%", "ffff", "::ffff:", "255", "0", "65535", "/128", "/32"])
 
 

@@ -14,6 +14,7 @@ Commands:
   send         send one datagram (hex) and optionally wait for a reply
 """
 import argparse
+import io
 import json
 import socket
 import sys
@@ -62,6 +63,11 @@ def sender_socket(family):
 def expected_line(data, addr, fmt, encoding, errors):
     if fmt == "tuple":
         return repr((data, addr)) + "\n"
+    if fmt == "bytes":
+        # listen --bytes: what print(data, addr) writes.
+        line = io.StringIO()
+        print(data, addr, file=line)
+        return line.getvalue()
     text = data.decode(encoding, errors)
     if fmt == "text":
         return escape_controls(text) + " " + repr(addr) + "\n"

@@ -54,6 +54,25 @@ import Testing
         #expect(tally.dropped >= 90_000, "a stopped listener with a 64 KiB buffer kept most of a burst: \(tally)")
     }
 
+    /// A reader that takes nothing for two seconds holds letter's writes up while a burst
+    /// fills the socket; the -t 1 idle exit must not count that time as idle and must
+    /// not leave queued datagrams behind uncounted.
+    @Test func anIdleExitAfterASlowReaderLosesNothingUncounted() throws {
+        guard let blast = try compileBlast() else { return }
+        defer { removeBlast(blast) }
+        let listener = try startListener(["--rcvbuf", "65536", "--stats", "-f", "lines", "-t", "1", "127.0.0.1", "0"])
+        // Long lines, so that letter's writes soon fill the pipe nobody reads.
+        let letter = String(repeating: "x", count: 1000)
+        let sender = try Child(blast, [String(listener.port), "200000", letter], closeStdin: true)
+        #expect(sender.wait(seconds: 20) == 0, "blast: \(sender.stderrText)")
+        // letter is blocked writing by now; keep it so a while longer.
+        usleep(2_000_000)
+        let tally = try finish(listener, sent: 200_000, letter: letter)
+        print("loss accounting, slow reader then -t: \(tally)")
+        #expect(tally.printed + tally.dropped == tally.sent, "\(tally)")
+        #expect(tally.received == tally.printed, "\(tally)")
+    }
+
     /// Compiles blast.c into a fresh temporary directory; nil (skipped, or failed under CI)
     /// when there is no C compiler.
     func compileBlast() throws -> String? {
@@ -80,10 +99,10 @@ import Testing
     }
 
     /// Waits for the listener to exit and reads its output and summary.
-    func finish(_ listener: Listener, sent: Int) throws -> Tally {
+    func finish(_ listener: Listener, sent: Int, letter: String = "x") throws -> Tally {
         #expect(listener.child.wait(seconds: 20) == 0, "\(listener.child.stderrText)")
         let lines = listener.child.stdout.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).dropLast()
-        #expect(lines.allSatisfy { $0.elementsEqual("x".utf8) }, "letter printed something other than the letters sent")
+        #expect(lines.allSatisfy { $0.elementsEqual(letter.utf8) }, "letter printed something other than the letters sent")
         guard let summary = listener.child.stderrText.split(separator: "\n").last(where: { $0.contains("received") }),
               let received = number(in: summary, before: " datagram"),
               let dropped = number(in: summary, before: " dropped by the kernel") else {

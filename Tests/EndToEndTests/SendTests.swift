@@ -180,6 +180,79 @@ import Testing
         #expect(receiver.stdoutText == "b'1'\nb'2'\nb'3'\nb'4'\nb'5'\n")
     }
 
+    /// With --bytes a line ends at `\n` and only that byte is removed: `\r` is data.
+    @Test func bytesKeepsCarriageReturns() throws {
+        let (receiver, port) = try pythonReceiver(count: 3)
+        let send = try run(Paths.letter, ["send", "--bytes", "127.0.0.1", String(port)], input: bytes("a\r\nb\r\r\n\r"))
+        #expect(send.status == 0, "\(send.stderrText)")
+        receiver.wait()
+        let expected = try run(Paths.python, ["-c", "for d in (b'a\\r', b'b\\r\\r', b'\\r'): print(repr(d))"]).stdoutText
+        #expect(receiver.stdoutText == expected)
+    }
+
+    /// A random binary file cut by --chunk and written by `listen -f raw` comes back identical.
+    @Test func chunkedFileComesBackIdentical() throws {
+        let file = try run(Paths.python, ["-c", "import random, sys; r = random.Random(8); "
+                                          + "sys.stdout.buffer.write(bytes(r.getrandbits(8) for _ in range(1_000_000)))"]).stdout
+        try #require(file.count == 1_000_000)
+        let chunks = (file.count + 1399) / 1400
+        let listener = try startListener(["-f", "raw", "-c", String(chunks), "-t", "10", "127.0.0.1", "0"])
+        let send = try run(Paths.letter, ["send", "--chunk", "1400", "127.0.0.1", String(listener.port)], input: file)
+        #expect(send.status == 0, "\(send.stderrText)")
+        #expect(listener.child.wait() == 0)
+        #expect(listener.child.stdout.count == file.count)
+        #expect(listener.child.stdout == file)
+    }
+
+    /// An exact multiple of N: no empty datagram after the last chunk.
+    @Test func chunkSendsNoEmptyDatagramAfterAnExactMultiple() throws {
+        // Room for a third datagram: the receiver must time out waiting for it.
+        let (receiver, port) = try pythonReceiver(count: 3, extra: ["--timeout", "1"])
+        let send = try run(Paths.letter, ["send", "--chunk", "3", "127.0.0.1", String(port)], input: bytes("abcdef"))
+        #expect(send.status == 0)
+        #expect(receiver.wait() == 1)
+        #expect(receiver.stdoutText == "b'abc'\nb'def'\n")
+    }
+
+    /// UTF-16 and UTF-32 input is split on decoded newlines, not on the byte 0x0A.
+    @Test(arguments: ["UTF-16LE", "UTF-16BE", "UTF-32LE"])
+    func wideInputIsSplitOnDecodedNewlines(encoding: String) throws {
+        let text = "a\n\u{10A}b\r\n你好\n"
+        let input = try run(Paths.python, ["-c", "import sys; sys.stdout.buffer.write(sys.argv[1].encode(sys.argv[2]))",
+                                           text, encoding]).stdout
+        let (receiver, port) = try pythonReceiver(count: 3)
+        let send = try run(Paths.letter, ["send", "--input-encoding", encoding, "127.0.0.1", String(port)], input: input)
+        #expect(send.status == 0, "\(send.stderrText)")
+        receiver.wait()
+        #expect(receiver.stdoutText == (try pythonEncoded(["a", "\u{10A}b", "你好"])))
+    }
+
+    @Test func binaryInputSaysToUseBytesOrChunk() throws {
+        let send = try run(Paths.letter, ["send", "127.0.0.1", "9"], input: [0x00, 0x01, 0xFF, 0xFE, 0x0A])
+        #expect(send.status == 1)
+        #expect(send.stderrText.contains("line 1: invalid utf-8 input at byte 3 (0xff)"), "\(send.stderrText)")
+        #expect(send.stderrText.contains("--bytes") && send.stderrText.contains("--chunk"), "\(send.stderrText)")
+        #expect(!send.stderrText.contains("U+FFFD"))
+    }
+
+    @Test func wholeInputOverAMebibyteNamesStdinNotALine() throws {
+        let send = try run(Paths.letter, ["send", "--whole", "127.0.0.1", "9"], input: [UInt8](repeating: 65, count: (1 << 20) + 10))
+        #expect(send.status == 1)
+        #expect(send.stderrText == "letter send: stdin is over 1048576 bytes: longer than any datagram can carry\n")
+    }
+
+    /// A port with nothing bound answers with ICMP port unreachable: -w says so at once.
+    @Test func waitReportsPortUnreachableAtOnce() throws {
+        let closed = try startListener(["-t", "0.1", "127.0.0.1", "0"])
+        #expect(closed.child.wait() == 0)
+        let started = now()
+        let send = try run(Paths.letter, ["send", "-w", "-t", "5", "127.0.0.1", String(closed.port), "anyone?"])
+        let elapsed = now() - started
+        #expect(send.status == 1)
+        #expect(send.stderrText == "letter send: port unreachable: nothing listens at ('127.0.0.1', \(closed.port)) (ICMP port unreachable)\n")
+        #expect(elapsed < 1, "took \(elapsed) s: the timeout, not the ICMP answer")
+    }
+
     @Test(arguments: ["utf-8", "gbk", "gb18030", "big5", "shift_jis", "latin-1"])
     func fileRoundTripsThroughListenLines(encoding: String) throws {
         let file = "Fixtures/text/\(encoding).txt"
@@ -197,25 +270,66 @@ import Testing
     }
 }
 
-/// A loopback UDP port that was free a moment ago (bound to 0 and read back), for --bind.
+/// A loopback UDP port for tests that must name one (--bind, crossed chat ports),
+/// taken from below the kernel's ephemeral range (ip_local_port_range) so that no
+/// socket bound to port 0 — in this test run or any other program — can be handed it
+/// between our check and letter's bind; a counter keeps parallel tests apart.
 func freeUDPPort() -> UInt16 {
+    let ephemeralStart = (try? firstNumber(inFile: "/proc/sys/net/ipv4/ip_local_port_range")) ?? 32768
+    let span = max(ephemeralStart - 10_000, 1)
+    for _ in 0..<span {
+        let port = UInt16(10_000 + portCounter.add(1) % span)
+        if isFreeUDPPort(port) { return port }
+    }
+    Issue.record("no free UDP port below \(ephemeralStart)")
+    return 0
+}
+
+private let portCounter = PortCounter(start: Int(getpid()) * 97)
+
+/// A counter shared by the tests' threads.
+private final class PortCounter: @unchecked Sendable {
+    private var value: Int
+    private var lock = pthread_mutex_t()
+
+    init(start: Int) {
+        value = start
+        pthread_mutex_init(&lock, nil)
+    }
+
+    func add(_ step: Int) -> Int {
+        pthread_mutex_lock(&lock)
+        defer { pthread_mutex_unlock(&lock) }
+        value += step
+        return value
+    }
+}
+
+/// Whether 127.0.0.1:`port` can be bound now (the socket is closed again at once).
+private func isFreeUDPPort(_ port: UInt16) -> Bool {
     let descriptor = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
     defer { close(descriptor) }
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
     address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    withUnsafeMutablePointer(to: &address) { pointer in
-        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
-            _ = bind(descriptor, raw, length)
-            _ = getsockname(descriptor, raw, &length)
-        }
+    address.sin_port = port.bigEndian
+    return withUnsafePointer(to: &address) { pointer in
+        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    } == 0
+}
+
+/// The first whole number in a file of numbers such as ip_local_port_range.
+func firstNumber(inFile path: String) throws -> Int {
+    let contents = try readFixture(path)
+    guard let number = Int(String(decoding: contents.prefix { $0 >= 0x30 && $0 <= 0x39 }, as: UTF8.self)) else {
+        throw SpawnError(message: "no number in \(path)")
     }
-    return UInt16(bigEndian: address.sin_port)
+    return number
 }
 
 func readFixture(_ relativePath: String) throws -> [UInt8] {
-    guard let file = fopen(Paths.repository + "/" + relativePath, "rb") else {
+    let path = relativePath.hasPrefix("/") ? relativePath : Paths.repository + "/" + relativePath
+    guard let file = fopen(path, "rb") else {
         throw SpawnError(message: "cannot open fixture \(relativePath)")
     }
     defer { fclose(file) }

@@ -1,4 +1,5 @@
 import Glibc
+import Testing
 @testable import LetterCore
 
 /// Reads the tab-separated expectations Python wrote into Fixtures/oracle/.
@@ -9,9 +10,13 @@ enum OracleFixtures {
         return parts.joined(separator: "/") + "/Fixtures/oracle/"
     }()
 
-    /// The rows of `name`, each split on tabs.
+    /// The rows of `name`, each split on tabs. A missing or empty fixture is a test
+    /// failure, so that no loop over its rows can pass by running zero times.
     static func rows(_ name: String) -> [[String]] {
-        guard let file = fopen(directory + name, "r") else { return [] }
+        guard let file = fopen(directory + name, "r") else {
+            Issue.record("missing fixture \(directory + name): run python3 Fixtures/oracle/generate.py")
+            return []
+        }
         defer { fclose(file) }
         var rows: [[String]] = []
         var line: UnsafeMutablePointer<CChar>?
@@ -21,6 +26,7 @@ enum OracleFixtures {
             rows.append(text.dropLast().split(separator: "\t", omittingEmptySubsequences: false).map(String.init))
         }
         free(line)
+        if rows.isEmpty { Issue.record("fixture \(directory + name) has no rows") }
         return rows
     }
 }
