@@ -8,12 +8,19 @@ Files (tab-separated, one case a line, bytes as hex so any byte survives):
   ipv6_text.tsv   address-hex    socket.inet_ntop(AF_INET6, address)
   tuple_repr.tsv  family address-hex port flowinfo scope_id  repr((host, port[, flowinfo, scope_id]))
   escape.tsv      text-hex       the SPEC's text escaping of that text (UTF-8 hex)
+  json_string.tsv text-hex       the JSON string letter writes for it (UTF-8 hex): each escaped
+                                 character as Python's json.dumps writes it alone
   decode.tsv      codec handler input-hex  output-hex | error START END
   encode.tsv      codec errors   text-hex  output-hex | error POSITION
 """
+import json
 import os
 import random
 import socket
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "peers"))
+from oracle import ESCAPED, escape_controls  # noqa: E402  (the SPEC's escaping rule, in one place)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CODECS = ["utf-8", "gbk", "gb18030", "big5", "shift_jis", "latin-1", "ascii", "gb2312", "euc_jp", "cp1252",
@@ -29,10 +36,6 @@ SAMPLE_TEXT = {
     "big5hkscs": "你好，香港", "cp932": "こんにちは ①", "cp949": "안녕하세요", "cp1251": "привет",
     "koi8-r": "привет", "iso8859-15": "€ café",
 }
-
-
-def escape_controls(text):
-    return "".join(repr(c)[1:-1] if ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F else c for c in text)
 
 
 def random_bytes(max_length=24):
@@ -82,11 +85,37 @@ def tuple_rows():
             yield "6", address.hex(), str(port), str(flow), str(scope), repr((host, port, flow, scope))
 
 
-def escape_rows():
+def escape_texts():
     pool = ["a", "你", "\t", "\n", "\r", "\x00", "\x1b", "\x7f", "\x80", "\x85", "\x9f", "\xa0", "\\", "'", "é", "😀", "\u2028"]
     for _ in range(300):
-        text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 12)))
+        yield "".join(rng.choice(pool) for _ in range(rng.randint(0, 12)))
+    # Its own generator, so the rows above and the files after stay as they were.
+    bidi_rng = random.Random(20261130)
+    # Every escaped character alone, every character of the blocks the bidirectional
+    # controls live in (so each edge of each range is covered), and random mixes with
+    # their neighbours, ASCII and the characters JSON escapes.
+    yield from sorted(ESCAPED)
+    yield "".join(map(chr, range(0x600, 0x700)))
+    yield "".join(map(chr, range(0x2000, 0x2070)))
+    neighbours = [chr(c) for c in (0x61B, 0x61D, 0x200B, 0x200D, 0x2027, 0x2029, 0x202A, 0x202F, 0x2065, 0x206A, 0xFEFF)]
+    pool = sorted(ESCAPED) + neighbours * 4 + ["a", "你", "é", "😀", "\\", '"', "\b", "\f"] * 4
+    for _ in range(300):
+        yield "".join(bidi_rng.choice(pool) for _ in range(bidi_rng.randint(1, 16)))
+
+
+def json_string(text):
+    """The escaped characters (and '"', '\\') as Python's json.dumps writes each alone."""
+    return '"' + "".join(json.dumps(c)[1:-1] if c in ESCAPED or c in '"\\' else c for c in text) + '"'
+
+
+def escape_rows(texts):
+    for text in texts:
         yield text.encode().hex(), escape_controls(text).encode().hex()
+
+
+def json_string_rows(texts):
+    for text in texts:
+        yield text.encode().hex(), json_string(text).encode().hex()
 
 
 def decode_rows():
@@ -119,6 +148,8 @@ def encode_rows():
 write("bytes_repr.tsv", bytes_repr_rows())
 write("ipv6_text.tsv", ipv6_rows())
 write("tuple_repr.tsv", tuple_rows())
-write("escape.tsv", escape_rows())
+texts = list(escape_texts())
+write("escape.tsv", escape_rows(texts))
+write("json_string.tsv", json_string_rows(texts))
 write("decode.tsv", decode_rows())
 write("encode.tsv", encode_rows())

@@ -6,11 +6,12 @@ own recvfrom returned for the same datagram from the same socket, and the text i
 what print()/repr() make of it. Only the standard library is used.
 
 Commands:
-  send-expect  send datagrams (hex, one per line, on stdin) to letter, and print to
-               stdout what letter should print for them in --format FORMAT
+  send-expect  send datagrams (hex, one per line, on stdin; with --encode ENC, UTF-8
+               text to send in ENC) to letter, and print to stdout what letter
+               should print for them in --format FORMAT
   recv         receive datagrams and print repr(data) (and the sender) per line
   encode       print repr(TEXT.encode(ENC, errors))
-  canon-json   read JSON lines on stdin, print them with sorted keys
+  canon-json   read JSON lines on stdin (strict UTF-8), print them with sorted keys
   send         send one datagram (hex) and optionally wait for a reply
 """
 import argparse
@@ -20,16 +21,17 @@ import sys
 
 
 
+# What the SPEC's text format escapes: C0, DEL, C1, the bidirectional controls (which
+# reorder what a terminal shows) and the line and paragraph separators.
+BIDI_CONTROLS = ["\u061c", "\u200e", "\u200f"] + [chr(c) for c in range(0x202A, 0x202F)] \
+    + [chr(c) for c in range(0x2066, 0x206A)]
+ESCAPED = frozenset([chr(c) for c in range(0x20)] + [chr(c) for c in range(0x7F, 0xA0)] + BIDI_CONTROLS
+                    + ["\u2028", "\u2029"])
+
+
 def escape_controls(text):
-    """SPEC text format: C0, DEL and C1 written the way repr() writes them."""
-    out = []
-    for ch in text:
-        code = ord(ch)
-        if code < 0x20 or 0x7F <= code <= 0x9F:
-            out.append(repr(ch)[1:-1])
-        else:
-            out.append(ch)
-    return "".join(out)
+    """SPEC text format: the ESCAPED characters written the way repr() writes them."""
+    return "".join(repr(ch)[1:-1] if ch in ESCAPED else ch for ch in text)
 
 
 def receiver_socket(family):
@@ -83,6 +85,8 @@ def send_expect(args):
     oracle_target = target
     out = sys.stdout.buffer
     payloads = [bytes.fromhex(line.strip()) for line in sys.stdin if line.strip() or line == "\n"]
+    if args.encode:  # the payloads are UTF-8 text to send encoded as Python encodes it
+        payloads = [data.decode("utf-8").encode(args.encode) for data in payloads]
     for data in payloads:
         sender.sendto(data, (oracle_target, oracle_port))
         got, addr = oracle.recvfrom(65535)
@@ -118,8 +122,10 @@ def encode(args):
 
 
 def canon_json(_args):
-    for line in sys.stdin:
-        print(json.dumps(json.loads(line), sort_keys=True, ensure_ascii=False))
+    # Bytes, decoded strictly: in UTF-8 mode (the C locale) text stdin would smuggle
+    # invalid UTF-8 through as surrogates, and json.loads would take them.
+    for line in sys.stdin.buffer:
+        print(json.dumps(json.loads(line.decode("utf-8")), sort_keys=True, ensure_ascii=False))
 
 
 def send(args):
@@ -141,6 +147,7 @@ def main():
     p.add_argument("--format", default="text")
     p.add_argument("--encoding", default="utf-8")
     p.add_argument("--errors", default="replace")
+    p.add_argument("--encode", help="send the stdin payloads (UTF-8 text) encoded in ENCODE")
     p.set_defaults(run=send_expect)
     p = commands.add_parser("recv")
     p.add_argument("--host", default="127.0.0.1")

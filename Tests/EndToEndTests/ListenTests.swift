@@ -4,15 +4,18 @@ import Testing
 /// `letter listen` against Python: the same datagrams from the same socket, and letter's
 /// output must equal what Python prints for them, byte for byte.
 @Suite struct ListenTests {
-    /// Sends `payloads` with the oracle and compares letter's output with Python's.
+    /// Sends `payloads` with the oracle and compares letter's output with Python's; returns
+    /// letter's output. With `encodeIn`, the payloads are UTF-8 text Python sends in that codec.
+    @discardableResult
     func compareWithPython(format: String, encoding: String, errors: String = "replace", family: String = "4",
-                           extra: [String] = [], payloads: [[UInt8]] = samplePayloads) throws {
+                           extra: [String] = [], payloads: [[UInt8]] = samplePayloads,
+                           encodeIn: String? = nil) throws -> String {
         let host = family == "6" ? "::1" : family == "dual" ? "::" : "127.0.0.1"
         var arguments = ["-f", format, "-e", encoding, "--errors", errors, "-c", String(payloads.count), "-t", "10"]
         if family == "dual" { arguments.append("-6") }
         let listener = try startListener(arguments + extra + [host, "0"])
         let oracle = try pythonExpectation(port: listener.port, payloads: payloads, format: format,
-                                           encoding: encoding, errors: errors, family: family)
+                                           encoding: encoding, errors: errors, family: family, encodeIn: encodeIn)
         #expect(listener.child.wait() == 0, "stderr: \(listener.child.stderrText)")
         var actual = listener.child.stdout
         if format == "json" {
@@ -20,6 +23,7 @@ import Testing
         }
         #expect(String(decoding: actual, as: UTF8.self) == oracle.stdoutText)
         #expect(actual == oracle.stdout)
+        return listener.child.stdoutText
     }
 
     @Test(arguments: ["text", "tuple", "json", "lines"], ["utf-8", "gbk"])
@@ -37,6 +41,25 @@ import Testing
     func ipv6AndDualStackTuplesMatchPython(family: String) throws {
         try compareWithPython(format: "tuple", encoding: "utf-8", family: family)
         try compareWithPython(format: "text", encoding: "utf-8", family: family)
+    }
+
+    /// The blocks that hold the bidirectional controls and U+2028/U+2029 (every one of them
+    /// and their neighbours), and a file-name spoof: text as Python prints it with the
+    /// SPEC's escaping, json that json.loads reads back to the original text, and neither
+    /// with one of them raw.
+    @Test(arguments: ["text", "json"], ["utf-8", "gb18030"])
+    func bidirectionalControlsAndSeparatorsAreEscaped(format: String, encoding: String) throws {
+        let blocks = [0x600...0x61F, 0x2000...0x206F].map { range in
+            String(String.UnicodeScalarView(range.compactMap { Unicode.Scalar(UInt32($0)) }))
+        }
+        let payloads = (blocks + ["invoice\u{202E}fdp.exe", "\u{2067}a\u{2069}\u{2028}b\u{2029}\u{061C}\u{200F}"]).map { bytes("A" + $0 + "B") }
+        let output = try compareWithPython(format: format, encoding: encoding, payloads: payloads, encodeIn: encoding)
+        #expect(output.split(separator: "\n").count == payloads.count)
+        let raw = output.unicodeScalars.filter { scalar in
+            let properties = scalar.properties
+            return properties.isBidiControl || [.lineSeparator, .paragraphSeparator].contains(properties.generalCategory)
+        }
+        #expect(raw.isEmpty, "raw in letter's output: \(raw.map { String($0.value, radix: 16) })")
     }
 
     @Test func bannerNamesTheBoundAddressAndRealPort() throws {
