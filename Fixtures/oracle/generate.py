@@ -11,6 +11,8 @@ Files (tab-separated, one case a line, bytes as hex so any byte survives):
   json_string.tsv text-hex       the JSON string letter writes for it (UTF-8 hex): each escaped
                                  character as Python's json.dumps writes it alone
   decode.tsv      codec handler input-hex  output-hex | error START END
+  decode_ucs4.tsv UCS-4 handler input-hex  as decode.tsv, from Python's utf-32-be: iconv's UCS-4
+                                 writes values above U+10FFFF as bytes that are not UTF-8
   encode.tsv      codec errors   text-hex  output-hex | error POSITION
 """
 import json
@@ -132,6 +134,24 @@ def decode_rows():
                 yield codec, handler, data.hex(), result
 
 
+def ucs4_rows():
+    """UCS-4, an iconv name (big-endian 4-byte units), against Python's utf-32-be: the same
+    for scalars, and for values above U+10FFFF one error each. Surrogates are left out:
+    glibc rejects those itself, a byte at a time."""
+    ucs4_rng = random.Random(20261201)
+    def unit():
+        return ucs4_rng.choice([ucs4_rng.randrange(0x20, 0x7F), 0x4F60, 0x1F600, 0x10FFFF, 0x110000, 0x7FFFFFFF,
+                                ucs4_rng.randrange(0x110000, 0x80000000)])
+    inputs = [b"".join(unit().to_bytes(4, "big") for _ in range(ucs4_rng.randint(1, 8))) for _ in range(200)]
+    for data in inputs:
+        for handler in HANDLERS:
+            try:
+                result = data.decode("utf-32-be", handler).encode("utf-8").hex()
+            except UnicodeDecodeError as error:
+                result = "error %d %d" % (error.start, error.end)
+            yield "UCS-4", handler, data.hex(), result
+
+
 def encode_rows():
     pool = "aZ 0你好汉字繁體こんにちはｶﾀｶﾅ€éÿ😀𠀀ḿ·—①\u00a5\u203e~\\안녕привет\u2170\u4e28"
     for codec in CODECS:
@@ -152,4 +172,5 @@ texts = list(escape_texts())
 write("escape.tsv", escape_rows(texts))
 write("json_string.tsv", json_string_rows(texts))
 write("decode.tsv", decode_rows())
+write("decode_ucs4.tsv", ucs4_rows())
 write("encode.tsv", encode_rows())

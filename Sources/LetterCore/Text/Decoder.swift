@@ -109,16 +109,16 @@ public final class TextDecoder {
         }
     }
 
-    /// iconv over the whole datagram first; where that fails or produces a character
-    /// glibc makes only where Python would not, the datagram is decoded again token by
-    /// token, Python's way.
+    /// iconv over the whole datagram first; where that fails, writes something that is
+    /// not UTF-8, or produces a character glibc makes only where Python would not, the
+    /// datagram is decoded again token by token, Python's way.
     private func decodeWithIconv(_ input: ArraySlice<UInt8>, appendingTo out: inout [UInt8]) -> DecodeFailure? {
         guard let converter, !input.isEmpty else { return nil }
         let mark = out.count
         converter.reset()
         let stop = converter.convert(input, from: 0, appendingTo: &out)
-        guard let quirks else { return finishLeniently(input, after: stop, appendingTo: &out) }
-        if case .finished = stop, !quirks.containsSuspicious(out[mark...]) { return nil }
+        guard let quirks else { return finishLeniently(input, after: stop, from: 0, mark: mark, appendingTo: &out) }
+        if case .finished = stop, isValidUTF8(out[mark...]), !quirks.containsSuspicious(out[mark...]) { return nil }
         out.removeSubrange(mark...)
         return decodeByTokens(input, quirks: quirks, converter: converter, appendingTo: &out)
     }
@@ -148,7 +148,7 @@ public final class TextDecoder {
                 } else {
                     let mark = out.count
                     converter.reset()
-                    if case .finished = converter.convert(token, from: 0, appendingTo: &out) {
+                    if case .finished = converter.convert(token, from: 0, appendingTo: &out), isValidUTF8(out[mark...]) {
                         decoded = true
                     } else {
                         out.removeSubrange(mark...)
@@ -167,25 +167,52 @@ public final class TextDecoder {
     }
 
     /// Encodings outside the table: iconv's view of characters, with one byte an error
-    /// where it stops and the rest one error where the input ends mid-character.
-    private func finishLeniently(_ input: ArraySlice<UInt8>, after firstStop: IconvConverter.Stop,
-                                 appendingTo out: inout [UInt8]) -> DecodeFailure? {
+    /// where it stops, the rest one error where the input ends mid-character, and a
+    /// character iconv writes as something that is not a Unicode scalar value (UCS-4's
+    /// 0x110000 comes out as F4 90 80 80) an error of the input bytes it came from.
+    /// `out[mark...]` holds what iconv made of `input[start...]`, which ended in `firstStop`.
+    private func finishLeniently(_ input: ArraySlice<UInt8>, after firstStop: IconvConverter.Stop, from firstStart: Int,
+                                 mark firstMark: Int, appendingTo out: inout [UInt8]) -> DecodeFailure? {
         guard let converter else { return nil }
-        var stop = firstStop
+        var (stop, start, mark) = (firstStop, firstStart, firstMark)
+        // Each round ends at least one byte further into the input.
         while true {
-            switch stop {
-            case .finished:
-                return nil
-            case .invalid(let at):
-                if let failure = handleError(input, offset: at, length: 1, appendingTo: &out) { return failure }
-                guard at + 1 < input.count else { return nil }
-                converter.reset()
-                stop = converter.convert(input, from: at + 1, appendingTo: &out)
-            case .incomplete(let at):
-                return handleError(input, offset: at, length: input.count - at, appendingTo: &out)
+            let valid = validUTF8Length(out[mark...])
+            if mark + valid < out.count {
+                // The bad sequence: its lead byte and the continuation bytes after it.
+                let badOutput = 1 + out[(mark + valid + 1)...].prefix { $0 & 0xC0 == 0x80 }.count
+                let badStart = start + converter.inputLength(input, from: start, producing: valid)
+                let badLength = max(1, converter.inputLength(input, from: badStart, producing: badOutput))
+                out.removeSubrange((mark + valid)...)
+                if let failure = handleError(input, offset: badStart, length: badLength, appendingTo: &out) { return failure }
+                start = badStart + badLength
+            } else {
+                switch stop {
+                case .finished:
+                    return nil
+                case .invalid(let at):
+                    if let failure = handleError(input, offset: at, length: 1, appendingTo: &out) { return failure }
+                    start = at + 1
+                case .incomplete(let at):
+                    return handleError(input, offset: at, length: input.count - at, appendingTo: &out)
+                }
             }
+            guard start < input.count else { return nil }
+            mark = out.count
+            converter.reset()
+            stop = converter.convert(input, from: start, appendingTo: &out)
         }
     }
+}
+
+/// Whether `text` is well-formed UTF-8: what iconv writes is checked before it is used.
+private func isValidUTF8(_ text: ArraySlice<UInt8>) -> Bool {
+    validUTF8Length(text) == text.count
+}
+
+/// How many bytes at the start of `text` are well-formed UTF-8.
+private func validUTF8Length(_ text: ArraySlice<UInt8>) -> Int {
+    text.withUnsafeBufferPointer { endOfValidUTF8($0, from: 0) }
 }
 
 /// Where the well-formed UTF-8 starting at `start` ends: the first byte of an invalid
