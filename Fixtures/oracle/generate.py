@@ -14,7 +14,9 @@ Files (tab-separated, one case a line, bytes as hex so any byte survives):
   decode_ucs4.tsv UCS-4 handler input-hex  as decode.tsv, from Python's utf-32-be: iconv's UCS-4
                                  writes values above U+10FFFF as bytes that are not UTF-8
   encode.tsv      codec errors   text-hex  output-hex | error POSITION
+  codec_name.tsv  name           Python's normalisation of that codec name
 """
+import encodings
 import json
 import os
 import random
@@ -152,6 +154,18 @@ def ucs4_rows():
             yield "UCS-4", handler, data.hex(), result
 
 
+def codec_name_rows():
+    """Codec names spelled every which way, and what Python's codec lookup makes of them
+    (codecs.lookup lower-cases, then encodings.normalize_encoding)."""
+    name_rng = random.Random(20261202)
+    pieces = ["utf", "8", "16", "le", "iso", "8859", "2", "Windows", "1250", "mac", "Roman", "euc", "KR", "x3.4", "é", "ß"]
+    separators = ["-", "_", " ", "--", "_-_", ".", "/", ""]
+    for _ in range(300):
+        parts = [name_rng.choice(pieces) for _ in range(name_rng.randint(1, 4))]
+        name = name_rng.choice(["", "-", " "]) + "".join(p + name_rng.choice(separators) for p in parts)
+        yield name, encodings.normalize_encoding(name.lower())
+
+
 def encode_rows():
     pool = "aZ 0你好汉字繁體こんにちはｶﾀｶﾅ€éÿ😀𠀀ḿ·—①\u00a5\u203e~\\안녕привет\u2170\u4e28"
     for codec in CODECS:
@@ -174,3 +188,4 @@ write("json_string.tsv", json_string_rows(texts))
 write("decode.tsv", decode_rows())
 write("decode_ucs4.tsv", ucs4_rows())
 write("encode.tsv", encode_rows())
+write("codec_name.tsv", codec_name_rows())

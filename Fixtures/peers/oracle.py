@@ -11,13 +11,21 @@ Commands:
                should print for them in --format FORMAT
   recv         receive datagrams and print repr(data) (and the sender) per line
   encode       print repr(TEXT.encode(ENC, errors))
+  codec-samples  per codec name: a text it encodes, Python's bytes for it (see below)
   canon-json   read JSON lines on stdin (strict UTF-8), print them with sorted keys
   send         send one datagram (hex) and optionally wait for a reply
 """
 import argparse
+import codecs
+import encodings
+import encodings.aliases
 import json
+import os
+import random
 import socket
 import sys
+
+CODEC_REPORT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "encodings", "codec_names.json")
 
 
 
@@ -121,6 +129,48 @@ def encode(args):
         print(repr(text.encode(args.encoding, args.errors)))
 
 
+# Characters of many scripts; each codec's sample text keeps those it can encode.
+SAMPLE_CHARACTERS = ("héllo Grüße Dziękuję Çà ő ž € Ελλάδα Привет Українська שלום مرحبا สวัสดี 你好 漢字 "
+                     "こんにちは カタカナ 안녕하세요 ①")
+
+
+def codec_module(name):
+    """Python's codec module for a codec name, as encodings.search_function finds it."""
+    normalized = encodings.normalize_encoding(name.lower())
+    return encodings.aliases.aliases.get(normalized) or encodings.aliases.aliases.get(normalized.replace(".", "_")) \
+        or normalized
+
+
+def codec_samples(args):
+    """For the names given and a seeded sample of those on stdin (spelled with random case
+    and separators): NAME, a text NAME can encode, text.encode(NAME) (hex), its
+    repr, and further payloads (hex, comma-separated) whose decode(NAME) is the same text."""
+    rng = random.Random(args.seed)
+    listed = sorted(line.strip() for line in sys.stdin if line.strip())
+    spelled = ["".join(rng.choice([c.upper(), c.lower()]) if c != "_" else rng.choice(["-", "_", " ", "--"]) for c in name)
+               for name in rng.sample(listed, min(args.sample, len(listed)))]
+    with open(CODEC_REPORT, encoding="utf-8") as file:
+        differs = {module: entry["differs"] for module, entry in json.load(file).items()}
+    for name in args.names + spelled:
+        skip = differs.get(codec_module(name), "")
+        kept = []
+        for c in SAMPLE_CHARACTERS:
+            try:
+                if c not in skip and c.encode(name).decode(name) == c:
+                    kept.append(c)
+            except UnicodeError:
+                pass
+        text = "letter " + "".join(kept).strip()
+        encoded = text.encode(name)
+        # utf_16 and utf_32 read either byte order after a mark, and little-endian without one.
+        others = [codecs.BOM_UTF16_BE + text.encode("utf_16_be"), text.encode("utf_16_le")] if codec_module(name) == "utf_16" \
+            else [codecs.BOM_UTF32_BE + text.encode("utf_32_be"), text.encode("utf_32_le")] if codec_module(name) == "utf_32" \
+            else []
+        assert all(data.decode(name) == text for data in [encoded] + others)
+        row = "\t".join([name, text, encoded.hex(), repr(encoded), ",".join(data.hex() for data in others)])
+        sys.stdout.buffer.write((row + "\n").encode("utf-8"))
+
+
 def canon_json(_args):
     # Bytes, decoded strictly: in UTF-8 mode (the C locale) text stdin would smuggle
     # invalid UTF-8 through as surrogates, and json.loads would take them.
@@ -163,6 +213,11 @@ def main():
     p.add_argument("--errors", default="strict")
     p.add_argument("text", nargs="+")
     p.set_defaults(run=encode)
+    p = commands.add_parser("codec-samples")
+    p.add_argument("--seed", type=int, required=True)
+    p.add_argument("--sample", type=int, required=True)
+    p.add_argument("names", nargs="*")
+    p.set_defaults(run=codec_samples)
     p = commands.add_parser("canon-json")
     p.set_defaults(run=canon_json)
     p = commands.add_parser("send")

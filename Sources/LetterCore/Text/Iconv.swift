@@ -32,8 +32,9 @@ final class IconvConverter {
         iconv(descriptor, nil, nil, nil, nil)
     }
 
-    /// Writes the bytes that return a stateful target encoding to its initial state
-    /// (nothing for stateless ones), ending one datagram's conversion.
+    /// Ends one datagram's conversion: writes what the converter still holds, the bytes
+    /// that return a stateful target encoding to its initial state or a character a
+    /// decoder kept back (nothing for most).
     func finish(appendingTo out: inout [UInt8]) {
         let produced = scratch.withUnsafeMutableBytes { target in
             var outputPointer = target.baseAddress?.assumingMemoryBound(to: CChar.self)
@@ -71,6 +72,14 @@ final class IconvConverter {
             }
             return source.count - start - inputLeft
         }
+    }
+
+    /// U+FEFF in the target encoding of a converter from UTF-8: its byte-order mark.
+    func byteOrderMark() -> [UInt8]? {
+        var mark: [UInt8] = []
+        reset()
+        guard case .finished = convert([0xEF, 0xBB, 0xBF][...], from: 0, appendingTo: &mark) else { return nil }
+        return mark
     }
 
     /// Converts `input[start...]`, appending the result to `out`, until the end or the first
