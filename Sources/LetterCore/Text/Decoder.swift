@@ -32,20 +32,22 @@ public final class TextDecoder {
     public init?(encoding: TextEncoding, errors: DecodeErrorHandler) {
         self.encoding = encoding
         self.errors = errors
-        quirks = encoding.rules.map(CodecQuirks.init)
         switch encoding.method {
         case .utf8, .latin1, .ascii:
             converter = nil
+            quirks = nil
             byteOrder = nil
         case .iconv(let name):
             guard let converter = IconvConverter(from: name, to: "UTF-8") else { return nil }
             self.converter = converter
+            quirks = encoding.rules.map(CodecQuirks.init)
             byteOrder = nil
         case .byteOrderMarked(let littleEndian, let bigEndian):
             guard let converter = IconvConverter(from: littleEndian, to: "UTF-8"),
                   let big = IconvConverter(from: bigEndian, to: "UTF-8"),
                   let mark = IconvConverter(from: "UTF-8", to: littleEndian)?.byteOrderMark() else { return nil }
             self.converter = converter
+            quirks = nil
             // Either order's mark is the other's bytes reversed (one 2- or 4-byte unit).
             byteOrder = (big, mark, mark.reversed())
         }

@@ -22,11 +22,11 @@ public final class TextEncoder {
     public init?(encoding: TextEncoding, replaceUnencodable: Bool) {
         self.encoding = encoding
         self.replaceUnencodable = replaceUnencodable
-        quirks = encoding.rules.map(CodecQuirks.init)
         let target: String
         switch encoding.method {
         case .utf8, .latin1, .ascii:
             converter = nil
+            quirks = nil
             questionMark = [UInt8(ascii: "?")]
             byteOrderMark = []
             return
@@ -37,6 +37,7 @@ public final class TextEncoder {
         }
         guard let converter = IconvConverter(from: "UTF-8", to: target) else { return nil }
         self.converter = converter
+        quirks = encoding.rules.map(CodecQuirks.init)
         var mark: [UInt8] = []
         converter.reset()
         _ = converter.convert([UInt8(ascii: "?")][...], from: 0, appendingTo: &mark)
