@@ -8,12 +8,23 @@ Files (tab-separated, one case a line, bytes as hex so any byte survives):
   ipv6_text.tsv   address-hex    socket.inet_ntop(AF_INET6, address)
   tuple_repr.tsv  family address-hex port flowinfo scope_id  repr((host, port[, flowinfo, scope_id]))
   escape.tsv      text-hex       the SPEC's text escaping of that text (UTF-8 hex)
+  json_string.tsv text-hex       the JSON string letter writes for it (UTF-8 hex): each escaped
+                                 character as Python's json.dumps writes it alone
   decode.tsv      codec handler input-hex  output-hex | error START END
+  decode_ucs4.tsv UCS-4 handler input-hex  as decode.tsv, from Python's utf-32-be: iconv's UCS-4
+                                 writes values above U+10FFFF as bytes that are not UTF-8
   encode.tsv      codec errors   text-hex  output-hex | error POSITION
+  codec_name.tsv  name           Python's normalisation of that codec name
 """
+import encodings
+import json
 import os
 import random
 import socket
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "peers"))
+from oracle import ESCAPED, escape_controls  # noqa: E402  (the SPEC's escaping rule, in one place)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CODECS = ["utf-8", "gbk", "gb18030", "big5", "shift_jis", "latin-1", "ascii", "gb2312", "euc_jp", "cp1252",
@@ -29,10 +40,6 @@ SAMPLE_TEXT = {
     "big5hkscs": "你好，香港", "cp932": "こんにちは ①", "cp949": "안녕하세요", "cp1251": "привет",
     "koi8-r": "привет", "iso8859-15": "€ café",
 }
-
-
-def escape_controls(text):
-    return "".join(repr(c)[1:-1] if ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F else c for c in text)
 
 
 def random_bytes(max_length=24):
@@ -82,11 +89,37 @@ def tuple_rows():
             yield "6", address.hex(), str(port), str(flow), str(scope), repr((host, port, flow, scope))
 
 
-def escape_rows():
+def escape_texts():
     pool = ["a", "你", "\t", "\n", "\r", "\x00", "\x1b", "\x7f", "\x80", "\x85", "\x9f", "\xa0", "\\", "'", "é", "😀", "\u2028"]
     for _ in range(300):
-        text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 12)))
+        yield "".join(rng.choice(pool) for _ in range(rng.randint(0, 12)))
+    # Its own generator, so the rows above and the files after stay as they were.
+    bidi_rng = random.Random(20261130)
+    # Every escaped character alone, every character of the blocks the bidirectional
+    # controls live in (so each edge of each range is covered), and random mixes with
+    # their neighbours, ASCII and the characters JSON escapes.
+    yield from sorted(ESCAPED)
+    yield "".join(map(chr, range(0x600, 0x700)))
+    yield "".join(map(chr, range(0x2000, 0x2070)))
+    neighbours = [chr(c) for c in (0x61B, 0x61D, 0x200B, 0x200D, 0x2027, 0x2029, 0x202A, 0x202F, 0x2065, 0x206A, 0xFEFF)]
+    pool = sorted(ESCAPED) + neighbours * 4 + ["a", "你", "é", "😀", "\\", '"', "\b", "\f"] * 4
+    for _ in range(300):
+        yield "".join(bidi_rng.choice(pool) for _ in range(bidi_rng.randint(1, 16)))
+
+
+def json_string(text):
+    """The escaped characters (and '"', '\\') as Python's json.dumps writes each alone."""
+    return '"' + "".join(json.dumps(c)[1:-1] if c in ESCAPED or c in '"\\' else c for c in text) + '"'
+
+
+def escape_rows(texts):
+    for text in texts:
         yield text.encode().hex(), escape_controls(text).encode().hex()
+
+
+def json_string_rows(texts):
+    for text in texts:
+        yield text.encode().hex(), json_string(text).encode().hex()
 
 
 def decode_rows():
@@ -101,6 +134,36 @@ def decode_rows():
                 except UnicodeDecodeError as error:
                     result = "error %d %d" % (error.start, error.end)
                 yield codec, handler, data.hex(), result
+
+
+def ucs4_rows():
+    """UCS-4, an iconv name (big-endian 4-byte units), against Python's utf-32-be: the same
+    for scalars, and for values above U+10FFFF one error each. Surrogates are left out:
+    glibc rejects those itself, a byte at a time."""
+    ucs4_rng = random.Random(20261201)
+    def unit():
+        return ucs4_rng.choice([ucs4_rng.randrange(0x20, 0x7F), 0x4F60, 0x1F600, 0x10FFFF, 0x110000, 0x7FFFFFFF,
+                                ucs4_rng.randrange(0x110000, 0x80000000)])
+    inputs = [b"".join(unit().to_bytes(4, "big") for _ in range(ucs4_rng.randint(1, 8))) for _ in range(200)]
+    for data in inputs:
+        for handler in HANDLERS:
+            try:
+                result = data.decode("utf-32-be", handler).encode("utf-8").hex()
+            except UnicodeDecodeError as error:
+                result = "error %d %d" % (error.start, error.end)
+            yield "UCS-4", handler, data.hex(), result
+
+
+def codec_name_rows():
+    """Codec names spelled every which way, and what Python's codec lookup makes of them
+    (codecs.lookup lower-cases, then encodings.normalize_encoding)."""
+    name_rng = random.Random(20261202)
+    pieces = ["utf", "8", "16", "le", "iso", "8859", "2", "Windows", "1250", "mac", "Roman", "euc", "KR", "x3.4", "é", "ß"]
+    separators = ["-", "_", " ", "--", "_-_", ".", "/", ""]
+    for _ in range(300):
+        parts = [name_rng.choice(pieces) for _ in range(name_rng.randint(1, 4))]
+        name = name_rng.choice(["", "-", " "]) + "".join(p + name_rng.choice(separators) for p in parts)
+        yield name, encodings.normalize_encoding(name.lower())
 
 
 def encode_rows():
@@ -119,6 +182,10 @@ def encode_rows():
 write("bytes_repr.tsv", bytes_repr_rows())
 write("ipv6_text.tsv", ipv6_rows())
 write("tuple_repr.tsv", tuple_rows())
-write("escape.tsv", escape_rows())
+texts = list(escape_texts())
+write("escape.tsv", escape_rows(texts))
+write("json_string.tsv", json_string_rows(texts))
 write("decode.tsv", decode_rows())
+write("decode_ucs4.tsv", ucs4_rows())
 write("encode.tsv", encode_rows())
+write("codec_name.tsv", codec_name_rows())

@@ -6,31 +6,41 @@ own recvfrom returned for the same datagram from the same socket, and the text i
 what print()/repr() make of it. Only the standard library is used.
 
 Commands:
-  send-expect  send datagrams (hex, one per line, on stdin) to letter, and print to
-               stdout what letter should print for them in --format FORMAT
+  send-expect  send datagrams (hex, one per line, on stdin; with --encode ENC, UTF-8
+               text to send in ENC) to letter, and print to stdout what letter
+               should print for them in --format FORMAT
   recv         receive datagrams and print repr(data) (and the sender) per line
   encode       print repr(TEXT.encode(ENC, errors))
-  canon-json   read JSON lines on stdin, print them with sorted keys
+  codec-samples  per codec name: a text it encodes, Python's bytes for it (see below)
+  canon-json   read JSON lines on stdin (strict UTF-8), print them with sorted keys
   send         send one datagram (hex) and optionally wait for a reply
 """
 import argparse
+import codecs
+import encodings
+import encodings.aliases
 import io
 import json
+import os
+import random
 import socket
 import sys
 
+CODEC_REPORT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "encodings", "codec_names.json")
+
+
+
+# What the SPEC's text format escapes: C0, DEL, C1, the bidirectional controls (which
+# reorder what a terminal shows) and the line and paragraph separators.
+BIDI_CONTROLS = ["\u061c", "\u200e", "\u200f"] + [chr(c) for c in range(0x202A, 0x202F)] \
+    + [chr(c) for c in range(0x2066, 0x206A)]
+ESCAPED = frozenset([chr(c) for c in range(0x20)] + [chr(c) for c in range(0x7F, 0xA0)] + BIDI_CONTROLS
+                    + ["\u2028", "\u2029"])
 
 
 def escape_controls(text):
-    """SPEC text format: C0, DEL and C1 written the way repr() writes them."""
-    out = []
-    for ch in text:
-        code = ord(ch)
-        if code < 0x20 or 0x7F <= code <= 0x9F:
-            out.append(repr(ch)[1:-1])
-        else:
-            out.append(ch)
-    return "".join(out)
+    """SPEC text format: the ESCAPED characters written the way repr() writes them."""
+    return "".join(repr(ch)[1:-1] if ch in ESCAPED else ch for ch in text)
 
 
 def receiver_socket(family):
@@ -89,6 +99,8 @@ def send_expect(args):
     oracle_target = target
     out = sys.stdout.buffer
     payloads = [bytes.fromhex(line.strip()) for line in sys.stdin if line.strip() or line == "\n"]
+    if args.encode:  # the payloads are UTF-8 text to send encoded as Python encodes it
+        payloads = [data.decode("utf-8").encode(args.encode) for data in payloads]
     for data in payloads:
         sender.sendto(data, (oracle_target, oracle_port))
         got, addr = oracle.recvfrom(65535)
@@ -123,9 +135,53 @@ def encode(args):
         print(repr(text.encode(args.encoding, args.errors)))
 
 
+# Characters of many scripts; each codec's sample text keeps those it can encode.
+SAMPLE_CHARACTERS = ("héllo Grüße Dziękuję Çà ő ž € Ελλάδα Привет Українська שלום مرحبا สวัสดี 你好 漢字 "
+                     "こんにちは カタカナ 안녕하세요 ①")
+
+
+def codec_module(name):
+    """Python's codec module for a codec name, as encodings.search_function finds it."""
+    normalized = encodings.normalize_encoding(name.lower())
+    return encodings.aliases.aliases.get(normalized) or encodings.aliases.aliases.get(normalized.replace(".", "_")) \
+        or normalized
+
+
+def codec_samples(args):
+    """For the names given and a seeded sample of those on stdin (spelled with random case
+    and separators): NAME, a text NAME can encode, text.encode(NAME) (hex), its
+    repr, and further payloads (hex, comma-separated) whose decode(NAME) is the same text."""
+    rng = random.Random(args.seed)
+    listed = sorted(line.strip() for line in sys.stdin if line.strip())
+    spelled = ["".join(rng.choice([c.upper(), c.lower()]) if c != "_" else rng.choice(["-", "_", " ", "--"]) for c in name)
+               for name in rng.sample(listed, min(args.sample, len(listed)))]
+    with open(CODEC_REPORT, encoding="utf-8") as file:
+        differs = {module: entry["differs"] for module, entry in json.load(file).items()}
+    for name in args.names + spelled:
+        skip = differs.get(codec_module(name), "")
+        kept = []
+        for c in SAMPLE_CHARACTERS:
+            try:
+                if c not in skip and c.encode(name).decode(name) == c:
+                    kept.append(c)
+            except UnicodeError:
+                pass
+        text = "letter " + "".join(kept).strip()
+        encoded = text.encode(name)
+        # utf_16 and utf_32 read either byte order after a mark, and little-endian without one.
+        others = [codecs.BOM_UTF16_BE + text.encode("utf_16_be"), text.encode("utf_16_le")] if codec_module(name) == "utf_16" \
+            else [codecs.BOM_UTF32_BE + text.encode("utf_32_be"), text.encode("utf_32_le")] if codec_module(name) == "utf_32" \
+            else []
+        assert all(data.decode(name) == text for data in [encoded] + others)
+        row = "\t".join([name, text, encoded.hex(), repr(encoded), ",".join(data.hex() for data in others)])
+        sys.stdout.buffer.write((row + "\n").encode("utf-8"))
+
+
 def canon_json(_args):
-    for line in sys.stdin:
-        print(json.dumps(json.loads(line), sort_keys=True, ensure_ascii=False))
+    # Bytes, decoded strictly: in UTF-8 mode (the C locale) text stdin would smuggle
+    # invalid UTF-8 through as surrogates, and json.loads would take them.
+    for line in sys.stdin.buffer:
+        print(json.dumps(json.loads(line.decode("utf-8")), sort_keys=True, ensure_ascii=False))
 
 
 def send(args):
@@ -147,6 +203,7 @@ def main():
     p.add_argument("--format", default="text")
     p.add_argument("--encoding", default="utf-8")
     p.add_argument("--errors", default="replace")
+    p.add_argument("--encode", help="send the stdin payloads (UTF-8 text) encoded in ENCODE")
     p.set_defaults(run=send_expect)
     p = commands.add_parser("recv")
     p.add_argument("--host", default="127.0.0.1")
@@ -162,6 +219,11 @@ def main():
     p.add_argument("--errors", default="strict")
     p.add_argument("text", nargs="+")
     p.set_defaults(run=encode)
+    p = commands.add_parser("codec-samples")
+    p.add_argument("--seed", type=int, required=True)
+    p.add_argument("--sample", type=int, required=True)
+    p.add_argument("names", nargs="*")
+    p.set_defaults(run=codec_samples)
     p = commands.add_parser("canon-json")
     p.set_defaults(run=canon_json)
     p = commands.add_parser("send")

@@ -36,16 +36,21 @@ func isValidUTF8(_ bytes: some Sequence<UInt8>) -> Bool {
     String(validating: bytes, as: UTF8.self) != nil
 }
 
-/// The SPEC's promise for `text`, `tuple` and `json` lines: no byte below 0x20 but the
-/// final newline, no DEL, and no C1 control (U+0080...U+009F, `C2 80`...`C2 9F` in UTF-8).
+/// The SPEC's promise for `text`, `tuple` and `json` lines: well-formed UTF-8 with no
+/// character that moves the cursor or reorders the line (`mustEscape`) but the final newline.
 func isTerminalSafe(_ line: ArraySlice<UInt8>) -> Bool {
     let body = line.last == UInt8(ascii: "\n") ? line.dropLast() : line
-    var previous: UInt8 = 0
-    for byte in body {
-        if byte < 0x20 || byte == 0x7F || (previous == 0xC2 && (0x80...0x9F).contains(byte)) { return false }
-        previous = byte
+    guard let text = String(validating: body, as: UTF8.self) else { return false }
+    return !text.unicodeScalars.contains(where: mustEscape)
+}
+
+/// What the SPEC escapes, by Unicode's own properties: control characters (Cc: C0, DEL,
+/// C1), bidirectional controls (Bidi_Control) and the line and paragraph separators.
+func mustEscape(_ scalar: Unicode.Scalar) -> Bool {
+    switch scalar.properties.generalCategory {
+    case .control, .lineSeparator, .paragraphSeparator: return true
+    default: return scalar.properties.isBidiControl
     }
-    return true
 }
 
 /// `de ad be ef`, for failure messages.
@@ -53,13 +58,17 @@ func hexDump(_ bytes: some Sequence<UInt8>) -> String {
     bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined(separator: " ")
 }
 
-/// Python's `repr(ch)[1:-1]` for a control character (C0, DEL, C1): `\t`, `\n`, `\r`, `\xNN`.
+/// Python's `repr(ch)[1:-1]` for a character the SPEC escapes: `\t`, `\n`, `\r`, `\xNN`
+/// below U+0100, `\uNNNN` above.
 func pythonControlRepr(_ scalar: Unicode.Scalar) -> String? {
+    guard mustEscape(scalar) else { return nil }
     switch scalar.value {
     case 0x09: return "\\t"
     case 0x0A: return "\\n"
     case 0x0D: return "\\r"
-    case 0..<0x20, 0x7F...0x9F: return "\\x" + (scalar.value < 16 ? "0" : "") + String(scalar.value, radix: 16)
-    default: return nil
+    default:
+        let digits = String(scalar.value, radix: 16)
+        let width = scalar.value < 0x100 ? 2 : 4
+        return (width == 2 ? "\\x" : "\\u") + String(repeating: "0", count: width - digits.count) + digits
     }
 }

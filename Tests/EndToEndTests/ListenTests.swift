@@ -4,15 +4,20 @@ import Testing
 /// `letter listen` against Python: the same datagrams from the same socket, and letter's
 /// output must equal what Python prints for them, byte for byte.
 @Suite struct ListenTests {
-    /// Sends `payloads` with the oracle and compares letter's output with Python's.
+    /// Sends `payloads` with the oracle and compares letter's output with Python's; returns
+    /// letter's output. With `encodeIn`, the payloads are UTF-8 text Python sends in that codec;
+    /// with `pythonEncoding`, Python decodes with that codec where letter uses `encoding`.
+    @discardableResult
     func compareWithPython(format: String, encoding: String, errors: String = "replace", family: String = "4",
-                           extra: [String] = [], payloads: [[UInt8]] = samplePayloads) throws {
+                           extra: [String] = [], payloads: [[UInt8]] = samplePayloads,
+                           encodeIn: String? = nil, pythonEncoding: String? = nil) throws -> String {
         let host = family == "6" ? "::1" : family == "dual" ? "::" : "127.0.0.1"
         var arguments = ["-f", format, "-e", encoding, "--errors", errors, "-c", String(payloads.count), "-t", "10"]
         if family == "dual" { arguments.append("-6") }
         let listener = try startListener(arguments + extra + [host, "0"])
         let oracle = try pythonExpectation(port: listener.port, payloads: payloads, format: format,
-                                           encoding: encoding, errors: errors, family: family)
+                                           encoding: pythonEncoding ?? encoding, errors: errors, family: family,
+                                           encodeIn: encodeIn)
         #expect(listener.child.wait() == 0, "stderr: \(listener.child.stderrText)")
         var actual = listener.child.stdout
         if format == "json" {
@@ -20,6 +25,7 @@ import Testing
         }
         #expect(String(decoding: actual, as: UTF8.self) == oracle.stdoutText)
         #expect(actual == oracle.stdout)
+        return listener.child.stdoutText
     }
 
     @Test(arguments: ["text", "tuple", "json", "lines"], ["utf-8", "gbk"])
@@ -37,6 +43,64 @@ import Testing
     func ipv6AndDualStackTuplesMatchPython(family: String) throws {
         try compareWithPython(format: "tuple", encoding: "utf-8", family: family)
         try compareWithPython(format: "text", encoding: "utf-8", family: family)
+    }
+
+    /// The blocks that hold the bidirectional controls and U+2028/U+2029 (every one of them
+    /// and their neighbours), and a file-name spoof: text as Python prints it with the
+    /// SPEC's escaping, json that json.loads reads back to the original text, and neither
+    /// with one of them raw.
+    @Test(arguments: ["text", "json"], ["utf-8", "gb18030"])
+    func bidirectionalControlsAndSeparatorsAreEscaped(format: String, encoding: String) throws {
+        let blocks = [0x600...0x61F, 0x2000...0x206F].map { range in
+            String(String.UnicodeScalarView(range.compactMap { Unicode.Scalar(UInt32($0)) }))
+        }
+        let payloads = (blocks + ["invoice\u{202E}fdp.exe", "\u{2067}a\u{2069}\u{2028}b\u{2029}\u{061C}\u{200F}"]).map { bytes("A" + $0 + "B") }
+        let output = try compareWithPython(format: format, encoding: encoding, payloads: payloads, encodeIn: encoding)
+        #expect(output.split(separator: "\n").count == payloads.count)
+        let raw = output.unicodeScalars.filter { scalar in
+            let properties = scalar.properties
+            return properties.isBidiControl || [.lineSeparator, .paragraphSeparator].contains(properties.generalCategory)
+        }
+        #expect(raw.isEmpty, "raw in letter's output: \(raw.map { String($0.value, radix: 16) })")
+    }
+
+    /// Payloads in iconv's UCS-4 (big-endian 4-byte units) with values above U+10FFFF, which
+    /// glibc writes as F4 90 80 80 (0x110000) and six bytes (0x7FFFFFFF), neither of them
+    /// UTF-8 text.
+    static let ucs4Payloads: [[UInt8]] = [
+        [0x00, 0x11, 0x00, 0x00],
+        [0x7F, 0xFF, 0xFF, 0xFF],
+        [0x00, 0x00, 0x00, 0x41, 0x00, 0x11, 0x00, 0x00, 0x00, 0x00, 0x00, 0x42],
+        [0x00, 0x00, 0x4F, 0x60, 0x00, 0x01, 0xF6, 0x00],
+    ]
+
+    /// Whatever iconv returns is checked: those values are undecodable, as they are to
+    /// Python's utf-32-be (the same units): text is Python's line byte for byte (so valid
+    /// UTF-8), json lines are valid UTF-8 that json.loads reads to Python's text.
+    @Test(arguments: ["text", "json"])
+    func iconvOutputThatIsNotUTF8IsUndecodable(format: String) throws {
+        let output = try compareWithPython(format: format, encoding: "UCS-4", payloads: Self.ucs4Payloads,
+                                           pythonEncoding: "utf-32-be")
+        #expect(output.split(separator: "\n").count == Self.ucs4Payloads.count)
+    }
+
+    @Test func strictReportsIconvOutputThatIsNotUTF8() throws {
+        let listener = try startListener(["-e", "UCS-4", "--errors", "strict", "-c", String(Self.ucs4Payloads.count),
+                                          "-t", "10", "127.0.0.1", "0"])
+        let oracle = try pythonExpectation(port: listener.port, payloads: Self.ucs4Payloads, format: "text",
+                                           encoding: "utf-32-be")
+        #expect(listener.child.wait() == 0)
+        // Only the last datagram decodes; its line is Python's.
+        let lines = oracle.stdoutText.split(separator: "\n")
+        #expect(lines.count == Self.ucs4Payloads.count)
+        #expect(listener.child.stdoutText == lines.last! + "\n")
+        let senderTuple = String(lines.last!.drop { $0 != "(" })
+        for (payload, offset) in zip(Self.ucs4Payloads.dropLast(), [0, 0, 4]) {
+            let bytes = payload.map { hex([$0]) }.joined(separator: " ")
+            #expect(listener.child.stderrText.contains(
+                "cannot decode \(payload.count)-byte datagram from \(senderTuple) as UCS-4 at byte \(offset): \(bytes)"),
+                "\(listener.child.stderrText)")
+        }
     }
 
     @Test func bannerNamesTheBoundAddressAndRealPort() throws {

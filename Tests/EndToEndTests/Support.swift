@@ -84,11 +84,13 @@ extension StringProtocol {
 }
 
 /// Runs the Python oracle: sends `payloads` to `port` and returns what letter should print.
+/// With `encodeIn`, `payloads` are UTF-8 text that Python encodes in that codec before sending.
 func pythonExpectation(port: UInt16, payloads: [[UInt8]], format: String, encoding: String = "utf-8",
-                       errors: String = "replace", family: String = "4") throws -> Child {
+                       errors: String = "replace", family: String = "4", encodeIn: String? = nil) throws -> Child {
     let input = payloads.map { hex($0) + "\n" }.joined()
+    let encode = encodeIn.map { ["--encode", $0] } ?? []
     let oracle = try run(Paths.python, [Paths.oracle, "send-expect", "--port", String(port), "--family", family,
-                                        "--format", format, "--encoding", encoding, "--errors", errors],
+                                        "--format", format, "--encoding", encoding, "--errors", errors] + encode,
                          input: Array(input.utf8))
     #expect(oracle.status == 0, "oracle failed: \(oracle.stderrText)")
     return oracle

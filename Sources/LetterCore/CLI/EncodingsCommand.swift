@@ -1,18 +1,20 @@
-/// `letter encodings`: the table, filtered to what iconv can open here.
+/// `letter encodings`: the exact table, then Python's other codecs that iconv has,
+/// each filtered to what iconv can open here.
 func encodingsListing() -> String {
     var lines = ["ENCODING      ICONV NAME    PYTHON ALIASES ACCEPTED"]
-    for encoding in encodingTable {
-        let works: Bool
-        if case .iconv(let name) = encoding.method { works = iconvAvailable(name) } else { works = true }
-        guard works else { continue }
-        let name = encoding.name.padding(to: 14)
-        let iconv = encoding.iconvName.padding(to: 14)
-        lines.append(name + iconv + encoding.aliases.joined(separator: ", "))
-    }
+    lines += encodingTable.filter(\.works).map(listingLine)
     lines.append("")
-    lines.append("Names are matched as Python matches codec names (case, '-' and '_' do not matter).")
+    lines.append("Python's other codecs, converted by iconv (which may lack a few of Python's characters):")
+    lines.append("CODEC         ICONV NAME    PYTHON ALIASES ACCEPTED")
+    lines += generatedPythonCodecs.filter(\.works).map(listingLine)
+    lines.append("")
+    lines.append("Names are matched as Python matches codec names (case, '-', '_' and spaces do not matter).")
     lines.append("Any other encoding iconv knows works too, by its iconv name ('iconv -l' lists them).")
     return lines.joined(separator: "\n") + "\n"
+}
+
+private func listingLine(_ encoding: TextEncoding) -> String {
+    encoding.name.padding(to: 14) + encoding.iconvName.padding(to: 14) + encoding.aliases.joined(separator: ", ")
 }
 
 extension String {

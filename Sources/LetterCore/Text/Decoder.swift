@@ -24,18 +24,32 @@ public final class TextDecoder {
     public let errors: DecodeErrorHandler
     private let converter: IconvConverter?
     private let quirks: CodecQuirks?
+    /// utf_16 and utf_32 (`converter` reads little-endian): the big-endian converter and
+    /// the byte-order mark in each order.
+    private let byteOrder: (bigEndian: IconvConverter, littleMark: [UInt8], bigMark: [UInt8])?
 
     /// Nil when iconv cannot open the encoding on this machine.
     public init?(encoding: TextEncoding, errors: DecodeErrorHandler) {
         self.encoding = encoding
         self.errors = errors
-        if case .iconv(let name) = encoding.method {
+        switch encoding.method {
+        case .utf8, .latin1, .ascii:
+            converter = nil
+            quirks = nil
+            byteOrder = nil
+        case .iconv(let name):
             guard let converter = IconvConverter(from: name, to: "UTF-8") else { return nil }
             self.converter = converter
             quirks = encoding.rules.map(CodecQuirks.init)
-        } else {
-            converter = nil
+            byteOrder = nil
+        case .byteOrderMarked(let littleEndian, let bigEndian):
+            guard let converter = IconvConverter(from: littleEndian, to: "UTF-8"),
+                  let big = IconvConverter(from: bigEndian, to: "UTF-8"),
+                  let mark = IconvConverter(from: "UTF-8", to: littleEndian)?.byteOrderMark() else { return nil }
+            self.converter = converter
             quirks = nil
+            // Either order's mark is the other's bytes reversed (one 2- or 4-byte unit).
+            byteOrder = (big, mark, mark.reversed())
         }
     }
 
@@ -50,7 +64,10 @@ public final class TextDecoder {
         case .ascii:
             return decodeSingleBytes(input, appendingTo: &out) { $0 < 0x80 ? UInt32($0) : nil }
         case .iconv:
-            return decodeWithIconv(input, appendingTo: &out)
+            guard let converter else { return nil }
+            return decodeWithIconv(input, converter: converter, appendingTo: &out)
+        case .byteOrderMarked:
+            return decodeByteOrderMarked(input, appendingTo: &out)
         }
     }
 
@@ -109,18 +126,31 @@ public final class TextDecoder {
         }
     }
 
-    /// iconv over the whole datagram first; where that fails or produces a character
-    /// glibc makes only where Python would not, the datagram is decoded again token by
-    /// token, Python's way.
-    private func decodeWithIconv(_ input: ArraySlice<UInt8>, appendingTo out: inout [UInt8]) -> DecodeFailure? {
-        guard let converter, !input.isEmpty else { return nil }
+    /// iconv over the whole datagram first; where that fails, writes something that is
+    /// not UTF-8, or produces a character glibc makes only where Python would not, the
+    /// datagram is decoded again token by token, Python's way.
+    private func decodeWithIconv(_ input: ArraySlice<UInt8>, converter: IconvConverter,
+                                 appendingTo out: inout [UInt8]) -> DecodeFailure? {
+        guard !input.isEmpty else { return nil }
         let mark = out.count
-        converter.reset()
-        let stop = converter.convert(input, from: 0, appendingTo: &out)
-        guard let quirks else { return finishLeniently(input, after: stop, appendingTo: &out) }
-        if case .finished = stop, !quirks.containsSuspicious(out[mark...]) { return nil }
+        let stop = convertFlushing(input, from: 0, with: converter, appendingTo: &out)
+        guard let quirks else {
+            return finishLeniently(input, converter: converter, after: stop, from: 0, mark: mark, appendingTo: &out)
+        }
+        if case .finished = stop, isValidUTF8(out[mark...]), !quirks.containsSuspicious(out[mark...]) { return nil }
         out.removeSubrange(mark...)
         return decodeByTokens(input, quirks: quirks, converter: converter, appendingTo: &out)
+    }
+
+    /// utf_16 and utf_32 as Python decodes each datagram: a leading byte-order mark picks
+    /// the order and is dropped; without one, little-endian.
+    private func decodeByteOrderMarked(_ input: ArraySlice<UInt8>, appendingTo out: inout [UInt8]) -> DecodeFailure? {
+        guard let converter, let byteOrder else { return nil }
+        let (chosen, markLength) = input.starts(with: byteOrder.littleMark) ? (converter, byteOrder.littleMark.count)
+            : input.starts(with: byteOrder.bigMark) ? (byteOrder.bigEndian, byteOrder.bigMark.count) : (converter, 0)
+        let failure = decodeWithIconv(input.dropFirst(markLength), converter: chosen, appendingTo: &out)
+        // Offsets count from the datagram's first byte, the mark included.
+        return failure.map { DecodeFailure(offset: $0.offset + markLength, length: $0.length) }
     }
 
     /// Python's CJK decoders: take the token the lead byte calls for; if the input ends
@@ -147,8 +177,8 @@ public final class TextDecoder {
                     }
                 } else {
                     let mark = out.count
-                    converter.reset()
-                    if case .finished = converter.convert(token, from: 0, appendingTo: &out) {
+                    if case .finished = convertFlushing(token, from: 0, with: converter, appendingTo: &out),
+                       isValidUTF8(out[mark...]) {
                         decoded = true
                     } else {
                         out.removeSubrange(mark...)
@@ -167,25 +197,61 @@ public final class TextDecoder {
     }
 
     /// Encodings outside the table: iconv's view of characters, with one byte an error
-    /// where it stops and the rest one error where the input ends mid-character.
-    private func finishLeniently(_ input: ArraySlice<UInt8>, after firstStop: IconvConverter.Stop,
-                                 appendingTo out: inout [UInt8]) -> DecodeFailure? {
-        guard let converter else { return nil }
-        var stop = firstStop
+    /// where it stops, the rest one error where the input ends mid-character, and a
+    /// character iconv writes as something that is not a Unicode scalar value (UCS-4's
+    /// 0x110000 comes out as F4 90 80 80) an error of the input bytes it came from.
+    /// `out[mark...]` holds what iconv made of `input[start...]`, which ended in `firstStop`.
+    private func finishLeniently(_ input: ArraySlice<UInt8>, converter: IconvConverter, after firstStop: IconvConverter.Stop,
+                                 from firstStart: Int, mark firstMark: Int, appendingTo out: inout [UInt8]) -> DecodeFailure? {
+        var (stop, start, mark) = (firstStop, firstStart, firstMark)
+        // Each round ends at least one byte further into the input.
         while true {
-            switch stop {
-            case .finished:
-                return nil
-            case .invalid(let at):
-                if let failure = handleError(input, offset: at, length: 1, appendingTo: &out) { return failure }
-                guard at + 1 < input.count else { return nil }
-                converter.reset()
-                stop = converter.convert(input, from: at + 1, appendingTo: &out)
-            case .incomplete(let at):
-                return handleError(input, offset: at, length: input.count - at, appendingTo: &out)
+            let valid = validUTF8Length(out[mark...])
+            if mark + valid < out.count {
+                // The bad sequence: its lead byte and the continuation bytes after it.
+                let badOutput = 1 + out[(mark + valid + 1)...].prefix { $0 & 0xC0 == 0x80 }.count
+                let badStart = start + converter.inputLength(input, from: start, producing: valid)
+                let badLength = max(1, converter.inputLength(input, from: badStart, producing: badOutput))
+                out.removeSubrange((mark + valid)...)
+                if let failure = handleError(input, offset: badStart, length: badLength, appendingTo: &out) { return failure }
+                start = badStart + badLength
+            } else {
+                switch stop {
+                case .finished:
+                    return nil
+                case .invalid(let at):
+                    if let failure = handleError(input, offset: at, length: 1, appendingTo: &out) { return failure }
+                    start = at + 1
+                case .incomplete(let at):
+                    return handleError(input, offset: at, length: input.count - at, appendingTo: &out)
+                }
             }
+            guard start < input.count else { return nil }
+            mark = out.count
+            stop = convertFlushing(input, from: start, with: converter, appendingTo: &out)
         }
     }
+}
+
+/// Converts `input[start...]` from the initial state to its end or first error, then
+/// writes what the converter still holds: glibc's CP1255 and CP1258 keep the last
+/// character back in case a combining mark follows.
+private func convertFlushing(_ input: ArraySlice<UInt8>, from start: Int, with converter: IconvConverter,
+                             appendingTo out: inout [UInt8]) -> IconvConverter.Stop {
+    converter.reset()
+    let stop = converter.convert(input, from: start, appendingTo: &out)
+    converter.finish(appendingTo: &out)
+    return stop
+}
+
+/// Whether `text` is well-formed UTF-8: what iconv writes is checked before it is used.
+private func isValidUTF8(_ text: ArraySlice<UInt8>) -> Bool {
+    validUTF8Length(text) == text.count
+}
+
+/// How many bytes at the start of `text` are well-formed UTF-8.
+private func validUTF8Length(_ text: ArraySlice<UInt8>) -> Int {
+    text.withUnsafeBufferPointer { endOfValidUTF8($0, from: 0) }
 }
 
 /// Where the well-formed UTF-8 starting at `start` ends: the first byte of an invalid

@@ -14,24 +14,40 @@ public final class TextEncoder {
     private let quirks: CodecQuirks?
     /// `?` in the target encoding.
     private let questionMark: [UInt8]
+    /// What goes before every text: the byte-order mark for utf_16 and utf_32 (as
+    /// Python's `encode` writes one each time), else nothing.
+    private let byteOrderMark: [UInt8]
 
     /// Nil when iconv cannot open the encoding on this machine.
     public init?(encoding: TextEncoding, replaceUnencodable: Bool) {
         self.encoding = encoding
         self.replaceUnencodable = replaceUnencodable
-        if case .iconv(let name) = encoding.method {
-            guard let converter = IconvConverter(from: "UTF-8", to: name) else { return nil }
-            self.converter = converter
-            quirks = encoding.rules.map(CodecQuirks.init)
-            var mark: [UInt8] = []
-            converter.reset()
-            _ = converter.convert([UInt8(ascii: "?")][...], from: 0, appendingTo: &mark)
-            converter.finish(appendingTo: &mark)
-            questionMark = mark
-        } else {
+        let target: String
+        switch encoding.method {
+        case .utf8, .latin1, .ascii:
             converter = nil
             quirks = nil
             questionMark = [UInt8(ascii: "?")]
+            byteOrderMark = []
+            return
+        case .iconv(let name):
+            target = name
+        case .byteOrderMarked(let littleEndian, _):
+            target = littleEndian
+        }
+        guard let converter = IconvConverter(from: "UTF-8", to: target) else { return nil }
+        self.converter = converter
+        quirks = encoding.rules.map(CodecQuirks.init)
+        var mark: [UInt8] = []
+        converter.reset()
+        _ = converter.convert([UInt8(ascii: "?")][...], from: 0, appendingTo: &mark)
+        converter.finish(appendingTo: &mark)
+        questionMark = mark
+        if case .byteOrderMarked = encoding.method {
+            guard let bom = converter.byteOrderMark() else { return nil }
+            byteOrderMark = bom
+        } else {
+            byteOrderMark = []
         }
     }
 
@@ -45,7 +61,8 @@ public final class TextEncoder {
             try encodeScalars(text, appendingTo: &out, limit: 0xFF)
         case .ascii:
             try encodeScalars(text, appendingTo: &out, limit: 0x7F)
-        case .iconv:
+        case .iconv, .byteOrderMarked:
+            out.append(contentsOf: byteOrderMark)
             try encodeWithIconv(text, appendingTo: &out)
         }
     }

@@ -9,6 +9,12 @@ public struct TextEncoding: Equatable, Sendable {
         case utf8, latin1, ascii
         /// Converted by iconv(3) under this glibc name.
         case iconv(String)
+        /// Python's utf_16 and utf_32: encoding writes a byte-order mark, then
+        /// little-endian units (Python's native order on x86_64); decoding follows a
+        /// leading mark and reads little-endian without one, each datagram on its own.
+        /// glibc's UTF-16 decoder keeps one datagram's mark for the next, so the two
+        /// fixed orders are converted instead.
+        case byteOrderMarked(littleEndian: String, bigEndian: String)
     }
 
     /// Python's canonical codec name (`gbk`, `utf-8`, `latin-1`...), or the iconv name
@@ -28,12 +34,22 @@ public struct TextEncoding: Equatable, Sendable {
         case .latin1: return "ISO-8859-1"
         case .ascii: return "ASCII"
         case .iconv(let name): return name
+        case .byteOrderMarked(let littleEndian, let bigEndian): return littleEndian + "/" + bigEndian
+        }
+    }
+
+    /// Whether iconv on this machine converts this encoding both ways.
+    var works: Bool {
+        switch method {
+        case .utf8, .latin1, .ascii: return true
+        case .iconv(let name): return iconvAvailable(name)
+        case .byteOrderMarked(let littleEndian, let bigEndian): return iconvAvailable(littleEndian) && iconvAvailable(bigEndian)
         }
     }
 }
 
-/// Every encoding letter names, Python's spelling first. Python normalises codec names
-/// by lower-casing and turning `-` and spaces into `_`; `lookup` does the same.
+/// The encodings letter decodes and encodes exactly as Python does, Python's spelling
+/// first (Python's other codecs that iconv has are in PythonCodecNames.swift).
 public let encodingTable: [TextEncoding] = [
     TextEncoding(name: "utf-8", aliases: ["utf8", "u8", "utf", "cp65001", "utf8_ucs2", "utf8_ucs4"], method: .utf8),
     TextEncoding(name: "gbk", aliases: ["cp936", "936", "ms936"], method: .iconv("GBK")),
@@ -56,17 +72,38 @@ public let encodingTable: [TextEncoding] = [
     TextEncoding(name: "koi8-r", aliases: ["koi8_r", "cskoi8r"], method: .iconv("KOI8-R")),
 ]
 
-/// Python's codec-name normalisation: lower case, `-` and spaces become `_`.
+/// Python's codec-name normalisation (`codecs.lookup`, then `encodings.normalize_encoding`):
+/// lower case; each run of characters other than letters, digits and `.` becomes one
+/// `_`, none at either end; letters and digits outside ASCII are dropped.
 func normalizedEncodingName(_ name: String) -> String {
-    String(name.lowercased().map { $0 == "-" || $0 == " " ? "_" : $0 })
+    var normalized = ""
+    var separated = false
+    for character in name.lowercased() {
+        guard character.isLetter || character.isNumber || character == "." else {
+            separated = true
+            continue
+        }
+        if separated && !normalized.isEmpty { normalized.append("_") }
+        if character.isASCII { normalized.append(character) }
+        separated = false
+    }
+    return normalized
 }
 
-/// Finds an encoding by Python name or alias, case-insensitively; failing that, any
-/// name iconv itself accepts (`EUC-TW`, `CP1250`...). Nil when neither knows it.
+/// Finds an encoding as Python finds a codec: by name or alias after Python's
+/// normalisation (Python also tries the name with `.` as `_`). The exact table comes
+/// first, then Python's other codecs that iconv has; failing both, any name iconv itself
+/// accepts (`EUC-TW`...). Nil when none knows it.
 public func lookupEncoding(_ name: String) -> TextEncoding? {
-    let wanted = normalizedEncodingName(name)
-    if let known = encodingTable.first(where: { normalizedEncodingName($0.name) == wanted || $0.aliases.contains(wanted) }) {
-        return known
+    let normalized = normalizedEncodingName(name)
+    for wanted in [normalized, String(normalized.map { $0 == "." ? "_" : $0 })] {
+        let exactName = generatedExactCodecAliases[wanted] ?? wanted
+        if let known = encodingTable.first(where: { normalizedEncodingName($0.name) == exactName || $0.aliases.contains(wanted) }) {
+            return known
+        }
+        if let codec = generatedPythonCodecs.first(where: { $0.name == wanted || $0.aliases.contains(wanted) }) {
+            return codec
+        }
     }
     let iconvName = name.uppercased()
     guard !iconvName.isEmpty, iconvName.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_:.".contains($0)) }),

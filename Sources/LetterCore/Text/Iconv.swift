@@ -32,8 +32,9 @@ final class IconvConverter {
         iconv(descriptor, nil, nil, nil, nil)
     }
 
-    /// Writes the bytes that return a stateful target encoding to its initial state
-    /// (nothing for stateless ones), ending one datagram's conversion.
+    /// Ends one datagram's conversion: writes what the converter still holds, the bytes
+    /// that return a stateful target encoding to its initial state or a character a
+    /// decoder kept back (nothing for most).
     func finish(appendingTo out: inout [UInt8]) {
         let produced = scratch.withUnsafeMutableBytes { target in
             var outputPointer = target.baseAddress?.assumingMemoryBound(to: CChar.self)
@@ -42,6 +43,43 @@ final class IconvConverter {
             return target.count - outputLeft
         }
         out.append(contentsOf: scratch[0..<produced])
+    }
+
+    /// How many bytes of `input[start...]` iconv takes, from the initial state, to write
+    /// at most `limit` bytes. iconv writes whole characters only, so this finds the input
+    /// behind the first `limit` bytes of a conversion's output. Offsets are relative to
+    /// `input.startIndex`.
+    func inputLength(_ input: ArraySlice<UInt8>, from start: Int, producing limit: Int) -> Int {
+        reset()
+        return input.withUnsafeBytes { source in
+            var inputPointer = UnsafeMutablePointer(mutating: source.baseAddress?.assumingMemoryBound(to: CChar.self))
+                .map { $0 + start }
+            var inputLeft = source.count - start
+            var budget = limit
+            while budget > 0 && inputLeft > 0 {
+                let inputBefore = inputLeft
+                let written = scratch.withUnsafeMutableBytes { target in
+                    var outputPointer = target.baseAddress?.assumingMemoryBound(to: CChar.self)
+                    let room = min(target.count, budget)
+                    var outputLeft = room
+                    _ = iconv(descriptor, &inputPointer, &inputLeft, &outputPointer, &outputLeft)
+                    return room - outputLeft
+                }
+                // Nothing taken and nothing written: the next character does not fit (or
+                // cannot be converted); the input behind `limit` ends here.
+                if written == 0 && inputLeft == inputBefore { break }
+                budget -= written
+            }
+            return source.count - start - inputLeft
+        }
+    }
+
+    /// U+FEFF in the target encoding of a converter from UTF-8: its byte-order mark.
+    func byteOrderMark() -> [UInt8]? {
+        var mark: [UInt8] = []
+        reset()
+        guard case .finished = convert([0xEF, 0xBB, 0xBF][...], from: 0, appendingTo: &mark) else { return nil }
+        return mark
     }
 
     /// Converts `input[start...]`, appending the result to `out`, until the end or the first

@@ -2,11 +2,11 @@ import Glibc
 import Testing
 @testable import LetterCore
 
-/// The SPEC's promise that no escape sequence from the network reaches the terminal:
-/// whatever the bytes, encoding and error handler, a `text`, `tuple` or `json` record is
-/// well-formed UTF-8 with no byte below 0x20 but its final newline, no DEL and no C1
-/// control (U+0080...U+009F, `C2 80`...`C2 9F`). The `lines` and `raw` formats are the
-/// payload itself by design and are not checked.
+/// The SPEC's promise that nothing from the network moves the cursor or reorders what the
+/// terminal shows: whatever the bytes, encoding and error handler, a `text`, `tuple` or
+/// `json` record is well-formed UTF-8 with no control character (C0, DEL, C1) but its
+/// final newline, no bidirectional control and no line or paragraph separator. The
+/// `lines` and `raw` formats are the payload itself by design and are not checked.
 @Suite struct TerminalSafetyTests {
     static let safeFormats: [RecordFormat] = [.text, .tuple, .json]
     static let senders: [SocketAddress] = [
@@ -78,31 +78,73 @@ import Testing
         #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
     }
 
+    /// Each bidirectional control, separator and control character, in every table
+    /// encoding that can hold it, between letters: the record must escape it.
+    @Test func reorderingAndControlCharactersAreEscapedInEveryEncoding() throws {
+        let scalars = reorderingScalars() + (UInt32(0)...0x9F).compactMap(Unicode.Scalar.init).filter {
+            $0.properties.generalCategory == .control
+        }
+        var checked = 0
+        var failures: [String] = []
+        for writers in Self.allWriters() where writers.decoder.errors == .strict {
+            let encoder = try makeEncoder(writers.decoder.encoding.name, replacing: false)
+            for scalar in scalars {
+                var payload: [UInt8] = []
+                // A character the encoding cannot hold cannot arrive in it: nothing to check.
+                guard (try? encoder.encode(Array("A\(scalar)B".utf8)[...], appendingTo: &payload)) != nil else { continue }
+                checked += 1
+                if let failure = writers.unsafeRecord(payload, from: Self.senders[0]) { failures.append(failure) }
+            }
+        }
+        // utf-8 alone holds all 79 (C0, DEL, C1 and the 14).
+        #expect(checked >= scalars.count && scalars.count == 79)
+        #expect(failures.isEmpty, "\(failures.prefix(5).joined(separator: "\n"))")
+    }
+
     /// The checker itself must see what it is meant to catch.
     @Test func theCheckCatchesEveryKindOfControl() {
-        #expect(isTerminalSafeLine(Array("plain 你好 \\x1b ('::1', 9, 0, 0)\n".utf8)))
+        #expect(isTerminalSafeLine(Array("plain 你好 \\x1b \\u202e ('::1', 9, 0, 0)\n".utf8)))
         for unsafe: [UInt8] in [[0x1B, 0x0A], [0x41, 0x7F, 0x0A], [0xC2, 0x9B, 0x0A], [0x0A, 0x0A], [0x41],
                                 [0x9B, 0x0A], [0xC2, 0x0A]] {
             #expect(!isTerminalSafeLine(unsafe), "\(hex(unsafe))")
         }
+        // Unicode's own Bidi_Control and separator properties name the SPEC's fourteen.
+        let reordering = reorderingScalars()
+        #expect(reordering.count == 14)
+        for scalar in reordering {
+            let line = Array("A\(scalar)B\n".utf8)
+            #expect(!isTerminalSafeLine(line), "\(hex(line))")
+        }
     }
 }
 
-/// One line that is well-formed UTF-8, ends with its only newline, and holds no C0
-/// (but that newline), DEL or C1 control.
-func isTerminalSafeLine(_ record: [UInt8]) -> Bool {
-    guard record.last == 0x0A, String(validating: record, as: UTF8.self) != nil else { return false }
-    var previous: UInt8 = 0
-    for byte in record.dropLast() {
-        if byte < 0x20 || byte == 0x7F || (previous == 0xC2 && (0x80...0x9F).contains(byte)) { return false }
-        previous = byte
+/// Every scalar that is a bidirectional control (Unicode's Bidi_Control property) or a
+/// line or paragraph separator.
+func reorderingScalars() -> [Unicode.Scalar] {
+    (UInt32(0)...0x10FFFF).compactMap(Unicode.Scalar.init).filter { scalar in
+        let properties = scalar.properties
+        return properties.isBidiControl || properties.generalCategory == .lineSeparator
+            || properties.generalCategory == .paragraphSeparator
     }
-    return true
+}
+
+/// One line that is well-formed UTF-8, ends with its only newline, and holds no control
+/// character (Unicode's Cc: C0, DEL, C1), bidirectional control or separator.
+func isTerminalSafeLine(_ record: [UInt8]) -> Bool {
+    guard record.last == 0x0A, let line = String(validating: record.dropLast(), as: UTF8.self) else { return false }
+    return line.unicodeScalars.allSatisfy { scalar in
+        let properties = scalar.properties
+        switch properties.generalCategory {
+        case .control, .lineSeparator, .paragraphSeparator: return false
+        default: return !properties.isBidiControl
+        }
+    }
 }
 
 /// A datagram of up to 80 bytes: uniformly random, or drawn from the bytes that make
-/// control characters and escapes (C0, DEL, lone 0x80...0x9F, `C2`, `E2 80 A8`, quotes,
-/// backslash), or well-formed UTF-8 of control and other characters.
+/// control characters and escapes (C0, DEL, lone 0x80...0x9F, `C2`, `E2 80 A8`, the
+/// bytes of the bidirectional controls, quotes, backslash), or well-formed UTF-8 of
+/// control, bidirectional and other characters.
 func randomPayload(_ random: inout SplitMix64) -> [UInt8] {
     let length = Int.random(in: 0...80, using: &random)
     switch Int.random(in: 0..<3, using: &random) {
@@ -110,10 +152,12 @@ func randomPayload(_ random: inout SplitMix64) -> [UInt8] {
         return (0..<length).map { _ in UInt8.random(in: 0...255, using: &random) }
     case 1:
         let alphabet: [UInt8] = [0x00, 0x07, 0x09, 0x0A, 0x0D, 0x1B, 0x5B, 0x7F, 0x80, 0x85, 0x9B, 0x9F, 0xC2, 0xE2,
-                                 0xA8, 0xA9, 0x22, 0x27, 0x5C, 0x41, 0xA1, 0x8E, 0x8F, 0x81, 0x30]
+                                 0xA8, 0xA9, 0x22, 0x27, 0x5C, 0x41, 0xA1, 0x8E, 0x8F, 0x81, 0x30,
+                                 0xD8, 0x9C, 0xAA, 0xAE, 0xA6]
         return (0..<length).map { _ in alphabet.randomElement(using: &random)! }  // not empty
     default:
-        let ranges: [ClosedRange<UInt32>] = [0...0x20, 0x7F...0xA0, 0x2028...0x2029, 0x4E00...0x4E10, 0x1F600...0x1F601]
+        let ranges: [ClosedRange<UInt32>] = [0...0x20, 0x7F...0xA0, 0x2028...0x2029, 0x4E00...0x4E10, 0x1F600...0x1F601,
+                                             0x061B...0x061D, 0x200B...0x2030, 0x2064...0x206A]
         var text = ""
         for _ in 0..<length / 2 {
             // Every range above holds only scalar values (no surrogates).
