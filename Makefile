@@ -47,9 +47,10 @@ build:
 release:
 	$(SWIFT) build $(RELEASE_FLAGS)
 
-# The binary as a file, for the targets that ship it: built only when a source is newer
-# (the tests run make with `-o` on it, so they never rebuild Swift under `swift test`).
-$(LETTER): Package.swift $(shell find Sources -type f)
+# The binary as a file, for the targets that ship it: built only when a source is newer.
+# The rule names the default path, so `make LETTER=/abs/path/letter install` ships that
+# binary as it is (the tests do: they never rebuild Swift under `swift test`).
+.build/release/letter: Package.swift $(shell find Sources -type f)
 	$(SWIFT) build $(RELEASE_FLAGS)
 
 $(GENERATED)/letter.1: $(LETTER)

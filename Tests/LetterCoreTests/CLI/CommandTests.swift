@@ -68,6 +68,12 @@ import Testing
         (["encodings", "x"], "unexpected argument 'x'"),
         (["bogus"], "unknown subcommand 'bogus'"),
         (["--bogus"], "unknown option '--bogus'"),
+        (["--generate-completion-script", "tcsh"],
+         "invalid value 'tcsh' for '--generate-completion-script': expected one of bash, zsh, fish"),
+        (["--generate-completion-script"], "missing value for '--generate-completion-script' (expected SHELL)"),
+        (["--generate-completion-script", "bash", "zsh"], "unexpected argument 'zsh'"),
+        (["--generate-manual", "extra"], "unexpected argument 'extra'"),
+        (["send", "--errors", "ignore", "h", "1"], "invalid value 'ignore' for '--errors': expected one of strict, replace"),
     ])
     func usageErrorsSayWhatIsWrong(arguments: [String], message: String) {
         do {
@@ -86,5 +92,12 @@ import Testing
         let text = help(for: sendSpec)
         for option in sendSpec.options { #expect(text.contains(option.key)) }
         #expect(text.contains("EXAMPLES:"))
+    }
+
+    @Test func generatorsTakeTheShellAsTheirOnlyArgument() throws {
+        #expect(try parseCommandLine(["--generate-manual"]) == .manual)
+        #expect(try parseCommandLine(["--generate-completion-script", "zsh"]) == .completionScript(.zsh))
+        #expect(try parseCommandLine(["--generate-completion-script=fish"]) == .completionScript(.fish))
+        #expect(try parseCommandLine(["--generate-completion-script", "BASH"]) == .completionScript(.bash))
     }
 }
