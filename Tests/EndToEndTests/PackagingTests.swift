@@ -106,6 +106,12 @@ import Testing
         #expect(header.count == 10 && header[3] & 0x08 == 0 && header[4..<8].allSatisfy { $0 == 0 } && header[8] == 2,
                 "gzip header \(header): want no name, mtime 0, XFL 2 (-9)")
 
+        // lintian's verdict and a system install mean something only for the binary users get
+        // (make test-asan runs this suite on a dynamic sanitizer build, with its toolchain RUNPATH).
+        guard Paths.letter.hasSuffix("/release/letter") else {
+            print("\n*** NOTE: \(Paths.letter) is not the release build; lintian and dpkg -i check only that ***\n")
+            return
+        }
         if let lintian = requirePeer("lintian") {
             let report = try run(lintian, ["--fail-on", "error", deb], seconds: 120)
             #expect(report.status == 0 && !report.stdoutText.contains("E: "), "lintian: \(report.stdoutText)")

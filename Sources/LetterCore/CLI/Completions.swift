@@ -41,7 +41,7 @@ private func bashCompletion() -> String {
         #"    COMPREPLY=($(compgen -W "$1" -- "$cur"))"#,
         "}",
         "",
-        "# Offers file names (compopt only works while readline completes; tests call us directly).",
+        "# Offers file names (compopt fails when the function is called outside readline; harmless).",
         "_letter_files() {",
         "    compopt -o filenames 2>/dev/null",
         #"    mapfile -t COMPREPLY < <(compgen -f -- "$cur")"#,
