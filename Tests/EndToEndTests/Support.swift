@@ -35,11 +35,12 @@ enum Paths {
     static let python = executable("python3") ?? "/usr/bin/python3"
 }
 
-/// A peer program the interop tests need. Missing: a loud SKIPPED line, or a failure
-/// under CI (which must not skip).
-func requirePeer(_ name: String) -> String? {
+/// A peer program or tool a test needs (from the Debian `package`, when its name is not
+/// the program's). Missing: a loud SKIPPED line, or a failure under CI (which must not skip).
+func requirePeer(_ name: String, package: String? = nil) -> String? {
     if let path = Paths.executable(name) { return path }
-    let message = "SKIPPED: '\(name)' is not installed, so this interop test cannot run (apt-get install \(name == "nc" ? "netcat-openbsd" : name))"
+    let install = package ?? (name == "nc" ? "netcat-openbsd" : name)
+    let message = "SKIPPED: '\(name)' is not installed, so this test cannot run (apt-get install \(install))"
     if getenv("CI") != nil {
         Issue.record("\(message); CI must not skip")
     } else {
@@ -117,3 +118,64 @@ let samplePayloads: [[UInt8]] = [
     [],
     [0x41],
 ]
+
+/// A fresh directory under /tmp, removed with everything in it when dropped.
+final class TemporaryDirectory {
+    let path: String
+
+    init(_ name: String) throws {
+        var template = Array("/tmp/letter-\(name)-XXXXXX".utf8CString)
+        guard let made = mkdtemp(&template) else { throw SpawnError(message: "mkdtemp: \(String(cString: strerror(errno)))") }
+        path = String(cString: made)
+    }
+
+    deinit { _ = try? run("/bin/rm", ["-rf", path]) }
+}
+
+/// Writes `text` to a new file at `path`.
+func writeFile(_ path: String, _ text: String) throws {
+    let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    guard descriptor >= 0 else { throw SpawnError(message: "cannot create \(path): \(String(cString: strerror(errno)))") }
+    defer { close(descriptor) }
+    let bytes = Array(text.utf8)
+    var offset = 0
+    while offset < bytes.count {
+        let written = bytes[offset...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+        if written < 0 && errno == EINTR { continue }
+        guard written > 0 else { throw SpawnError(message: "cannot write \(path): \(String(cString: strerror(errno)))") }
+        offset += written
+    }
+}
+
+/// The first `count` bytes of the file at `path` (fewer if it is shorter).
+func readPrefix(_ path: String, count: Int) throws -> [UInt8] {
+    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    guard descriptor >= 0 else { throw SpawnError(message: "cannot open \(path): \(String(cString: strerror(errno)))") }
+    defer { close(descriptor) }
+    var bytes = [UInt8](repeating: 0, count: count)
+    let got = bytes.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+    return Array(bytes.prefix(max(got, 0)))
+}
+
+/// The regular files under `directory`, relative to it, sorted.
+func filesBelow(_ directory: String) throws -> [String] {
+    let find = try run("/usr/bin/find", [directory, "-type", "f", "-printf", "%P\\n"])
+    return find.stdoutText.split(separator: "\n").map(String.init).sorted()
+}
+
+/// Whether `word` occurs in `text` on its own: not inside a longer option or name
+/// (`-e` inside `--encoding`, `--reply` inside `--reply-rate`).
+func containsWord(_ text: String, _ word: String) -> Bool {
+    func isNamePart(_ character: Character?) -> Bool {
+        guard let character else { return false }
+        return character.isLetter || character.isNumber || character == "-" || character == "_"
+    }
+    var rest = text[...]
+    while let range = rest.firstRange(of: word) {
+        let before: Character? = range.lowerBound == text.startIndex ? nil : text[text.index(before: range.lowerBound)]
+        let after: Character? = range.upperBound == text.endIndex ? nil : text[range.upperBound]
+        if !isNamePart(before) && !isNamePart(after) { return true }
+        rest = text[text.index(after: range.lowerBound)...]
+    }
+    return false
+}

@@ -37,6 +37,8 @@ import Testing
         Case(arguments: ["send", "-t", "1", "127.0.0.1", "PORT", "x"], status: 2, message: "--timeout bounds --wait"),
         Case(arguments: ["send", "--errors", "ignore", "127.0.0.1", "PORT", "x"], status: 2, message: "invalid value 'ignore' for '--errors'"),
         Case(arguments: ["sned"], status: 2, message: "unknown subcommand 'sned'; did you mean 'send'?"),
+        Case(arguments: ["--generate-completion-script", "tcsh"], status: 2,
+             message: "invalid value 'tcsh' for '--generate-completion-script': expected one of bash, zsh, fish"),
         Case(arguments: ["send", "no-such-host.invalid", "PORT", "x"], status: 1, message: "cannot resolve 'no-such-host.invalid'"),
         Case(arguments: ["listen", "127.0.0.1", "1"], status: 1, message: "permission denied"),
         Case(arguments: ["send", "-e", "ascii", "127.0.0.1", "PORT", "é"], status: 1, message: "cannot be encoded in ascii"),

@@ -6,6 +6,9 @@ public struct OptionSpec: Sendable {
     public let valueName: String?
     public let help: String
     public var repeatable = false
+    /// Every value the option accepts, when they are a fixed list: the completion scripts
+    /// offer them. Derived from the enum or table that parses them, never typed twice.
+    public var values: [String] = []
 
     public var key: String { names.last! }  // every spec below has at least one name
 }
@@ -89,7 +92,7 @@ public func parseArguments(_ arguments: ArraySlice<String>, spec: SubcommandSpec
 
 let helpOption = OptionSpec(names: ["-h", "--help"], valueName: nil, help: "Show help information.")
 
-private func splitInlineValue(_ argument: String) -> (String, String?) {
+func splitInlineValue(_ argument: String) -> (String, String?) {
     guard let equals = argument.firstIndex(of: "=") else { return (argument, nil) }
     return (String(argument[..<equals]), String(argument[argument.index(after: equals)...]))
 }

@@ -6,6 +6,8 @@ public enum Command: Equatable, Sendable {
     case listen(ListenOptions)
     case chat(ChatOptions)
     case encodings
+    case manual
+    case completionScript(Shell)
 }
 
 /// Parses the whole command line (without the program name).
@@ -22,6 +24,7 @@ public func parseCommandLine(_ arguments: [String]) throws(UsageError) -> Comman
     default:
         break
     }
+    if let generator = try parseGenerator(arguments) { return generator }
     guard let spec = subcommands.first(where: { $0.name == first }) else {
         let suggestion = closestMatch(to: first, among: subcommands.map(\.name)).map { "; did you mean '\($0)'?" } ?? ""
         let what = first.hasPrefix("-") ? "unknown option '\(first)'" : "unknown subcommand '\(first)'"
@@ -41,4 +44,25 @@ public func parseCommandLine(_ arguments: [String]) throws(UsageError) -> Comman
     } catch {
         throw UsageError(error.message, subcommand: spec.name)
     }
+}
+
+/// `--generate-manual` and `--generate-completion-script SHELL` (or `=SHELL`), alone on
+/// the command line; nil for any other command line.
+private func parseGenerator(_ arguments: [String]) throws(UsageError) -> Command? {
+    let (name, inlineValue) = splitInlineValue(arguments[0])
+    var rest = arguments.dropFirst()
+    let command: Command
+    switch name {
+    case "--generate-manual" where inlineValue == nil:
+        command = .manual
+    case "--generate-completion-script":
+        guard let value = inlineValue ?? rest.popFirst() else {
+            throw UsageError("missing value for '\(name)' (expected SHELL)")
+        }
+        command = .completionScript(try parseChoice(value, option: name, as: Shell.self))
+    default:
+        return nil
+    }
+    guard rest.isEmpty else { throw UsageError("unexpected argument '\(rest.first!)'") }  // not empty, just checked
+    return command
 }

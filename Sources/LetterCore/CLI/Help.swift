@@ -2,6 +2,23 @@
 
 let overview = "Send and receive UDP letters: single datagrams in any text encoding."
 
+/// The options `letter` itself takes, before any subcommand.
+public let mainOptions = [
+    OptionSpec(names: ["--version"], valueName: nil, help: "Show the version."),
+    helpOption,
+]
+
+/// Options that print the shell completions and the man page. They are for packagers,
+/// so the main help leaves them out; the man page and the completions list them.
+public let generatorOptions = [
+    OptionSpec(names: ["--generate-completion-script"], valueName: "SHELL",
+               help: "Print the completion script for SHELL.", values: Shell.allCases.map(\.rawValue)),
+    OptionSpec(names: ["--generate-manual"], valueName: nil, help: "Print the man page (troff)."),
+]
+
+/// Everything before a subcommand, as the man page and the completions list it.
+let topLevelOptions = mainOptions + generatorOptions
+
 public func mainHelp() -> String {
     var lines = [
         "OVERVIEW: \(overview)",
@@ -9,11 +26,9 @@ public func mainHelp() -> String {
         "USAGE: letter <subcommand> [OPTIONS] ...",
         "",
         "OPTIONS:",
-        row("--version", "Show the version."),
-        row("-h, --help", "Show help information."),
-        "",
-        "SUBCOMMANDS:",
     ]
+    lines += mainOptions.map(optionRow)
+    lines += ["", "SUBCOMMANDS:"]
     lines += subcommands.map { row($0.name, $0.abstract) }
     lines += [
         "",
@@ -34,12 +49,13 @@ public func help(for spec: SubcommandSpec) -> String {
         lines.append("")
     }
     lines.append("OPTIONS:")
-    lines += (spec.options + [helpOption]).map { option in
-        let names = option.names.joined(separator: ", ") + (option.valueName.map { " \($0)" } ?? "")
-        return row(names, option.help)
-    }
+    lines += (spec.options + [helpOption]).map(optionRow)
     lines += ["", spec.discussion, "", "EXAMPLES:"] + spec.examples.map { "  " + $0 }
     return lines.joined(separator: "\n") + "\n"
+}
+
+private func optionRow(_ option: OptionSpec) -> String {
+    row(option.names.joined(separator: ", ") + (option.valueName.map { " \($0)" } ?? ""), option.help)
 }
 
 /// `  name    description`, the description starting in column 27 (or on the next line).

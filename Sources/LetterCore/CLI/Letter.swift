@@ -13,6 +13,10 @@ public func runLetter(_ arguments: [String]) -> Int32 {
             try writeOut("letter \(letterVersion)\n")
         case .encodings:
             try writeOut(encodingsListing())
+        case .manual:
+            try writeOut(manualPage())
+        case .completionScript(let shell):
+            try writeOut(completionScript(for: shell))
         case .send(let options):
             subcommand = "send"
             try runSend(options)

@@ -6,29 +6,33 @@ enum OptionGroups {
     ]
 
     static let encoding = OptionSpec(names: ["-e", "--encoding"], valueName: "ENC",
-                                     help: "Text encoding on the wire (default: utf-8). See 'letter encodings'.")
+                                     help: "Text encoding on the wire (default: utf-8). See 'letter encodings'.",
+                                     values: encodingTable.map(\.name))
 
     /// Encoding text to send (send, chat).
     static let writing = [
         encoding,
-        OptionSpec(names: ["--input-encoding"], valueName: "ENC", help: "Encoding of stdin (default: utf-8)."),
+        OptionSpec(names: ["--input-encoding"], valueName: "ENC", help: "Encoding of stdin (default: utf-8).",
+                   values: encoding.values),
     ]
 
     static let sendErrors = OptionSpec(
         names: ["--errors"], valueName: "strict|replace",
-        help: "Unencodable or invalid input: an error naming the line (strict, default) or '?' (replace).")
+        help: "Unencodable or invalid input: an error naming the line (strict, default) or '?' (replace).",
+        values: EncodeErrorHandler.allCases.map(\.rawValue))
 
     /// Showing received datagrams (listen, chat, send --wait).
     static let display = [
         OptionSpec(names: ["-f", "--format"], valueName: "FORMAT",
-                   help: "text (default), tuple, json, lines or raw."),
+                   help: "text (default), tuple, json, lines or raw.", values: RecordFormat.allCases.map(\.rawValue)),
         OptionSpec(names: ["--bufsize"], valueName: "N",
                    help: "recvfrom buffer size (default: 65535); longer datagrams are cut and reported."),
     ]
 
     static let displayErrors = OptionSpec(
         names: ["--errors"], valueName: "HANDLER",
-        help: "Undecodable bytes: replace (default), strict, backslashreplace or ignore.")
+        help: "Undecodable bytes: replace (default), strict, backslashreplace or ignore.",
+        values: DecodeErrorHandler.allCases.map(\.rawValue))
 
     static let showBytes = OptionSpec(names: ["--bytes"], valueName: nil,
                                       help: "Show payloads as Python bytes literals.")

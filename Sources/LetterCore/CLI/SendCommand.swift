@@ -28,11 +28,7 @@ public struct SendOptions: Equatable, Sendable {
         encoding = parsed.value("--encoding") ?? "utf-8"
         inputEncoding = parsed.value("--input-encoding") ?? "utf-8"
         if let text = parsed.value("--errors") {
-            switch text.lowercased() {
-            case "strict": replaceErrors = false
-            case "replace": replaceErrors = true
-            default: throw UsageError("invalid value '\(text)' for '--errors': expected one of strict, replace")
-            }
+            replaceErrors = try parseChoice(text, option: "--errors", as: EncodeErrorHandler.self) == .replace
         }
         wait = parsed.has("--wait")
         if let text = parsed.value("--timeout") { timeout = try parseSeconds(text, option: "--timeout") }

@@ -2,6 +2,8 @@
 public let subcommands: [SubcommandSpec] = [sendSpec, listenSpec, chatSpec, encodingsSpec]
 
 public let letterVersion = "0.1.0"
+/// The date of this version, for the man page; change it with the version.
+public let letterVersionDate = "2026-11-30"
 
 let sendSpec = SubcommandSpec(
     name: "send",

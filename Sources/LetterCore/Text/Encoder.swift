@@ -5,6 +5,14 @@ public struct EncodeFailure: Error, Equatable, Sendable {
     public let scalar: UInt32
 }
 
+/// The error handlers `send --errors` offers (Python's `str.encode(enc, errors)` names).
+public enum EncodeErrorHandler: String, CaseIterable, Sendable {
+    /// Refuse the line, naming it.
+    case strict
+    /// `?` for each unencodable character (U+FFFD for invalid input).
+    case replace
+}
+
 /// Encodes UTF-8 text to the wire encoding, one encoder per stream. Under `replace`
 /// every unencodable character becomes `?`, as Python's encoder does.
 public final class TextEncoder {

@@ -90,6 +90,12 @@ import Testing
         (["encodings", "x"], "unexpected argument 'x'"),
         (["bogus"], "unknown subcommand 'bogus'"),
         (["--bogus"], "unknown option '--bogus'"),
+        (["--generate-completion-script", "tcsh"],
+         "invalid value 'tcsh' for '--generate-completion-script': expected one of bash, zsh, fish"),
+        (["--generate-completion-script"], "missing value for '--generate-completion-script' (expected SHELL)"),
+        (["--generate-completion-script", "bash", "zsh"], "unexpected argument 'zsh'"),
+        (["--generate-manual", "extra"], "unexpected argument 'extra'"),
+        (["send", "--errors", "ignore", "h", "1"], "invalid value 'ignore' for '--errors': expected one of strict, replace"),
     ])
     func usageErrorsSayWhatIsWrong(arguments: [String], message: String) {
         do {
@@ -113,5 +119,12 @@ import Testing
             #expect(spec.options.count >= 8)
             for option in spec.options { #expect(text.contains(option.names.joined(separator: ", "))) }
         }
+    }
+
+    @Test func generatorsTakeTheShellAsTheirOnlyArgument() throws {
+        #expect(try parseCommandLine(["--generate-manual"]) == .manual)
+        #expect(try parseCommandLine(["--generate-completion-script", "zsh"]) == .completionScript(.zsh))
+        #expect(try parseCommandLine(["--generate-completion-script=fish"]) == .completionScript(.fish))
+        #expect(try parseCommandLine(["--generate-completion-script", "BASH"]) == .completionScript(.bash))
     }
 }
