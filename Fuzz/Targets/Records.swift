@@ -23,7 +23,7 @@ func fuzzRecords(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     let sender = readSender(&input)
     let cut = Int(input.integer(byteCount: 1) % 3)  // how many bytes the "kernel" cut
     let payload = input.rest
-    let what = "\(writer.format)\(writer.showBytes ? " --bytes" : "") from \(sender.pythonTuple) of \(hexDump(payload))"
+    let what = "\(writer.format)\(writer.showBytes ? " --bytes" : "") from \(sender.pythonRepr) of \(hexDump(payload))"
 
     var out: [UInt8] = []
     let failure = writer.append(payload: payload, fullLength: payload.count + cut, sender: sender, to: &out)
@@ -45,7 +45,7 @@ func fuzzRecords(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
 }
 
 private func checkJSON(_ record: ArraySlice<UInt8>, writer: RecordWriter, twin: TextDecoder, payload: ArraySlice<UInt8>, cut: Int,
-                       sender: SocketAddress, _ what: String) {
+                       sender: Peer, _ what: String) {
     let fields: [String: JSONReader.Value]
     do {
         fields = try JSONReader.object(record)
@@ -70,7 +70,7 @@ private func checkJSON(_ record: ArraySlice<UInt8>, writer: RecordWriter, twin: 
 }
 
 /// An IPv4 or IPv6 sender with arbitrary address, port, flow label and scope.
-private func readSender(_ input: inout FuzzInput) -> SocketAddress {
+private func readSender(_ input: inout FuzzInput) -> Peer {
     let isIPv6 = input.integer(byteCount: 1) & 1 == 1
     let port = UInt16(input.integer(byteCount: 2))
     if !isIPv6 {

@@ -62,3 +62,21 @@ func makeEncoder(_ name: String, replacing: Bool) throws -> TextEncoder {
     }
     return encoder
 }
+
+/// A printer of one format with the options it was made with, fed loose parts the way
+/// the receive path feeds it a `Datagram`.
+struct TestPrinter {
+    let format: RecordFormat
+    let showBytes: Bool
+    let printer: any Printer
+
+    init(format: RecordFormat, showBytes: Bool, decoder: TextDecoder) {
+        self.format = format
+        self.showBytes = showBytes
+        printer = format.printer.init(PrinterContext(decoder: decoder, showBytes: showBytes))
+    }
+
+    func append(payload: ArraySlice<UInt8>, fullLength: Int, sender: Peer, to out: inout [UInt8]) -> DecodeFailure? {
+        printer.append(Datagram(payload: payload, fullLength: fullLength, peer: sender), to: &out)
+    }
+}

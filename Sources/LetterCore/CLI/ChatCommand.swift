@@ -1,4 +1,4 @@
-/// `letter chat [OPTIONS] HOST PORT`: stdin lines out, arriving datagrams printed, in one
+/// `letter chat [OPTIONS] ENDPOINT`: stdin lines out, arriving datagrams printed, in one
 /// poll loop over the socket, stdin and the signal descriptor.
 public struct ChatOptions: Equatable, Sendable {
     public var peer: Endpoint
@@ -12,9 +12,10 @@ public struct ChatOptions: Equatable, Sendable {
 
     init(_ parsed: ParsedArguments) throws(UsageError) {
         family = try parseFamily(parsed)
-        let (peer, used) = try parseHostAndPort(parsed.positionals, allowZeroPort: false)
+        let (peer, used) = try parseEndpoint(parsed.positionals, allowZeroPort: false)
         self.peer = peer
         if parsed.positionals.count > used { throw UsageError("unexpected argument '\(parsed.positionals[used])'") }
+        try rejectInternetOptions(parsed, for: peer)
         encoding = parsed.value("--encoding") ?? "utf-8"
         inputEncoding = parsed.value("--input-encoding") ?? "utf-8"
         display = try DisplayOptions(parsed, errorsApply: true)
@@ -25,44 +26,45 @@ public struct ChatOptions: Equatable, Sendable {
 }
 
 func runChat(_ options: ChatOptions) throws {
-    let writer = try makeRecordWriter(options.display)
+    let printSink = PrintSink(printer: try makePrinter(options.display), encodingName: options.display.encoding)
     let encoder = try OutgoingEncoder(wire: options.encoding, input: options.inputEncoding, untouched: false, replaceErrors: false)
     guard encoder.inputNewlineIsOneByte else {
         throw UsageError("chat reads stdin line by line; use an ASCII-compatible --input-encoding, not \(options.inputEncoding)")
     }
     let destination = try resolveDestination(options.peer, family: options.family)
-    let local = try resolveBindAddress(options.sending.bind ?? Endpoint(host: "", port: 0), family: destination.addressFamily)
-    let socket = try openBoundSocket(local, reuseAddress: options.receiving.reuseAddress)
+    // The peer answers to this socket's address: without -b, any port (or, to a unix
+    // peer, an abstract name the kernel picks).
+    let socket = try openSendingSocket(to: destination, bind: options.sending.bind ?? .inet(host: "", port: 0),
+                                       autobind: true, reuseAddress: options.receiving.reuseAddress)
     try applySendingOptions(options.sending, to: socket, destination: destination)
-    let receiver = Receiver(writer: writer, display: options.display, allow: options.receiving.allow,
-                            reply: .none, replyRate: 1)
+    let receiver = Receiver(sinks: [printSink], bufferSize: options.display.bufferSize, allow: options.receiving.allow)
     try receiver.prepare(socket, receiveBuffer: options.receiving.receiveBuffer)
     let signals = try watchSignals()
-    writeDiagnostic("chatting with \(destination.pythonTuple) from \(try boundAddress(of: socket).pythonTuple)")
+    writeDiagnostic("chatting with \(destination.pythonRepr) from \(try boundAddress(of: socket).pythonRepr)")
 
     let reader = LineReader()
-    let sender = DatagramSender(destination: destination, encoder: encoder, rate: nil)
-    try receiveThenSummarize(socket, receiver: receiver, always: true) {
-        let ending = try receiveUntilDone(socket, receiver: receiver, signals: signals, count: nil, idleTimeout: nil,
-                                          extraDescriptor: standardInput) {
-            let more = try reader.fill()
-            while let line = reader.nextBufferedLine() {
-                do throws(RuntimeError) {
-                    try sender.add(line, place: "line \(reader.lineNumber)")
-                } catch {
-                    // A line that cannot be encoded or is too long is reported and skipped;
-                    // the conversation goes on.
-                    writeDiagnostic("letter: \(error.message)")
-                    continue
-                }
-                // A send the kernel refuses (a broadcast address without --broadcast, no route)
-                // would fail for every line alike, so it ends the chat as it ends `send`.
-                try sender.flush(on: socket)
+    let sender = try DatagramSender(on: socket, to: destination, encoder: encoder, rate: nil)
+    let loop = EventLoop(receiver: receiver, signals: signals.descriptor, input: standardInput)
+    try loop.runThenSummarize(socket, always: true, onInput: {
+        let more = try reader.fill()
+        while let line = reader.nextBufferedLine() {
+            do throws(RuntimeError) {
+                try sender.add(line, place: "line \(reader.lineNumber)")
+            } catch {
+                // A line that cannot be encoded or is too long is reported and skipped;
+                // the conversation goes on.
+                writeDiagnostic("letter: \(error.message)")
+                continue
             }
-            return more && !reader.atEnd
+            // A send the kernel refuses (a broadcast address without --broadcast, no route)
+            // would fail for every line alike, so it ends the chat as it ends `send`.
+            try sender.flush(on: socket)
         }
+        return more && !reader.atEnd
+    }, then: { ending in
         // After stdin ends, -t SEC keeps listening for late replies until SEC idle seconds.
         guard ending == .input, let linger = options.lingerAfterInput else { return ending }
-        return try receiveUntilDone(socket, receiver: receiver, signals: signals, count: nil, idleTimeout: linger)
-    }
+        let lingering = EventLoop(receiver: receiver, signals: signals.descriptor, idleTimeout: linger)
+        return try lingering.run(socket)
+    })
 }

@@ -14,41 +14,65 @@ func iconvCannotOpen(_ name: String) -> RuntimeError {
     RuntimeError("encoding '\(name)' cannot be opened by iconv on this machine (is its gconv module installed?)")
 }
 
-func makeRecordWriter(_ display: DisplayOptions) throws -> RecordWriter {
+/// The printer of `-f` with its decoder, for listen, chat and send --wait.
+func makePrinter(_ display: DisplayOptions) throws -> any Printer {
     let encoding = try lookupEncodingOrFail(display.encoding)
     guard let decoder = TextDecoder(encoding: encoding, errors: display.errors) else {
         throw iconvCannotOpen(display.encoding)
     }
-    return RecordWriter(format: display.format, showBytes: display.showBytes, decoder: decoder)
+    return display.format.printer.init(PrinterContext(decoder: decoder, showBytes: display.showBytes))
 }
 
-/// Resolves where to send: the first address of the wanted family, IPv4 first when
-/// either will do (as Python's default AF_INET socket does for `localhost`).
-func resolveDestination(_ endpoint: Endpoint, family: AddressFamily?) throws(RuntimeError) -> SocketAddress {
-    let addresses: [SocketAddress]
-    do {
-        addresses = try resolve(host: endpoint.host, port: endpoint.port, family: family)
-    } catch {
-        throw RuntimeError(error.description)
+/// Resolves where to send: a unix name as it is; for a host, the first address of the
+/// wanted family, IPv4 first when either will do (as Python's default AF_INET socket
+/// does for `localhost`).
+func resolveDestination(_ endpoint: Endpoint, family: AddressFamily?) throws(RuntimeError) -> Peer {
+    switch endpoint {
+    case .unix(let path): return .unixPath(Array(path.utf8))
+    case .abstract(let name): return .abstract(Array(name.utf8))
+    case .inet(let host, let port):
+        let addresses: [Peer]
+        do {
+            addresses = try resolve(host: host, port: port, family: family)
+        } catch {
+            // A bare name is a host; a socket file of that name wants a slash.
+            let hint = fileExists(host) ? " (for the socket file '\(host)' here, write ./\(host))" : ""
+            throw RuntimeError(error.description + hint)
+        }
+        // resolve() never returns an empty list.
+        return addresses.first { !$0.isIPv6 } ?? addresses[0]
     }
-    // resolve() never returns an empty list.
-    return addresses.first { !$0.isIPv6 } ?? addresses[0]
 }
 
-/// The address to bind for `[HOST:]PORT`: every interface when HOST is empty (IPv6
-/// `::` with -6, else IPv4 `0.0.0.0`, like Python's '').
-func resolveBindAddress(_ endpoint: Endpoint, family: AddressFamily?) throws(RuntimeError) -> SocketAddress {
-    if endpoint.host.isEmpty {
-        return family == .v6
-            ? .v6(bytes: .any, port: endpoint.port, flowInfo: 0, scopeID: 0)
-            : .v4(octets: (0, 0, 0, 0), port: endpoint.port)
+/// The address to bind: a unix name as it is; for `[HOST:]PORT`, every interface when
+/// HOST is empty (IPv6 `::` with -6, else IPv4 `0.0.0.0`, like Python's '').
+func resolveBindAddress(_ endpoint: Endpoint, family: AddressFamily?) throws(RuntimeError) -> Peer {
+    if case .inet(let host, let port) = endpoint, host.isEmpty {
+        return family == .v6 ? .v6(bytes: .any, port: port, flowInfo: 0, scopeID: 0) : .v4(octets: (0, 0, 0, 0), port: port)
     }
     return try resolveDestination(endpoint, family: family)
 }
 
-/// A UDP socket of `address`'s family bound to it. `::` is made dual-stack.
-func openBoundSocket(_ address: SocketAddress, reuseAddress: Bool) throws(RuntimeError) -> UDPSocket {
-    let socket = try openSocket(family: address.addressFamily)
+/// A socket of `address`'s family bound to it. `::` is made dual-stack. A unix path
+/// must be free: a stale socket file (nobody bound to it) is replaced, a live one is
+/// in use, and a file that is not a socket is never touched.
+func openBoundSocket(_ address: Peer, reuseAddress: Bool) throws(RuntimeError) -> DatagramSocket {
+    var socket = try openSocket(family: address.addressFamily)
+    if case .unixPath(let path) = address {
+        switch fileKind(atPath: path) {
+        case .missing:
+            break
+        case .other:
+            throw RuntimeError("cannot bind \(address.pythonRepr): the path exists and is not a socket (left untouched)")
+        case .socket:
+            if DatagramSocket.isLive(unixPath: path) {
+                throw RuntimeError("cannot bind \(address.pythonRepr): a socket is already bound there and in use")
+            }
+            do { try removeFile(atPath: path) } catch {
+                throw RuntimeError("cannot replace the stale socket \(address.pythonRepr): \(error.errno)")
+            }
+        }
+    }
     do {
         if reuseAddress { try socket.setReuseAddress() }
         if case .v6(let bytes, _, _, _) = address, bytes == .any { try socket.setIPv6Only(false) }
@@ -59,31 +83,58 @@ func openBoundSocket(_ address: SocketAddress, reuseAddress: Bool) throws(Runtim
     return socket
 }
 
-func openSocket(family: AddressFamily) throws(RuntimeError) -> UDPSocket {
+/// A socket to send to `destination` from `bind` (or from wherever the kernel picks).
+/// A unix socket that must hear replies (`autobind`: send -w, chat) and has no name of
+/// its own gets an abstract one from the kernel, so the peer can answer.
+func openSendingSocket(to destination: Peer, bind: Endpoint?, autobind: Bool,
+                       reuseAddress: Bool = false) throws(RuntimeError) -> DatagramSocket {
+    if let bind {
+        let local = try resolveBindAddress(bind, family: destination.addressFamily == .unix ? nil : destination.addressFamily)
+        guard local.addressFamily == destination.addressFamily || (!local.isUnix && !destination.isUnix) else {
+            throw RuntimeError("cannot send from \(local.pythonRepr) to \(destination.pythonRepr): "
+                + "one is a unix socket and the other is not")
+        }
+        return try openBoundSocket(local, reuseAddress: reuseAddress)
+    }
+    if destination.isUnix && autobind { return try openBoundSocket(.unnamed, reuseAddress: false) }
+    return try openSocket(family: destination.addressFamily)
+}
+
+func openSocket(family: AddressFamily) throws(RuntimeError) -> DatagramSocket {
     do {
-        return try UDPSocket(family: family)
+        return try DatagramSocket(family: family)
     } catch {
-        throw RuntimeError("cannot open a UDP socket: \(error.errno)")
+        throw RuntimeError("cannot open a socket: \(error.errno)")
     }
 }
 
-func describeBindFailure(_ error: SystemCallError, _ address: SocketAddress) -> String {
-    let place = "\(address.pythonTuple)"
-    switch error.errno {
-    case .addressInUse:
+func describeBindFailure(_ error: SystemCallError, _ address: Peer) -> String {
+    let place = "\(address.pythonRepr)"
+    switch (error.errno, address.isUnix) {
+    case (.addressInUse, false):
         return "cannot bind \(place): port \(address.port) is in use (\(error.errno))"
-    case .accessDenied:
+    case (.accessDenied, false):
         return "cannot bind \(place): permission denied (ports below 1024 need root)"
     default:
         return "cannot bind \(place): \(error.errno)"
     }
 }
 
+/// Options that only internet sockets have, refused with a unix endpoint (one line:
+/// the first one given).
+func rejectInternetOptions(_ parsed: ParsedArguments, for endpoint: Endpoint) throws(UsageError) {
+    guard endpoint.isUnix else { return }
+    let internetOnly = ["-4", "-6", "--broadcast", "--join", "--interface", "--ttl", "--no-loop", "--allow"]
+    if let option = internetOnly.first(where: { parsed.has($0) || parsed.value($0) != nil }) {
+        throw UsageError("\(option) applies to internet sockets; '\(endpoint.text)' is a unix socket")
+    }
+}
+
 /// Applies --broadcast, --ttl, --no-loop and --interface to a socket sending to
 /// `destination`. The multicast ones are refused for a unicast destination, where they
 /// would silently do nothing.
-func applySendingOptions(_ options: SendingOptions, to socket: borrowing UDPSocket,
-                         destination: SocketAddress) throws {
+func applySendingOptions(_ options: SendingOptions, to socket: borrowing DatagramSocket,
+                         destination: Peer) throws {
     if !isMulticast(destination) {
         let given = [(options.multicastHops != nil, "--ttl"), (!options.multicastLoop, "--no-loop"),
                      (options.interface != nil, "--interface")]
@@ -106,9 +157,9 @@ func applySendingOptions(_ options: SendingOptions, to socket: borrowing UDPSock
 /// itself (IPv4 multicast then leaves from it). An ADDR is looked up among the
 /// interfaces' own addresses, so that it names an interface for IPv6 too and one that
 /// no interface has is refused rather than ignored.
-func resolveInterface(_ text: String) throws(RuntimeError) -> (UInt32, SocketAddress?) {
+func resolveInterface(_ text: String) throws(RuntimeError) -> (UInt32, Peer?) {
     if let address = parseIPAddress(text), let exact = Network(text) {
-        let owners: [(index: UInt32, address: SocketAddress)]
+        let owners: [(index: UInt32, address: Peer)]
         do { owners = try interfaceAddresses() } catch { throw RuntimeError("cannot list network interfaces: \(error.errno)") }
         guard let owner = owners.first(where: { exact.contains($0.address) }) else {
             throw RuntimeError("no network interface has the address \(text)")
@@ -120,17 +171,11 @@ func resolveInterface(_ text: String) throws(RuntimeError) -> (UInt32, SocketAdd
 }
 
 /// Turns a failed send into a message, with the hint a broadcast address needs.
-func describeSendFailure(_ error: SystemCallError, to destination: SocketAddress) -> String {
+func describeSendFailure(_ error: SystemCallError, to destination: Peer) -> String {
     if error.errno == .accessDenied {
-        return "cannot send to \(destination.pythonTuple): \(error.errno) (to send to a broadcast address, add --broadcast)"
+        return "cannot send to \(destination.pythonRepr): \(error.errno) (to send to a broadcast address, add --broadcast)"
     }
-    return "cannot send to \(destination.pythonTuple): \(error.errno)"
-}
-
-/// The largest UDP payload: 65535 minus the IPv4 (20) or IPv6 (no header counted:
-/// the payload length field) and UDP (8) headers.
-func maximumDatagramSize(for destination: SocketAddress) -> Int {
-    destination.isIPv6 ? 65527 : 65507
+    return "cannot send to \(destination.pythonRepr): \(error.errno)"
 }
 
 /// The destination answered with ICMP port unreachable: nothing listens there.

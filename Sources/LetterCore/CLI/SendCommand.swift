@@ -1,4 +1,4 @@
-/// `letter send [OPTIONS] HOST PORT [MESSAGE ...]`.
+/// `letter send [OPTIONS] ENDPOINT [MESSAGE ...]`.
 public struct SendOptions: Equatable, Sendable {
     public var destination: Endpoint
     /// The MESSAGE words joined by single spaces; nil reads stdin.
@@ -19,8 +19,9 @@ public struct SendOptions: Equatable, Sendable {
 
     init(_ parsed: ParsedArguments) throws(UsageError) {
         family = try parseFamily(parsed)
-        let (destination, used) = try parseHostAndPort(parsed.positionals, allowZeroPort: false)
+        let (destination, used) = try parseEndpoint(parsed.positionals, allowZeroPort: false)
         self.destination = destination
+        try rejectInternetOptions(parsed, for: destination)
         let words = parsed.positionals.dropFirst(used)
         message = words.isEmpty ? nil : joinedWithSpaces(words)
         whole = parsed.has("--whole")
@@ -65,92 +66,15 @@ private func joinedWithSpaces(_ words: ArraySlice<String>) -> String {
     return message
 }
 
-/// Turns input text (a message or a line) into a datagram's bytes: decode the input
-/// encoding, encode the wire encoding, or pass bytes through with --bytes and --chunk.
-final class OutgoingEncoder {
-    private let inputDecoder: TextDecoder?
-    private let wireEncoder: TextEncoder?
-    private var text: [UInt8] = []
-    /// Whether a newline in the input encoding is the one byte 0x0A, which then never
-    /// stands inside another character, so that lines can be split on bytes (true for
-    /// every ASCII-compatible encoding; false for UTF-16 and UTF-32).
-    let inputNewlineIsOneByte: Bool
-
-    init(wire wireName: String, input inputName: String, untouched: Bool, replaceErrors: Bool) throws {
-        let wire = try lookupEncodingOrFail(wireName)
-        let input = try lookupEncodingOrFail(inputName)
-        if untouched {
-            inputDecoder = nil
-            wireEncoder = nil
-            inputNewlineIsOneByte = true
-            return
-        }
-        inputDecoder = TextDecoder(encoding: input, errors: replaceErrors ? .replace : .strict)
-        wireEncoder = TextEncoder(encoding: wire, replaceUnencodable: replaceErrors)
-        guard inputDecoder != nil, wireEncoder != nil else {
-            throw iconvCannotOpen(inputDecoder == nil ? inputName : wireName)
-        }
-        var newline: [UInt8] = []
-        try? TextEncoder(encoding: input, replaceUnencodable: false)?.encode([UInt8(ascii: "\n")][...], appendingTo: &newline)
-        inputNewlineIsOneByte = newline == [UInt8(ascii: "\n")]
-    }
-
-    /// Appends the datagram for `input` to `out`. `place` names the input in messages
-    /// ("line 3", "message").
-    func append(_ input: ArraySlice<UInt8>, place: @autoclosure () -> String, to out: inout [UInt8]) throws(RuntimeError) {
-        guard let inputDecoder, let wireEncoder else {
-            out.append(contentsOf: input)
-            return
-        }
-        // UTF-8 on both sides: validating while copying is all there is to do.
-        let direct = wireEncoder.encoding.method == .utf8
-        text.removeAll(keepingCapacity: true)
-        let failure = direct ? inputDecoder.decode(input, appendingTo: &out) : inputDecoder.decode(input, appendingTo: &text)
-        if let failure { throw invalidInput(input, failure, place: place()) }
-        if direct { return }
-        do {
-            try wireEncoder.encode(text[...], appendingTo: &out)
-        } catch {
-            throw RuntimeError("\(place()), column \(error.column): \(describeScalar(error.scalar)) cannot be encoded in "
-                + "\(wireEncoder.encoding.name); nothing sent for it (--errors replace sends '?' instead)")
-        }
-    }
-
-    /// All of `input` decoded to UTF-8 (for input whose lines cannot be split on bytes).
-    func decodeInput(_ input: ArraySlice<UInt8>) throws(RuntimeError) -> [UInt8] {
-        var decoded: [UInt8] = []
-        guard let inputDecoder else { return Array(input) }
-        if let failure = inputDecoder.decode(input, appendingTo: &decoded) {
-            throw invalidInput(input, failure, place: "stdin")
-        }
-        return decoded
-    }
-
-    private func invalidInput(_ input: ArraySlice<UInt8>, _ failure: DecodeFailure, place: String) -> RuntimeError {
-        let byte = input[input.startIndex + failure.offset]
-        // NUL and the C0 controls that text never holds: binary data, not mistyped text.
-        let binary = input.contains { $0 < 0x20 && ![0x09, 0x0A, 0x0C, 0x0D, 0x1B].contains($0) }
-        let hint = binary ? "the input looks binary: --bytes sends lines untouched, --chunk N a whole file"
-                          : "--errors replace sends U+FFFD instead"
-        return RuntimeError("\(place): invalid \(inputDecoder!.encoding.name) input at byte \(failure.offset + 1) "  // only called with a decoder
-            + "(0x\(String(byte, radix: 16))); nothing sent for it (\(hint))")
-    }
-}
-
 func runSend(_ options: SendOptions) throws {
     let untouched = options.rawBytes || options.chunk != nil
     var encoder = try OutgoingEncoder(wire: options.encoding, input: options.inputEncoding,
                                       untouched: untouched, replaceErrors: options.replaceErrors)
-    let replyWriter = options.wait ? try makeRecordWriter(options.display) : nil
+    let replyPrinter = options.wait ? try makePrinter(options.display) : nil
     let destination = try resolveDestination(options.destination, family: options.family)
-    let socket: UDPSocket
-    if let bind = options.sending.bind {
-        socket = try openBoundSocket(try resolveBindAddress(bind, family: destination.addressFamily), reuseAddress: false)
-    } else {
-        socket = try openSocket(family: destination.addressFamily)
-    }
+    let socket = try openSendingSocket(to: destination, bind: options.sending.bind, autobind: options.wait)
     try applySendingOptions(options.sending, to: socket, destination: destination)
-    if replyWriter != nil {
+    if replyPrinter != nil && !destination.isUnix {
         do { try socket.setReceiveErrors() } catch { throw RuntimeError("\(error.call) failed: \(error.errno)") }
     }
 
@@ -180,117 +104,28 @@ func runSend(_ options: SendOptions) throws {
     }
     switch input {
     case .one(let bytes, let place):
-        let sender = DatagramSender(destination: destination, encoder: encoder, rate: options.rate)
+        let sender = try DatagramSender(on: socket, to: destination, encoder: encoder, rate: options.rate)
         try sender.add(bytes, place: place)
         try sender.flush(on: socket)
     case .records(let reader, let name):
-        let sender = DatagramSender(destination: destination, encoder: encoder, rate: options.rate, recordName: name)
+        let sender = try DatagramSender(on: socket, to: destination, encoder: encoder, rate: options.rate, recordName: name)
         try sendLines(from: reader, sender: sender, on: socket)
     }
 
-    if let replyWriter {
+    if let replyPrinter {
+        // The first datagram from anyone, as `listen` would print it; -t SEC bounds the wait.
+        let sink = PrintSink(printer: replyPrinter, encodingName: options.display.encoding)
+        let receiver = Receiver(sinks: [sink], bufferSize: options.display.bufferSize, batchCapacity: 1)
+        let ending: EventLoop.Ending
         do {
-            try awaitReply(on: socket, writer: replyWriter, display: options.display, timeout: options.timeout)
+            ending = try EventLoop(receiver: receiver, count: 1, idleTimeout: options.timeout).run(socket)
+            try receiver.flush()
         } catch is PortUnreachable {
-            throw RuntimeError("port unreachable: nothing listens at \(destination.pythonTuple) (ICMP port unreachable)")
+            throw RuntimeError("port unreachable: nothing listens at \(destination.pythonRepr) (ICMP port unreachable)")
         }
+        // Nothing came back within -t SEC.
+        if ending == .idle { throw RuntimeError("no reply within \(formatSeconds(options.timeout!)) s") }  // idle needs -t
     }
-}
-
-/// One datagram per line. Lines already read go out in batches; before every read that
-/// may block, what is pending is sent, so interactive lines leave at once.
-private func sendLines(from reader: LineReader, sender: DatagramSender, on socket: borrowing UDPSocket) throws {
-    repeat {
-        while let line = reader.nextBufferedLine() {
-            do {
-                try sender.add(line, place: "\(sender.recordName) \(reader.lineNumber)")
-            } catch {
-                // The lines before the bad one still go out.
-                try sender.flush(on: socket)
-                throw error
-            }
-            if sender.isDue { try sender.flush(on: socket) }
-        }
-        try sender.flush(on: socket)
-    } while try reader.fill()
-}
-
-/// Encodes datagrams into a batch, refuses those UDP cannot carry, and sends them in
-/// batches (or one by one, paced by --rate).
-final class DatagramSender {
-    let destination: SocketAddress
-    /// What one input record is called in messages: "line 3", "chunk 3".
-    let recordName: String
-    private let encoder: OutgoingEncoder
-    private let batch = SendBatch(capacity: 64)
-    private let interval: UInt64?
-    private var nextSlot: UInt64 = 0
-
-    init(destination: SocketAddress, encoder: OutgoingEncoder, rate: Double?, recordName: String = "line") {
-        self.destination = destination
-        self.encoder = encoder
-        self.recordName = recordName
-        // parseRate keeps the rate in 0.001...1e7, so the interval fits.
-        interval = rate.map { UInt64(1e9 / $0) }
-    }
-
-    /// Adds the datagram for `input` to the batch. A bad input (not valid, not encodable,
-    /// too long for UDP) throws and leaves nothing of itself in the batch.
-    func add(_ input: ArraySlice<UInt8>, place: @autoclosure () -> String) throws(RuntimeError) {
-        do throws(RuntimeError) {
-            try encoder.append(input, place: place(), to: &batch.bytes)
-            let size = batch.bytes.count - batch.currentStart
-            let limit = maximumDatagramSize(for: destination)
-            if size > limit {
-                throw RuntimeError("\(place()): \(size)-byte datagram is longer than UDP allows over "
-                    + "\(destination.isIPv6 ? "IPv6" : "IPv4") (\(limit) bytes); nothing sent for it")
-            }
-        } catch {
-            batch.discardOpenDatagram()
-            throw error
-        }
-        batch.closeDatagram()
-    }
-
-    /// Whether the batch should go out now: it is full, or --rate sends one at a time.
-    var isDue: Bool { batch.isFull || interval != nil }
-
-    func flush(on socket: borrowing UDPSocket) throws {
-        guard batch.count > 0 else { return }
-        if let interval {
-            let now = monotonicNanoseconds()
-            if nextSlot > now { sleep(untilNanoseconds: nextSlot) }
-            nextSlot = max(now, nextSlot) + interval
-        }
-        do {
-            try socket.send(batch, to: destination)
-        } catch {
-            throw RuntimeError(describeSendFailure(error, to: destination))
-        }
-    }
-}
-
-/// `--wait`: prints the first datagram that comes back, as `listen` would. A port
-/// unreachable answer (the socket reports ICMP errors) ends the wait at once.
-private func awaitReply(on socket: borrowing UDPSocket, writer: RecordWriter, display: DisplayOptions,
-                        timeout: Double?) throws {
-    let receiver = Receiver(writer: writer, display: display, allow: [], reply: .none, replyRate: 1, batchCapacity: 1)
-    let deadline = timeout.map { monotonicNanoseconds() + UInt64($0 * 1e9) }
-    while try receiver.receiveWaiting(on: socket, limit: 1) == 0 {
-        var wait: Int32 = -1
-        if let deadline {
-            let now = monotonicNanoseconds()
-            // Nothing came back within -t SEC.
-            if now >= deadline { throw RuntimeError("no reply within \(formatSeconds(timeout!)) s") }
-            wait = Int32(clamping: (deadline - now + 999_999) / 1_000_000)
-        }
-        do {
-            _ = try waitReadable([socket.descriptor], timeoutMilliseconds: wait)
-        } catch {
-            throw RuntimeError("cannot wait for a reply: \(error.errno)")
-        }
-    }
-    try receiver.flushOutput()
 }
 
 func formatSeconds(_ seconds: Double) -> String {

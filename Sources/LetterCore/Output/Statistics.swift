@@ -13,18 +13,20 @@ public struct ReceiveStatistics: Sendable {
     public var replies = 0
     public var repliesLimited = 0
     public var replyFailures = 0
+    /// Datagrams from unix senders bound to no name, which `--reply`/`--echo` cannot answer.
+    public var unanswerable = 0
     /// Datagrams received whose lines never reached stdout (a write failed).
     public var notWritten = 0
     public var receiveBufferBytes = 0
-    private var senders = Set<SocketAddress>()
-    private var lastSender: SocketAddress?
+    private var senders = Set<Peer>()
+    private var lastSender: Peer?
     /// Past this many distinct senders the set stops growing and the count is a floor.
     private static let senderLimit = 100_000
     private var sendersOverflowed = false
 
     public init() {}
 
-    public mutating func noteSender(_ sender: SocketAddress) {
+    public mutating func noteSender(_ sender: Peer) {
         // Letters mostly come in runs from one sender: skip the hash when nothing changed.
         guard sender != lastSender else { return }
         lastSender = sender
@@ -51,6 +53,7 @@ public struct ReceiveStatistics: Sendable {
             parts.append("\(counted(replies, "reply", "replies")) sent, \(repliesLimited) held back by the rate limit"
                 + (replyFailures > 0 ? ", \(replyFailures) refused by the kernel" : ""))
         }
+        if unanswerable > 0 { parts.append("\(unanswerable) from unnamed senders not answered") }
         parts.append("receive buffer \(receiveBufferBytes) bytes")
         return "letter: " + parts.joined(separator: "; ")
     }

@@ -41,16 +41,16 @@ import Testing
                                   "--stats", "--rcvbuf", "65536", "--allow", "10.0.0.0/8,::1", "--join", "239.0.0.1", "9"])
         #expect(options.display.format == .json && options.display.errors == .strict && options.count == 3)
         #expect(options.idleTimeout == 2 && options.replyText == "hi" && options.receiving.stats)
-        #expect(options.receiving.receiveBuffer == 65536 && options.receiving.allow.count == 2 && options.groups == ["239.0.0.1"])
+        #expect(options.receiving.receiveBuffer == 65536 && options.receiving.allow.count == 2 && options.groups == [.v4(octets: (239, 0, 0, 1), port: 0)])
     }
 
     @Test(arguments: [
         (["send", "h", "70000", "x"], "invalid port '70000': expected a number from 1 to 65535"),
         (["send", "h", "abc"], "invalid port 'abc': expected a number from 1 to 65535"),
-        (["send"], "missing HOST and PORT"),
+        (["send"], "missing HOST and PORT (or a socket PATH)"),
         (["send", "127.0.0.1:19340:1", "x"], "invalid address '127.0.0.1:19340:1': expected HOST PORT, HOST:PORT or [IPv6]:PORT"),
         (["send", "::1:19340", "hello"], "invalid address '::1:19340': expected HOST PORT, HOST:PORT or [IPv6]:PORT"),
-        (["send", "http://127.0.0.1:19340", "x"], "invalid address 'http://127.0.0.1:19340': expected HOST PORT, HOST:PORT or [IPv6]:PORT"),
+        (["send", "http://127.0.0.1:19340", "x"], "invalid address 'http://127.0.0.1:19340': a URL; expected HOST PORT, HOST:PORT, [IPv6]:PORT, a socket PATH or @NAME"),
         (["send", "::1:1934", "hello"], "invalid port 'hello': expected a number from 1 to 65535 (an IPv6 address with a port is written [::1:1934]:PORT)"),
         (["send", "h"], "missing PORT after 'h'"),
         (["send", "--whole", "h", "1", "x"], "--whole sends stdin; it cannot be used with MESSAGE"),
@@ -78,8 +78,8 @@ import Testing
         (["send", "--ttl", "300", "h", "1"], "invalid value '300' for '--ttl': expected a whole number from 0 to 255"),
         (["send", "--bytes", "--input-encoding", "gbk", "h", "1"], "--bytes sends input bytes untouched; it cannot be used with --input-encoding"),
         (["send", "-4", "-6", "h", "1"], "-4 and -6 cannot be used together"),
-        (["send", "-b", "nowhere", "h", "1"], "invalid bind address 'nowhere': expected [HOST:]PORT"),
-        (["listen"], "missing PORT"),
+        (["send", "-b", "nowhere", "h", "1"], "invalid bind address 'nowhere': expected [HOST:]PORT, PATH or @NAME"),
+        (["listen"], "missing PORT (or a socket PATH)"),
         (["listen", "a", "1", "2"], "unexpected argument '2'"),
         (["listen", "-f", "yaml", "1"], "invalid value 'yaml' for '--format': expected one of text, tuple, json, lines, raw"),
         (["listen", "--errors", "x", "1"], "invalid value 'x' for '--errors': expected one of strict, replace, ignore, backslashreplace"),

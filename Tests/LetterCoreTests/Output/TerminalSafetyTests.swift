@@ -9,7 +9,7 @@ import Testing
 /// `lines` and `raw` formats are the payload itself by design and are not checked.
 @Suite struct TerminalSafetyTests {
     static let safeFormats: [RecordFormat] = [.text, .tuple, .json]
-    static let senders: [SocketAddress] = [
+    static let senders: [Peer] = [
         .v4(octets: (127, 0, 0, 1), port: 54321),
         .v6(bytes: IPv6Bytes(high: 0, low: 0xFFFF_7F00_0001), port: 9, flowInfo: 0, scopeID: 0),
         .v6(bytes: IPv6Bytes(high: 0xFE80 << 48, low: 1), port: 65535, flowInfo: 0xFFFFF, scopeID: 3),
@@ -19,17 +19,17 @@ import Testing
     /// and handler. Made once per decoder: a writer reserves a datagram-sized buffer.
     struct Writers {
         let decoder: TextDecoder
-        let writers: [RecordWriter]
+        let writers: [TestPrinter]
 
         init(_ decoder: TextDecoder) {
             self.decoder = decoder
             writers = TerminalSafetyTests.safeFormats.flatMap { format in
-                [false, true].map { RecordWriter(format: format, showBytes: $0, decoder: decoder) }
+                [false, true].map { TestPrinter(format: format, showBytes: $0, decoder: decoder) }
             }
         }
 
         /// Describes the first record of `payload` that breaks the promise, if one does.
-        func unsafeRecord(_ payload: [UInt8], from sender: SocketAddress) -> String? {
+        func unsafeRecord(_ payload: [UInt8], from sender: Peer) -> String? {
             for writer in writers {
                 var record: [UInt8] = []
                 _ = writer.append(payload: payload[...], fullLength: payload.count, sender: sender, to: &record)

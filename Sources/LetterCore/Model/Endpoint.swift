@@ -1,14 +1,52 @@
-/// Host and port as the user wrote them, before any name is resolved.
-public struct Endpoint: Equatable, Sendable {
-    /// A name, an IPv4 literal or an IPv6 literal (brackets removed, `%scope` kept);
-    /// empty means every interface.
-    public var host: String
-    public var port: UInt16
+/// Where to send or bind, as the user wrote it, before any name is resolved.
+public enum Endpoint: Equatable, Sendable {
+    /// A name, an IPv4 literal or an IPv6 literal (brackets removed, `%scope` kept;
+    /// empty means every interface) and a port.
+    case inet(host: String, port: UInt16)
+    /// A unix datagram socket's path: an argument that contains `/`.
+    case unix(path: String)
+    /// A name in Linux's abstract namespace: `@NAME`, without the `@`.
+    case abstract(name: String)
 
     public init(host: String, port: UInt16) {
-        self.host = host
-        self.port = port
+        self = .inet(host: host, port: port)
     }
+
+    public var isUnix: Bool {
+        if case .inet = self { return false }
+        return true
+    }
+
+    /// The endpoint as the user wrote it, for messages.
+    public var text: String {
+        switch self {
+        case .inet(let host, let port): return host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+        case .unix(let path): return path
+        case .abstract(let name): return "@" + name
+        }
+    }
+}
+
+/// `PATH` (any argument with a `/`) or `@NAME`, or nil for anything else (a host).
+/// A URL is refused rather than taken for a path.
+public func parseUnixEndpoint(_ text: String) throws(UsageError) -> Endpoint? {
+    let endpoint: Endpoint
+    if text.hasPrefix("@") {
+        endpoint = .abstract(name: String(text.dropFirst()))
+        if text.count == 1 { throw UsageError("invalid socket name '@': expected @NAME") }
+    } else if text.contains("/") {
+        if text.contains("://") {
+            throw UsageError("invalid address '\(text)': a URL; expected HOST PORT, HOST:PORT, [IPv6]:PORT, a socket PATH or @NAME")
+        }
+        endpoint = .unix(path: text)
+    } else {
+        return nil
+    }
+    // sun_path holds 108 bytes: a path's final NUL, or an abstract name's leading one.
+    if text.utf8.count > 107 {
+        throw UsageError("invalid socket name '\(text)': longer than the 107 bytes a unix socket name can have")
+    }
+    return endpoint
 }
 
 /// Whether `text` is one or more decimal digits and nothing else.
@@ -47,25 +85,27 @@ public func splitHostPort(_ text: String, allowZeroPort: Bool) throws(UsageError
     return Endpoint(host: host, port: try parsePort(String(text[text.index(after: colon)...]), allowZero: allowZeroPort))
 }
 
-/// Parses `-b/--bind`'s `[HOST:]PORT`: a lone number is a port on every interface.
+/// Parses `-b/--bind`'s `[HOST:]PORT|PATH|@NAME`: a lone number is a port on every interface.
 public func parseBindAddress(_ text: String) throws(UsageError) -> Endpoint {
+    if let endpoint = try parseUnixEndpoint(text) { return endpoint }
     if let endpoint = try splitHostPort(text, allowZeroPort: true) { return endpoint }
     if isDecimalNumber(text) { return Endpoint(host: "", port: try parsePort(text, allowZero: true)) }
-    throw UsageError("invalid bind address '\(text)': expected [HOST:]PORT")
+    throw UsageError("invalid bind address '\(text)': expected [HOST:]PORT, PATH or @NAME")
 }
 
-/// `HOST PORT`, or `HOST:PORT` / `[IPv6]:PORT` as one argument, at the head of
-/// `arguments` (a bracketed host may also stand alone before PORT). Returns the
-/// endpoint and how many arguments it took.
-public func parseHostAndPort(_ arguments: [String], allowZeroPort: Bool) throws(UsageError) -> (Endpoint, Int) {
-    guard let first = arguments.first else { throw UsageError("missing HOST and PORT") }
+/// `HOST PORT`, or `HOST:PORT` / `[IPv6]:PORT` / `PATH` / `@NAME` as one argument, at
+/// the head of `arguments` (a bracketed host may also stand alone before PORT).
+/// Returns the endpoint and how many arguments it took.
+public func parseEndpoint(_ arguments: [String], allowZeroPort: Bool) throws(UsageError) -> (Endpoint, Int) {
+    guard let first = arguments.first else { throw UsageError("missing HOST and PORT (or a socket PATH)") }
+    if let endpoint = try parseUnixEndpoint(first) { return (endpoint, 1) }
     let bracketed = first.hasPrefix("[") && first.hasSuffix("]")
     if !bracketed, let endpoint = try splitHostPort(first, allowZeroPort: allowZeroPort) { return (endpoint, 1) }
     let host = bracketed ? String(first.dropFirst().dropLast()) : first
     // A host with colons that is not an IPv6 address (`a:1:2`, `::1:99999`, a URL) is
     // a mistyped HOST:PORT: say so, rather than blame the next argument as a port.
     let looksLikeAddress = !host.contains(":") || parseIPAddress(host.split(separator: "%").first.map(String.init) ?? "") != nil
-    guard looksLikeAddress, !host.contains("/") else {
+    guard looksLikeAddress else {
         throw UsageError("invalid address '\(first)': expected HOST PORT, HOST:PORT or [IPv6]:PORT")
     }
     guard arguments.count >= 2 else { throw UsageError("missing PORT after '\(first)'") }

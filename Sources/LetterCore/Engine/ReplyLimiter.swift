@@ -35,7 +35,7 @@ struct ReplyLimiter {
 
     let rate: Double
     let totalRate: Double
-    private var buckets: [SocketAddress: Bucket] = [:]
+    private var buckets: [Peer: Bucket] = [:]
     private var total: Bucket
     private var lastSweep: UInt64 = 0
     static let maximumSenders = 4096
@@ -50,7 +50,7 @@ struct ReplyLimiter {
 
     /// Whether a reply to `sender` at monotonic time `now` (nanoseconds) may go; spends
     /// the sender's and the total's token if so.
-    mutating func allow(_ sender: SocketAddress, now: UInt64) -> Verdict {
+    mutating func allow(_ sender: Peer, now: UInt64) -> Verdict {
         let key = sender.withoutPort
         let burst = max(rate, 1)
         if buckets[key] == nil {
@@ -73,12 +73,13 @@ struct ReplyLimiter {
     }
 }
 
-extension SocketAddress {
+extension Peer {
     /// The address with port (and IPv6 flow label) zero: one sender, whatever port it uses.
-    var withoutPort: SocketAddress {
+    var withoutPort: Peer {
         switch self {
         case .v4(let octets, _): return .v4(octets: octets, port: 0)
         case .v6(let bytes, _, _, let scope): return .v6(bytes: bytes, port: 0, flowInfo: 0, scopeID: scope)
+        case .unixPath, .abstract, .unnamed: return self
         }
     }
 }

@@ -11,7 +11,7 @@ public struct ResolveError: Error, CustomStringConvertible, Sendable {
 /// Resolves a host name or numeric literal (`%scope` allowed on IPv6) to its UDP
 /// addresses, in `getaddrinfo`'s order. `family` nil accepts both.
 /// The corresponding C function is `getaddrinfo`.
-public func resolve(host: String, port: UInt16, family: AddressFamily?) throws(ResolveError) -> [SocketAddress] {
+public func resolve(host: String, port: UInt16, family: AddressFamily?) throws(ResolveError) -> [Peer] {
     var hints = addrinfo()
     hints.ai_family = family.map { $0.constant } ?? AF_UNSPEC
     hints.ai_socktype = Int32(SOCK_DGRAM.rawValue)
@@ -26,10 +26,10 @@ public func resolve(host: String, port: UInt16, family: AddressFamily?) throws(R
         throw ResolveError(host: host, reason: reason)
     }
     defer { freeaddrinfo(list) }
-    var addresses: [SocketAddress] = []
+    var addresses: [Peer] = []
     var entry = list
     while let current = entry {
-        if let raw = current.pointee.ai_addr, let address = SocketAddress(storage: UnsafeRawPointer(raw)),
+        if let raw = current.pointee.ai_addr, let address = Peer(storage: UnsafeRawPointer(raw), length: Int(current.pointee.ai_addrlen)),
            !addresses.contains(address) {
             addresses.append(address)
         }

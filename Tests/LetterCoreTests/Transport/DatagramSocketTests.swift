@@ -3,9 +3,9 @@ import Testing
 @testable import LetterCore
 
 /// Real sockets on loopback, port 0, addresses read back: no mocks.
-@Suite struct UDPSocketTests {
-    func loopbackSocket() throws -> UDPSocket {
-        let socket = try UDPSocket(family: .v4)
+@Suite struct DatagramSocketTests {
+    func loopbackSocket() throws -> DatagramSocket {
+        var socket = try DatagramSocket(family: .v4)
         try socket.bind(to: .v4(octets: (127, 0, 0, 1), port: 0))
         return socket
     }
@@ -27,8 +27,9 @@ import Testing
         while received.count < 3 {
             let count = try receiver.receive(into: incoming, limit: 8)
             for index in 0..<count {
-                received.append(utf8String(Array(incoming.payload(index))))
-                #expect(incoming.sender(index) == (try sender.localAddress()))
+                let datagram = incoming.datagram(index)
+                received.append(utf8String(Array(datagram.payload)))
+                #expect(datagram.peer == (try sender.localAddress()))
             }
             if count == 0 { _ = try waitReadable([receiver.descriptor], timeoutMilliseconds: 2000) }
         }
@@ -42,7 +43,8 @@ import Testing
         let incoming = ReceiveBatch(capacity: 1, bufferSize: 100)
         _ = try waitReadable([receiver.descriptor], timeoutMilliseconds: 2000)
         #expect(try receiver.receive(into: incoming, limit: 1) == 1)
-        #expect(incoming.isTruncated(0) && incoming.length(0) == 300 && incoming.payload(0).count == 100)
+        let datagram = incoming.datagram(0)
+        #expect(datagram.isTruncated && datagram.fullLength == 300 && datagram.payload.count == 100)
     }
 
     @Test func nothingWaitingReturnsZero() throws {
@@ -52,7 +54,7 @@ import Testing
     }
 
     @Test func receiveBufferAndOptions() throws {
-        let socket = try UDPSocket(family: .v6)
+        var socket = try DatagramSocket(family: .v6)
         // The kernel doubles the request, which only root (SO_RCVBUFFORCE) may take past
         // net.core.rmem_max.
         let limit = geteuid() == 0 ? 1 << 20 : min(1 << 20, try readNumber("/proc/sys/net/core/rmem_max"))
@@ -68,7 +70,7 @@ import Testing
     @Test func portInUseIsTypedErrno() throws {
         let receiver = try loopbackSocket()
         let address = try receiver.localAddress()
-        let second = try UDPSocket(family: .v4)
+        var second = try DatagramSocket(family: .v4)
         #expect(throws: SystemCallError(call: "bind", errno: .addressInUse)) { try second.bind(to: address) }
     }
 

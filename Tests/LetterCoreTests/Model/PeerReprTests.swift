@@ -6,7 +6,7 @@ import Testing
         let rows = OracleFixtures.rows("ipv6_text.tsv")
         #expect(rows.count > 400)
         for row in rows {
-            let address = SocketAddress.v6(bytes: IPv6Bytes(fromHex(row[0])), port: 0, flowInfo: 0, scopeID: 0)
+            let address = Peer.v6(bytes: IPv6Bytes(fromHex(row[0])), port: 0, flowInfo: 0, scopeID: 0)
             #expect(address.host == row[1], "address \(row[0])")
         }
     }
@@ -17,10 +17,10 @@ import Testing
         for row in rows {
             let bytes = fromHex(row[1])
             let port = UInt16(row[2])!
-            let address: SocketAddress = row[0] == "4"
+            let address: Peer = row[0] == "4"
                 ? .v4(octets: (bytes[0], bytes[1], bytes[2], bytes[3]), port: port)
                 : .v6(bytes: IPv6Bytes(bytes), port: port, flowInfo: UInt32(row[3])!, scopeID: UInt32(row[4])!)
-            #expect(address.pythonTuple == row[5])
+            #expect(address.pythonRepr == row[5])
         }
     }
 

@@ -29,7 +29,7 @@ import Testing
         #expect(try parseBindAddress("9001") == Endpoint(host: "", port: 9001))
         #expect(try parseBindAddress("127.0.0.1:0") == Endpoint(host: "127.0.0.1", port: 0))
         #expect(try parseBindAddress("[::]:5") == Endpoint(host: "::", port: 5))
-        #expect(throws: UsageError("invalid bind address 'here': expected [HOST:]PORT")) { try parseBindAddress("here") }
+        #expect(throws: UsageError("invalid bind address 'here': expected [HOST:]PORT, PATH or @NAME")) { try parseBindAddress("here") }
     }
 
     @Test func ipLiteralsParseBackFromInetNtopText() {
@@ -49,7 +49,7 @@ import Testing
         let tenEight = try #require(Network("10.0.0.0/8"))
         #expect(tenEight.contains(.v4(octets: (10, 200, 3, 4), port: 1)))
         #expect(!tenEight.contains(.v4(octets: (11, 0, 0, 1), port: 1)))
-        let mapped = SocketAddress.v6(bytes: IPv6Bytes(Array(repeating: 0, count: 10) + [0xff, 0xff, 10, 1, 2, 3]),
+        let mapped = Peer.v6(bytes: IPv6Bytes(Array(repeating: 0, count: 10) + [0xff, 0xff, 10, 1, 2, 3]),
                                       port: 1, flowInfo: 0, scopeID: 0)
         #expect(tenEight.contains(mapped))
         let host = try #require(Network("127.0.0.1"))

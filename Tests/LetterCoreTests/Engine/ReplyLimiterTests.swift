@@ -6,7 +6,7 @@ struct ReplyLimiterTests {
     let second: UInt64 = 1_000_000_000
     let start: UInt64 = 5_000_000_000
 
-    func address(_ index: Int, port: UInt16 = 4000) -> SocketAddress {
+    func address(_ index: Int, port: UInt16 = 4000) -> Peer {
         .v4(octets: (10, UInt8(index >> 16 & 255), UInt8(index >> 8 & 255), UInt8(index & 255)), port: port)
     }
 

@@ -47,22 +47,13 @@ public final class ReceiveBatch {
         controls.deallocate()
     }
 
-    /// The bytes of datagram `index` that fit the buffer.
-    public func payload(_ index: Int) -> ArraySlice<UInt8> {
+    /// Datagram `index` of the last receive.
+    public func datagram(_ index: Int) -> Datagram {
         let start = index * bufferSize
-        return payloads[start..<start + min(length(index), bufferSize)]
-    }
-
-    /// The full length of datagram `index` as sent, even when it was cut.
-    public func length(_ index: Int) -> Int { Int(headers[index].msg_len) }
-
-    /// Whether datagram `index` was longer than the buffer and so was cut.
-    public func isTruncated(_ index: Int) -> Bool { headers[index].msg_hdr.msg_flags & Int32(MSG_TRUNC) != 0 }
-
-    /// Who sent datagram `index`.
-    public func sender(_ index: Int) -> SocketAddress {
-        // The kernel fills in an AF_INET or AF_INET6 name for every UDP datagram.
-        SocketAddress(storage: UnsafeRawPointer(names + index))!
+        let fullLength = Int(headers[index].msg_len)
+        // The kernel fills in an AF_INET, AF_INET6 or AF_UNIX name for every datagram.
+        let peer = Peer(storage: UnsafeRawPointer(names + index), length: Int(headers[index].msg_hdr.msg_namelen))!
+        return Datagram(payload: payloads[start..<start + min(fullLength, bufferSize)], fullLength: fullLength, peer: peer)
     }
 
     /// Receives up to `limit` datagrams that are already waiting; returns how many (0
@@ -112,8 +103,9 @@ public final class ReceiveBatch {
     }
 }
 
-extension UDPSocket {
+extension DatagramSocket {
     /// Receives the datagrams already waiting, at most `limit`, into `batch`.
+    /// The corresponding C function is `recvmmsg`.
     public func receive(into batch: ReceiveBatch, limit: Int) throws(SystemCallError) -> Int {
         try batch.receive(from: descriptor, limit: limit)
     }

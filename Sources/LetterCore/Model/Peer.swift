@@ -1,15 +1,24 @@
-/// An IPv4 or IPv6 socket address as plain Swift values. Conversion to and from the C
-/// `sockaddr` structures lives in `Sockets/SockaddrConversion.swift`; nothing here
-/// touches a pointer.
-public enum SocketAddress: Hashable, Sendable {
+/// Who sent a datagram, or where one goes, as plain Swift values: an IPv4 or IPv6
+/// socket address, or a unix datagram socket's name (a path, an abstract name, or none).
+/// Conversion to and from the C `sockaddr` structures lives in
+/// `Transport/Sockaddr.swift`; nothing here touches a pointer.
+public enum Peer: Hashable, Sendable {
     /// `a.b.c.d:port`; `octets` holds the address in network order.
     case v4(octets: (UInt8, UInt8, UInt8, UInt8), port: UInt16)
     /// `[addr]:port` with the flow label and the scope (interface index) of link-local addresses.
     case v6(bytes: IPv6Bytes, port: UInt16, flowInfo: UInt32, scopeID: UInt32)
+    /// A unix socket bound to a path: the path's bytes, without the final NUL.
+    case unixPath([UInt8])
+    /// A unix socket bound to a name in Linux's abstract namespace, without the leading NUL.
+    case abstract([UInt8])
+    /// A unix socket bound to nothing (Python's `None`): it cannot be answered.
+    case unnamed
 
+    /// The port of an internet address; 0 for a unix socket, which has none.
     public var port: UInt16 {
         switch self {
         case .v4(_, let port), .v6(_, let port, _, _): return port
+        case .unixPath, .abstract, .unnamed: return 0
         }
     }
 
@@ -18,12 +27,23 @@ public enum SocketAddress: Hashable, Sendable {
         return false
     }
 
-    public static func == (lhs: SocketAddress, rhs: SocketAddress) -> Bool {
+    public var isUnix: Bool {
+        switch self {
+        case .v4, .v6: return false
+        case .unixPath, .abstract, .unnamed: return true
+        }
+    }
+
+    public static func == (lhs: Peer, rhs: Peer) -> Bool {
         switch (lhs, rhs) {
         case let (.v4(a, p), .v4(b, q)):
             return p == q && a.0 == b.0 && a.1 == b.1 && a.2 == b.2 && a.3 == b.3
         case let (.v6(a, p, f, s), .v6(b, q, g, t)):
             return a == b && p == q && f == g && s == t
+        case let (.unixPath(a), .unixPath(b)), let (.abstract(a), .abstract(b)):
+            return a == b
+        case (.unnamed, .unnamed):
+            return true
         default:
             return false
         }
@@ -36,6 +56,12 @@ public enum SocketAddress: Hashable, Sendable {
             hasher.combine(port)
         case .v6(let bytes, let port, _, let scope):
             hasher.combine(bytes); hasher.combine(port); hasher.combine(scope)
+        case .unixPath(let path):
+            hasher.combine(0 as UInt8); hasher.combine(path)
+        case .abstract(let name):
+            hasher.combine(1 as UInt8); hasher.combine(name)
+        case .unnamed:
+            hasher.combine(2 as UInt8)
         }
     }
 }

@@ -42,7 +42,7 @@ public final class SendBatch {
 
     /// Sends every closed datagram to `destination` and empties the batch.
     /// The corresponding C function is `sendmmsg`.
-    func send(from descriptor: Int32, to destination: SocketAddress) throws(SystemCallError) {
+    func send(from descriptor: Int32, to destination: Peer) throws(SystemCallError) {
         var storage = sockaddr_storage()
         let nameLength = destination.write(to: &storage)
         defer {
@@ -81,9 +81,9 @@ public final class SendBatch {
     }
 }
 
-extension UDPSocket {
+extension DatagramSocket {
     /// Sends every datagram in `batch` to `destination` and empties it.
-    public func send(_ batch: SendBatch, to destination: SocketAddress) throws(SystemCallError) {
+    public func send(_ batch: SendBatch, to destination: Peer) throws(SystemCallError) {
         try batch.send(from: descriptor, to: destination)
     }
 }

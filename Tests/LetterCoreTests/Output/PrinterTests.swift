@@ -1,13 +1,13 @@
 import Testing
 @testable import LetterCore
 
-@Suite struct RecordWriterTests {
-    let sender = SocketAddress.v4(octets: (127, 0, 0, 1), port: 54321)
+@Suite struct PrinterTests {
+    let sender = Peer.v4(octets: (127, 0, 0, 1), port: 54321)
 
     func record(_ format: RecordFormat, _ payload: [UInt8], bytes: Bool = false, encoding: String = "utf-8",
                 errors: DecodeErrorHandler = .replace, fullLength: Int? = nil) throws -> String {
         let decoder = try makeDecoder(encoding, errors)
-        let writer = RecordWriter(format: format, showBytes: bytes, decoder: decoder)
+        let writer = TestPrinter(format: format, showBytes: bytes, decoder: decoder)
         var out: [UInt8] = []
         _ = writer.append(payload: payload[...], fullLength: fullLength ?? payload.count, sender: sender, to: &out)
         return utf8String(out)
@@ -29,7 +29,7 @@ import Testing
 
     @Test func strictFailureWritesNothing() throws {
         let decoder = try makeDecoder("utf-8", .strict)
-        let writer = RecordWriter(format: .text, showBytes: false, decoder: decoder)
+        let writer = TestPrinter(format: .text, showBytes: false, decoder: decoder)
         var out: [UInt8] = []
         #expect(writer.append(payload: [0x61, 0xFF][...], fullLength: 2, sender: sender, to: &out) == DecodeFailure(offset: 1, length: 1))
         #expect(out.isEmpty)

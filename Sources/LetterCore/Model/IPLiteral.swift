@@ -58,7 +58,7 @@ private func isASCIIHexDigit(_ byte: UInt8) -> Bool {
 }
 
 /// Parses a numeric address of either family (port 0).
-public func parseIPAddress(_ text: String) -> SocketAddress? {
+public func parseIPAddress(_ text: String) -> Peer? {
     if let quad = parseIPv4(text[...]) { return .v4(octets: quad, port: 0) }
     if let bytes = parseIPv6(text[...]) { return .v6(bytes: bytes, port: 0, flowInfo: 0, scopeID: 0) }
     return nil
@@ -98,7 +98,7 @@ public struct Network: Equatable, Sendable {
 
     /// Whether `address` lies in this network. An IPv4 peer seen on a dual-stack socket
     /// (`::ffff:a.b.c.d`) matches IPv4 networks as the IPv4 address it is.
-    public func contains(_ address: SocketAddress) -> Bool {
+    public func contains(_ address: Peer) -> Bool {
         switch (prefix, address) {
         case let (.v4(network, length), .v4(octets, _)):
             let value = UInt32(octets.0) << 24 | UInt32(octets.1) << 16 | UInt32(octets.2) << 8 | UInt32(octets.3)

@@ -1,0 +1,46 @@
+/// Prints each datagram through the printer of `-f` into the output buffer, which goes
+/// to stdout when the socket has nothing more waiting (or the buffer is full).
+final class PrintSink: DatagramSink {
+    let output = OutputBuffer()
+    private let printer: any Printer
+    private let encodingName: String
+    private var undecodable = 0
+
+    init(printer: any Printer, encodingName: String) {
+        self.printer = printer
+        self.encodingName = encodingName
+    }
+
+    func take(_ datagram: Datagram, on socket: borrowing DatagramSocket) {
+        if let failure = printer.append(datagram, to: &output.bytes) {
+            undecodable += 1
+            reportUndecodable(datagram, failure)
+        }
+        output.endRecord()
+    }
+
+    func finishBatch(now: UInt64) throws {
+        do { try output.flushIfFull() } catch { throw outputFailure(error) }
+    }
+
+    func flush() throws {
+        do { try output.flush() } catch { throw outputFailure(error) }
+    }
+
+    func contribute(to statistics: inout ReceiveStatistics) {
+        statistics.undecodable = undecodable
+        statistics.notWritten = output.unwrittenRecords
+    }
+
+    /// `--errors strict`: the datagram is told on stderr with its sender and bytes instead.
+    private func reportUndecodable(_ datagram: Datagram, _ failure: DecodeFailure) {
+        var hex: [UInt8] = []
+        for (position, byte) in datagram.payload.prefix(64).enumerated() {
+            if position > 0 { hex.append(UInt8(ascii: " ")) }
+            appendHexByte(byte, to: &hex)
+        }
+        let more = datagram.payload.count > 64 ? " ..." : ""
+        writeDiagnostic("letter: cannot decode \(datagram.payload.count)-byte datagram from \(datagram.peer.pythonRepr) as "
+            + "\(encodingName) at byte \(failure.offset): \(String(decoding: hex, as: UTF8.self))\(more)")
+    }
+}

@@ -1,0 +1,153 @@
+/// The receiving path shared by `listen`, `chat` and `send --wait`: takes the datagrams
+/// waiting on a socket in batches, keeps those `--allow` lets through, counts them, and
+/// hands each to the sinks in order (print, then reply). Truncation and kernel drops
+/// belong to the receive itself, so they are noted here.
+final class Receiver {
+    private let batch: ReceiveBatch
+    private let allow: [Network]
+    private let sinks: [any DatagramSink]
+    private(set) var statistics = ReceiveStatistics()
+    private var reportedDrops: UInt64 = 0
+    private var dropReports = Throttle()
+    private var truncations = ThrottledReport()
+
+    init(sinks: [any DatagramSink], bufferSize: Int, allow: [Network] = [], batchCapacity: Int = 64) {
+        self.sinks = sinks
+        batch = ReceiveBatch(capacity: batchCapacity, bufferSize: bufferSize)
+        self.allow = allow
+    }
+
+    /// Sets up a receiving socket: the receive buffer (`requested`, or as large as the
+    /// system allows up to 16 MiB so a loopback burst loses nothing) and drop counting.
+    func prepare(_ socket: borrowing DatagramSocket, receiveBuffer requested: Int?) throws(RuntimeError) {
+        do {
+            statistics.receiveBufferBytes = try socket.requestReceiveBuffer(requested ?? 16 << 20)
+            try socket.enableDropCounter()
+        } catch {
+            throw RuntimeError("\(error.call) failed: \(error.errno)")
+        }
+    }
+
+    /// Receives and handles the datagrams already waiting, at most `limit`. Returns how
+    /// many were taken from the socket (0: nothing was waiting).
+    func receiveWaiting(on socket: borrowing DatagramSocket, limit: Int) throws -> Int {
+        let count: Int
+        do {
+            count = try socket.receive(into: batch, limit: limit)
+        } catch {
+            // Only a socket that asked for ICMP errors (send -w) is told of these.
+            if error.errno == .connectionRefused { throw PortUnreachable() }
+            throw RuntimeError("cannot receive: \(error.errno)")
+        }
+        for index in 0..<count {
+            let datagram = batch.datagram(index)
+            if !allow.isEmpty && !allow.contains(where: { $0.contains(datagram.peer) }) {
+                statistics.refused += 1
+                continue
+            }
+            statistics.datagrams += 1
+            statistics.bytes += datagram.payload.count
+            statistics.noteSender(datagram.peer)
+            if datagram.isTruncated {
+                statistics.truncated += 1
+                truncations.note {
+                    "\(datagram.fullLength)-byte datagram from \(datagram.peer.pythonRepr) cut to \(datagram.payload.count) bytes"
+                }
+            }
+            for sink in sinks { sink.take(datagram, on: socket) }
+        }
+        let now = monotonicNanoseconds()
+        noteKernelDrops(now: now)
+        truncations.report(now: now, total: statistics.truncated) { first in
+            first.map { "truncated: \($0)" }
+                ?? "\(statistics.truncated) datagrams truncated so far (longer than --bufsize \(batch.bufferSize))"
+        }
+        for sink in sinks { try sink.finishBatch(now: now) }
+        return count
+    }
+
+    /// How many more datagrams `-c count` allows (shown or rejected as undecodable).
+    func remaining(toReach count: Int?) -> Int {
+        count.map { $0 - statistics.datagrams } ?? Int.max
+    }
+
+    /// Sends on whatever the sinks hold back (the output buffer): the loop is about to wait.
+    func flush() throws {
+        for sink in sinks { try sink.flush() }
+    }
+
+    /// Tells stderr, at most once a second, that the kernel has been dropping datagrams.
+    private func noteKernelDrops(now: UInt64) {
+        guard let counter = batch.kernelDropCounter, UInt64(counter) > reportedDrops, dropReports.isDue(now) else { return }
+        reportedDrops = UInt64(counter)
+        writeDiagnostic("letter: \(counter) datagrams dropped by the kernel so far (receive buffer full; try a larger --rcvbuf)")
+    }
+
+    /// Final figures, with the kernel's exact drop count read now (drops after the last
+    /// datagram included) and each sink's own.
+    func finish(_ socket: borrowing DatagramSocket) -> ReceiveStatistics {
+        if let drops = try? socket.kernelDropCount() {
+            statistics.kernelDrops = drops
+        } else if let counter = batch.kernelDropCounter {
+            statistics.kernelDrops = UInt64(counter)
+        }
+        for sink in sinks { sink.contribute(to: &statistics) }
+        return statistics
+    }
+}
+
+/// Where a received datagram goes once the receiver has let it through: printed,
+/// answered (and later forwarded, or matched to a ping).
+protocol DatagramSink: AnyObject {
+    /// Takes one datagram; `socket` is the one it came in on (to answer on).
+    func take(_ datagram: Datagram, on socket: borrowing DatagramSocket)
+    /// After each batch: the reports due at `now`, output that must go now.
+    func finishBatch(now: UInt64) throws
+    /// The loop is about to wait: nothing may be held back.
+    func flush() throws
+    /// Adds this sink's figures to the summary.
+    func contribute(to statistics: inout ReceiveStatistics)
+}
+
+extension DatagramSink {
+    func finishBatch(now: UInt64) throws {}
+    func flush() throws {}
+}
+
+/// At most one report a second: the first is due at once.
+struct Throttle {
+    private var last: UInt64?
+
+    mutating func isDue(_ now: UInt64) -> Bool {
+        if let last, now &- last < 1_000_000_000 { return false }
+        last = now
+        return true
+    }
+}
+
+/// A kind of event told on stderr without flooding it: the first in full, then a
+/// running count at most once a second.
+struct ThrottledReport {
+    private var first: String?
+    private var reported = 0
+    private var throttle = Throttle()
+
+    /// Keeps the description of the first event (made only once).
+    mutating func note(_ describe: () -> String) {
+        if first == nil && reported == 0 { first = describe() }
+    }
+
+    /// Writes the report due, if any: `line(first)` for the first event, `line(nil)` for
+    /// the running count when there are more than were told.
+    mutating func report(now: UInt64, total: Int, _ line: (String?) -> String) {
+        guard total > reported, throttle.isDue(now) else { return }
+        if let first, reported == 0 {
+            writeDiagnostic("letter: " + line(first))
+            self.first = nil
+            reported = 1
+            if total == 1 { return }
+        }
+        reported = total
+        writeDiagnostic("letter: " + line(nil))
+    }
+}

@@ -1,0 +1,149 @@
+/// Turns input text (a message or a line) into a datagram's bytes: decode the input
+/// encoding, encode the wire encoding, or pass bytes through with --bytes and --chunk.
+final class OutgoingEncoder {
+    private let inputDecoder: TextDecoder?
+    private let wireEncoder: TextEncoder?
+    private var text: [UInt8] = []
+    /// Whether a newline in the input encoding is the one byte 0x0A, which then never
+    /// stands inside another character, so that lines can be split on bytes (true for
+    /// every ASCII-compatible encoding; false for UTF-16 and UTF-32).
+    let inputNewlineIsOneByte: Bool
+
+    init(wire wireName: String, input inputName: String, untouched: Bool, replaceErrors: Bool) throws {
+        let wire = try lookupEncodingOrFail(wireName)
+        let input = try lookupEncodingOrFail(inputName)
+        if untouched {
+            inputDecoder = nil
+            wireEncoder = nil
+            inputNewlineIsOneByte = true
+            return
+        }
+        inputDecoder = TextDecoder(encoding: input, errors: replaceErrors ? .replace : .strict)
+        wireEncoder = TextEncoder(encoding: wire, replaceUnencodable: replaceErrors)
+        guard inputDecoder != nil, wireEncoder != nil else {
+            throw iconvCannotOpen(inputDecoder == nil ? inputName : wireName)
+        }
+        var newline: [UInt8] = []
+        try? TextEncoder(encoding: input, replaceUnencodable: false)?.encode([UInt8(ascii: "\n")][...], appendingTo: &newline)
+        inputNewlineIsOneByte = newline == [UInt8(ascii: "\n")]
+    }
+
+    /// Appends the datagram for `input` to `out`. `place` names the input in messages
+    /// ("line 3", "message").
+    func append(_ input: ArraySlice<UInt8>, place: @autoclosure () -> String, to out: inout [UInt8]) throws(RuntimeError) {
+        guard let inputDecoder, let wireEncoder else {
+            out.append(contentsOf: input)
+            return
+        }
+        // UTF-8 on both sides: validating while copying is all there is to do.
+        let direct = wireEncoder.encoding.method == .utf8
+        text.removeAll(keepingCapacity: true)
+        let failure = direct ? inputDecoder.decode(input, appendingTo: &out) : inputDecoder.decode(input, appendingTo: &text)
+        if let failure { throw invalidInput(input, failure, place: place()) }
+        if direct { return }
+        do {
+            try wireEncoder.encode(text[...], appendingTo: &out)
+        } catch {
+            throw RuntimeError("\(place()), column \(error.column): \(describeScalar(error.scalar)) cannot be encoded in "
+                + "\(wireEncoder.encoding.name); nothing sent for it (--errors replace sends '?' instead)")
+        }
+    }
+
+    /// All of `input` decoded to UTF-8 (for input whose lines cannot be split on bytes).
+    func decodeInput(_ input: ArraySlice<UInt8>) throws(RuntimeError) -> [UInt8] {
+        var decoded: [UInt8] = []
+        guard let inputDecoder else { return Array(input) }
+        if let failure = inputDecoder.decode(input, appendingTo: &decoded) {
+            throw invalidInput(input, failure, place: "stdin")
+        }
+        return decoded
+    }
+
+    private func invalidInput(_ input: ArraySlice<UInt8>, _ failure: DecodeFailure, place: String) -> RuntimeError {
+        let byte = input[input.startIndex + failure.offset]
+        // NUL and the C0 controls that text never holds: binary data, not mistyped text.
+        let binary = input.contains { $0 < 0x20 && ![0x09, 0x0A, 0x0C, 0x0D, 0x1B].contains($0) }
+        let hint = binary ? "the input looks binary: --bytes sends lines untouched, --chunk N a whole file"
+                          : "--errors replace sends U+FFFD instead"
+        return RuntimeError("\(place): invalid \(inputDecoder!.encoding.name) input at byte \(failure.offset + 1) "  // only called with a decoder
+            + "(0x\(String(byte, radix: 16))); nothing sent for it (\(hint))")
+    }
+}
+
+/// One datagram per line. Lines already read go out in batches; before every read that
+/// may block, what is pending is sent, so interactive lines leave at once.
+func sendLines(from reader: LineReader, sender: DatagramSender, on socket: borrowing DatagramSocket) throws {
+    repeat {
+        while let line = reader.nextBufferedLine() {
+            do {
+                try sender.add(line, place: "\(sender.recordName) \(reader.lineNumber)")
+            } catch {
+                // The lines before the bad one still go out.
+                try sender.flush(on: socket)
+                throw error
+            }
+            if sender.isDue { try sender.flush(on: socket) }
+        }
+        try sender.flush(on: socket)
+    } while try reader.fill()
+}
+
+/// Encodes datagrams into a batch, refuses those the transport cannot carry, and sends
+/// them in batches (or one by one, paced by --rate).
+final class DatagramSender {
+    let destination: Peer
+    /// The largest datagram the transport carries to `destination`.
+    private let limit: Int
+    /// What one input record is called in messages: "line 3", "chunk 3".
+    let recordName: String
+    private let encoder: OutgoingEncoder
+    private let batch = SendBatch(capacity: 64)
+    private let interval: UInt64?
+    private var nextSlot: UInt64 = 0
+
+    init(on socket: borrowing DatagramSocket, to destination: Peer, encoder: OutgoingEncoder, rate: Double?,
+         recordName: String = "line") throws(RuntimeError) {
+        self.destination = destination
+        do { limit = try socket.maximumDatagramSize(to: destination) } catch { throw RuntimeError("\(error.call) failed: \(error.errno)") }
+        self.encoder = encoder
+        self.recordName = recordName
+        // parseRate keeps the rate in 0.001...1e7, so the interval fits.
+        interval = rate.map { UInt64(1e9 / $0) }
+    }
+
+    /// Adds the datagram for `input` to the batch. A bad input (not valid, not encodable,
+    /// too long for the transport) throws and leaves nothing of itself in the batch.
+    func add(_ input: ArraySlice<UInt8>, place: @autoclosure () -> String) throws(RuntimeError) {
+        do throws(RuntimeError) {
+            try encoder.append(input, place: place(), to: &batch.bytes)
+            let size = batch.bytes.count - batch.currentStart
+            if size > limit {
+                let transport = destination.isUnix ? "the unix socket's send buffer allows"
+                    : "UDP allows over \(destination.isIPv6 ? "IPv6" : "IPv4")"
+                throw RuntimeError("\(place()): \(size)-byte datagram is longer than \(transport) (\(limit) bytes); "
+                    + "nothing sent for it")
+            }
+        } catch {
+            batch.discardOpenDatagram()
+            throw error
+        }
+        batch.closeDatagram()
+    }
+
+    /// Whether the batch should go out now: it is full, or --rate sends one at a time.
+    var isDue: Bool { batch.isFull || interval != nil }
+
+    func flush(on socket: borrowing DatagramSocket) throws {
+        guard batch.count > 0 else { return }
+        if let interval {
+            let now = monotonicNanoseconds()
+            if nextSlot > now { sleep(untilNanoseconds: nextSlot) }
+            nextSlot = max(now, nextSlot) + interval
+        }
+        do {
+            try socket.send(batch, to: destination)
+        } catch {
+            throw RuntimeError(describeSendFailure(error, to: destination))
+        }
+    }
+}

@@ -1,0 +1,85 @@
+/// Turns each datagram into one output record in one format. A printer serves a whole
+/// stream: it owns the decoder (and so the iconv descriptor) and its scratch buffers,
+/// so printing allocates nothing per datagram. A new format is a new printer type and
+/// one case of `RecordFormat`.
+public protocol Printer: AnyObject {
+    /// One line for `--help` and the man page: what the format shows.
+    static var summary: String { get }
+
+    init(_ context: PrinterContext)
+
+    /// Appends the record for `datagram` to `out`. Returns the decode failure under
+    /// `--errors strict`, with nothing appended.
+    func append(_ datagram: Datagram, to out: inout [UInt8]) -> DecodeFailure?
+}
+
+/// What every printer may use: the decoder of `-e`/`--errors`, and `--bytes`.
+public struct PrinterContext {
+    public let decoder: TextDecoder
+    /// `--bytes`: show payloads as Python bytes literals instead of decoded text.
+    public let showBytes: Bool
+
+    public init(decoder: TextDecoder, showBytes: Bool) {
+        self.decoder = decoder
+        self.showBytes = showBytes
+    }
+}
+
+/// How `listen` (and `send --wait`, and `chat`) shows each datagram: `-f FORMAT`.
+public enum RecordFormat: String, CaseIterable, Sendable {
+    case text, tuple, json, lines, raw
+
+    public var printer: any Printer.Type {
+        switch self {
+        case .text: return TextPrinter.self
+        case .tuple: return TuplePrinter.self
+        case .json: return JSONPrinter.self
+        case .lines: return LinesPrinter.self
+        case .raw: return RawPrinter.self
+        }
+    }
+
+    public var summary: String { printer.summary }
+
+    /// `text (default), tuple, json, lines or raw`.
+    static var listing: String {
+        let names = allCases.map { $0 == .text ? "\($0.rawValue) (default)" : $0.rawValue }
+        return names.dropLast().joined(separator: ", ") + " or " + names.last!  // the enum has cases
+    }
+}
+
+/// The decoded text of the datagram being printed, in one reused buffer.
+final class DecodedText {
+    let decoder: TextDecoder
+    private(set) var bytes: [UInt8] = []
+
+    init(_ decoder: TextDecoder) {
+        self.decoder = decoder
+        bytes.reserveCapacity(70_000 * 4)
+    }
+
+    func decode(_ payload: ArraySlice<UInt8>) -> DecodeFailure? {
+        bytes.removeAll(keepingCapacity: true)
+        return decoder.decode(payload, appendingTo: &bytes)
+    }
+}
+
+/// The last peer and how it prints: letters mostly come in runs from one sender, so
+/// its tuple is made once per run, not once per datagram.
+struct PeerCache {
+    private var peer: Peer?
+    private var bytes: [UInt8] = []
+    /// `print(addr)` (true) or `repr(addr)` (false): they differ for a unix path.
+    let printForm: Bool
+
+    init(printForm: Bool) { self.printForm = printForm }
+
+    mutating func append(_ sender: Peer, to out: inout [UInt8]) {
+        if sender != peer {
+            bytes.removeAll(keepingCapacity: true)
+            if printForm { sender.appendPythonPrint(to: &bytes) } else { sender.appendPythonRepr(to: &bytes) }
+            peer = sender
+        }
+        out.append(contentsOf: bytes)
+    }
+}

@@ -1,0 +1,27 @@
+/// `-f text`: what Python's `print(data.decode(ENC, errors), addr)` writes, with the
+/// characters that could move the cursor or reorder the line escaped as repr escapes them.
+final class TextPrinter: Printer {
+    static let summary = "print(data.decode(ENC, errors), addr) with control characters escaped as repr escapes them, "
+        + "so one datagram is one line (the default)."
+    private let text: DecodedText
+    private let showBytes: Bool
+    private var sender = PeerCache(printForm: true)
+
+    init(_ context: PrinterContext) {
+        text = DecodedText(context.decoder)
+        showBytes = context.showBytes
+    }
+
+    func append(_ datagram: Datagram, to out: inout [UInt8]) -> DecodeFailure? {
+        if showBytes {
+            appendPythonBytesRepr(datagram.payload, to: &out)
+        } else {
+            if let failure = text.decode(datagram.payload) { return failure }
+            appendEscapingControls(text.bytes[...], to: &out)
+        }
+        out.append(UInt8(ascii: " "))
+        sender.append(datagram.peer, to: &out)
+        out.append(UInt8(ascii: "\n"))
+        return nil
+    }
+}
