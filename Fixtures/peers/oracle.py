@@ -9,7 +9,9 @@ Commands:
   send-expect  send datagrams (hex, one per line, on stdin; with --encode ENC, UTF-8
                text to send in ENC) to letter, and print to stdout what letter
                should print for them in --format FORMAT
-  recv         receive datagrams and print repr(data) (and the sender) per line
+  unix-send-expect  the same over a unix socket, from an unnamed, path or abstract sender
+  recv         receive datagrams (HOST, or a unix PATH / @NAME) and print repr(data)
+               (and the sender) per line
   encode       print repr(TEXT.encode(ENC, errors))
   codec-samples  per codec name: a text it encodes, Python's bytes for it (see below)
   canon-json   read JSON lines on stdin (strict UTF-8), print them with sorted keys
@@ -80,15 +82,54 @@ def expected_line(data, addr, fmt, encoding, errors):
         return line.getvalue()
     text = data.decode(encoding, errors)
     if fmt == "text":
-        return escape_controls(text) + " " + repr(addr) + "\n"
+        # print(text, addr): an internet address prints as its tuple's repr, a unix
+        # path bare, an abstract name as its bytes' repr, an unnamed sender as None.
+        return escape_controls(text) + " " + escape_controls(str(addr)) + "\n"
     if fmt == "lines":
         return text + "\n"
     if fmt == "json":
-        record = {"host": addr[0], "port": addr[1], "size": len(data), "text": text}
-        if len(addr) == 4:
-            record["flowinfo"], record["scope_id"] = addr[2], addr[3]
+        record = {"size": len(data), "text": text}
+        if addr is None or isinstance(addr, str):
+            record["path"] = addr
+        elif isinstance(addr, bytes):
+            record["path"] = "@" + addr[1:].decode("utf-8", "surrogateescape")
+            record["abstract"] = True
+        else:
+            record["host"], record["port"] = addr[0], addr[1]
+            if len(addr) == 4:
+                record["flowinfo"], record["scope_id"] = addr[2], addr[3]
         return json.dumps(record, sort_keys=True, ensure_ascii=False) + "\n"
     raise SystemExit("unknown format " + fmt)
+
+
+def unix_address(text):
+    """A socket PATH, or @NAME in the abstract namespace, as Python's socket takes it."""
+    return b"\0" + text[1:].encode() if text.startswith("@") else text
+
+
+def unix_send_expect(args):
+    """As send-expect, to letter's unix socket --to, from a sender bound as --sender says:
+    unnamed, a path in --dir, or an abstract name."""
+    oracle_path = os.path.join(args.dir, "oracle.sock")
+    oracle = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    oracle.bind(oracle_path)
+    sender = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    if args.sender == "path":
+        sender.bind(os.path.join(args.dir, "sender.sock"))
+    elif args.sender == "abstract":
+        sender.bind(b"\0letter-oracle-%d" % os.getpid())
+    out = sys.stdout.buffer
+    payloads = [bytes.fromhex(line.strip()) for line in sys.stdin if line.strip() or line == "\n"]
+    for data in payloads:
+        sender.sendto(data, oracle_path)
+        got, addr = oracle.recvfrom(65535)
+        assert got == data, "oracle receiver got other bytes"
+        out.write(expected_line(got, addr, args.format, args.encoding, args.errors).encode("utf-8", "surrogateescape"))
+        sender.sendto(data, unix_address(args.to))
+    out.flush()
+    for path in (oracle_path, os.path.join(args.dir, "sender.sock")):
+        if os.path.exists(path):
+            os.unlink(path)
 
 
 def send_expect(args):
@@ -111,9 +152,13 @@ def send_expect(args):
 
 
 def recv(args):
-    family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_DGRAM)
-    sock.bind((args.host, args.port))
+    if "/" in args.host or args.host.startswith("@"):
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        sock.bind(unix_address(args.host))
+    else:
+        family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
+        sock = socket.socket(family, socket.SOCK_DGRAM)
+        sock.bind((args.host, args.port))
     sock.settimeout(args.timeout)
     print("listening on", sock.getsockname(), file=sys.stderr, flush=True)
     for _ in range(args.count):
@@ -205,6 +250,14 @@ def main():
     p.add_argument("--errors", default="replace")
     p.add_argument("--encode", help="send the stdin payloads (UTF-8 text) encoded in ENCODE")
     p.set_defaults(run=send_expect)
+    p = commands.add_parser("unix-send-expect")
+    p.add_argument("--to", required=True)
+    p.add_argument("--dir", required=True)
+    p.add_argument("--sender", choices=["unnamed", "path", "abstract"], default="unnamed")
+    p.add_argument("--format", default="text")
+    p.add_argument("--encoding", default="utf-8")
+    p.add_argument("--errors", default="replace")
+    p.set_defaults(run=unix_send_expect)
     p = commands.add_parser("recv")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=0)

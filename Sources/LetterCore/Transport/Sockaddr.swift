@@ -11,6 +11,12 @@ extension Peer {
     /// Reads an address the kernel wrote (from `recvfrom`, `getsockname`, `getaddrinfo`),
     /// `length` bytes long. Returns nil for families other than IPv4, IPv6 and unix.
     init?(storage: UnsafeRawPointer, length: Int) {
+        // A unix sender bound to nothing has no name at all: the kernel writes none.
+        // (Internet senders always have one.)
+        guard length >= pathOffset else {
+            self = .unnamed
+            return
+        }
         let family = storage.load(as: sa_family_t.self)
         switch Int32(family) {
         case AF_INET:
