@@ -22,6 +22,9 @@ public struct SubcommandSpec: Sendable {
     public let options: [OptionSpec]
     public let examples: [String]
     public let discussion: String
+    /// Turns the parsed arguments into this subcommand's command: dispatch is this
+    /// row's own, so no table entry can run another's code.
+    public let command: @Sendable (ParsedArguments) throws(UsageError) -> Command
 }
 
 /// What the parser found: flags, option values (in order), and positional arguments.

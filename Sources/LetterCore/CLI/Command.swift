@@ -33,14 +33,7 @@ public func parseCommandLine(_ arguments: [String]) throws(UsageError) -> Comman
     let parsed = try parseArguments(arguments.dropFirst(), spec: spec)
     if parsed.has("--help") { return .help(help(for: spec)) }
     do throws(UsageError) {
-        switch spec.name {
-        case "send": return .send(try SendOptions(parsed))
-        case "listen": return .listen(try ListenOptions(parsed))
-        case "chat": return .chat(try ChatOptions(parsed))
-        default:
-            guard parsed.positionals.isEmpty else { throw UsageError("unexpected argument '\(parsed.positionals[0])'") }
-            return .encodings
-        }
+        return try spec.command(parsed)
     } catch {
         throw UsageError(error.message, subcommand: spec.name)
     }

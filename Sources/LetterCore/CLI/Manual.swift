@@ -71,22 +71,13 @@ private func outputFormatsSection() -> [String] {
     var lines = [".SH OUTPUT FORMATS",
                  troff("-f, --format chooses how listen, chat and send --wait show each datagram:")]
     for format in RecordFormat.allCases {
-        lines += [".TP", bold(format.rawValue), troff(manualDescription(of: format))]
+        lines += [".TP", bold(format.rawValue), troff(format.summary)]
     }
     lines += [".PP", troff("Addresses print as Python prints them: ('127.0.0.1', 54321), ('::1', 54321, 0, 0).")]
     return lines
 }
 
 /// A switch, not a table, so that a new format does not build until it is documented.
-private func manualDescription(of format: RecordFormat) -> String {
-    switch format {
-    case .text: return "print(data.decode(ENC, errors), addr) with control characters escaped as repr escapes them, so one datagram is one line (the default)."
-    case .tuple: return "repr((data, addr)), exactly as Python prints what recvfrom returned."
-    case .json: return "One JSON object a line: host, port, size and text, and more where they apply."
-    case .lines: return "The decoded text alone: the inverse of send's line mode."
-    case .raw: return "The payload bytes as received, nothing added (like nc -ul)."
-    }
-}
 
 private func encodingsSection() -> [String] {
     var lines = [".SH ENCODINGS",

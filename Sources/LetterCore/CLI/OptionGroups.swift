@@ -24,7 +24,7 @@ enum OptionGroups {
     /// Showing received datagrams (listen, chat, send --wait).
     static let display = [
         OptionSpec(names: ["-f", "--format"], valueName: "FORMAT",
-                   help: "text (default), tuple, json, lines or raw.", values: RecordFormat.allCases.map(\.rawValue)),
+                   help: RecordFormat.listing + ".", values: RecordFormat.allCases.map(\.rawValue)),
         OptionSpec(names: ["--bufsize"], valueName: "N",
                    help: "recvfrom buffer size (default: 65535); longer datagrams are cut and reported."),
     ]
@@ -39,7 +39,8 @@ enum OptionGroups {
 
     /// Reaching more than one host (send, chat).
     static let sending = [
-        OptionSpec(names: ["-b", "--bind"], valueName: "[HOST:]PORT", help: "Source address to send from."),
+        OptionSpec(names: ["-b", "--bind"], valueName: "[HOST:]PORT|PATH",
+                   help: "Source address to send from (a unix socket PATH or @NAME for a unix peer)."),
         OptionSpec(names: ["--broadcast"], valueName: nil, help: "Allow sending to a broadcast address (SO_BROADCAST)."),
         OptionSpec(names: ["--ttl"], valueName: "N", help: "Multicast TTL / hop limit (default: 1)."),
         OptionSpec(names: ["--no-loop"], valueName: nil, help: "Do not loop multicast letters back to this host."),

@@ -8,10 +8,10 @@ public let letterVersionDate = "2026-11-30"
 let sendSpec = SubcommandSpec(
     name: "send",
     abstract: "Send one letter, or each line of stdin.",
-    usage: "letter send [OPTIONS] HOST PORT [MESSAGE ...]",
+    usage: "letter send [OPTIONS] ENDPOINT [MESSAGE ...]",
     arguments: [
-        ("HOST", "Name, IPv4 or IPv6 address; HOST:PORT and [IPv6]:PORT work as one argument."),
-        ("PORT", "Destination port, 1 to 65535."),
+        ("ENDPOINT", "HOST PORT (a name, IPv4 or IPv6 address and a port; HOST:PORT and [IPv6]:PORT work as one "
+            + "argument), or a unix socket: a PATH (any argument with a '/') or @NAME (abstract)."),
         ("MESSAGE", "Words joined by single spaces into one datagram. Without them, each stdin line is one."),
     ],
     options: OptionGroups.writing + [
@@ -29,16 +29,20 @@ let sendSpec = SubcommandSpec(
         "letter send -e gbk localhost:9000 你好",
         "letter send -w -t 2 127.0.0.1 9000 ping",
         "printf 'one\\ntwo\\n' | letter send [::1]:9000",
+        "letter send /tmp/app.sock 'hello, unix'",
     ],
-    discussion: "Options may appear anywhere before '--'; a message word that starts with '-' goes after '--'.")
+    discussion: "Options may appear anywhere before '--'; a message word that starts with '-' goes after '--'.",
+    command: { parsed throws(UsageError) in .send(try SendOptions(parsed)) })
 
 let listenSpec = SubcommandSpec(
     name: "listen",
-    abstract: "Print every letter that arrives on a port.",
-    usage: "letter listen [OPTIONS] [HOST] PORT",
+    abstract: "Print every letter that arrives on a port or a unix socket.",
+    usage: "letter listen [OPTIONS] [HOST] PORT | PATH | @NAME",
     arguments: [
         ("HOST", "Address to bind (default: every interface, like Python's ''; '::' with -6, dual-stack)."),
         ("PORT", "Port to bind; 0 picks a free one (shown in the 'listening on' line)."),
+        ("PATH | @NAME", "A unix datagram socket to bind instead: a path (a stale socket file is replaced, and "
+            + "the file is removed at exit) or a name in the abstract namespace."),
     ],
     options: [OptionGroups.encoding, OptionGroups.displayErrors, OptionGroups.showBytes] + OptionGroups.display + [
         OptionSpec(names: ["-c", "--count"], valueName: "N", help: "Exit after N datagrams."),
@@ -55,16 +59,17 @@ let listenSpec = SubcommandSpec(
         "letter listen -e gbk 127.0.0.1 9000",
         "letter listen -f tuple -c 1 0",
         "letter listen -6 --reply hi 9000",
+        "letter listen /tmp/log.sock             # then: logger -u /tmp/log.sock hello",
     ],
-    discussion: "Ends after -c N datagrams, -t SEC idle seconds, or on Ctrl-C / SIGTERM (exit 0, with a summary).")
+    discussion: "Ends after -c N datagrams, -t SEC idle seconds, or on Ctrl-C / SIGTERM (exit 0, with a summary).",
+    command: { parsed throws(UsageError) in .listen(try ListenOptions(parsed)) })
 
 let chatSpec = SubcommandSpec(
     name: "chat",
     abstract: "Send stdin lines to a peer and print what arrives, in one terminal.",
-    usage: "letter chat [OPTIONS] HOST PORT",
+    usage: "letter chat [OPTIONS] ENDPOINT",
     arguments: [
-        ("HOST", "The peer: name, IPv4 or IPv6 address (HOST:PORT and [IPv6]:PORT work too)."),
-        ("PORT", "The peer's port."),
+        ("ENDPOINT", "The peer: HOST PORT (HOST:PORT and [IPv6]:PORT work too), a unix socket PATH, or @NAME."),
     ],
     options: OptionGroups.writing + [
         OptionGroups.displayErrors, OptionGroups.showBytes,
@@ -75,7 +80,8 @@ let chatSpec = SubcommandSpec(
         "letter chat -b 9001 127.0.0.1 9002    # and in another terminal:",
         "letter chat -b 9002 127.0.0.1 9001",
     ],
-    discussion: "Ends at end of stdin (Ctrl-D) or on Ctrl-C / SIGTERM, printing the summary.")
+    discussion: "Ends at end of stdin (Ctrl-D) or on Ctrl-C / SIGTERM, printing the summary.",
+    command: { parsed throws(UsageError) in .chat(try ChatOptions(parsed)) })
 
 let encodingsSpec = SubcommandSpec(
     name: "encodings",
@@ -84,4 +90,8 @@ let encodingsSpec = SubcommandSpec(
     arguments: [],
     options: [],
     examples: ["letter encodings"],
-    discussion: "Any other name iconv knows (see 'iconv -l') is accepted too.")
+    discussion: "Any other name iconv knows (see 'iconv -l') is accepted too.",
+    command: { parsed throws(UsageError) in
+        guard parsed.positionals.isEmpty else { throw UsageError("unexpected argument '\(parsed.positionals[0])'") }
+        return .encodings
+    })

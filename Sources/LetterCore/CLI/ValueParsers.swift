@@ -45,7 +45,7 @@ public struct DisplayOptions: Equatable, Sendable {
         if errorsApply, let text = parsed.value("--errors") {
             errors = try parseChoice(text, option: "--errors", as: DecodeErrorHandler.self)
         }
-        if let text = parsed.value("--bufsize") { bufferSize = try parseInteger(text, option: "--bufsize", range: 1...65535) }
+        if let text = parsed.value("--bufsize") { bufferSize = try parseInteger(text, option: "--bufsize", range: 1...(1 << 20)) }
     }
 }
 

@@ -1,14 +1,15 @@
 /// Prints each datagram through the printer of `-f` into the output buffer, which goes
 /// to stdout when the socket has nothing more waiting (or the buffer is full).
 final class PrintSink: DatagramSink {
-    let output = OutputBuffer()
+    let output: OutputBuffer
     private let printer: any Printer
     private let encodingName: String
     private var undecodable = 0
 
-    init(printer: any Printer, encodingName: String) {
+    init(printer: any Printer, encodingName: String, output: OutputBuffer = OutputBuffer()) {
         self.printer = printer
         self.encodingName = encodingName
+        self.output = output
     }
 
     func take(_ datagram: Datagram, on socket: borrowing DatagramSocket) {

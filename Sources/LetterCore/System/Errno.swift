@@ -6,7 +6,8 @@ public struct Errno: Error, Equatable, CustomStringConvertible, Sendable {
 
     public init(rawValue: Int32) { self.rawValue = rawValue }
 
-    /// The errno of the call that just failed. Read here and nowhere else.
+    /// The errno of the call that just failed: every reader of errno in letter goes
+    /// through this property, right after the call.
     static var current: Errno { Errno(rawValue: errno) }
 
     public var description: String { String(cString: strerror(rawValue)) }

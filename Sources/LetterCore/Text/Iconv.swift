@@ -94,7 +94,7 @@ final class IconvConverter {
                     var outputPointer = target.baseAddress?.assumingMemoryBound(to: CChar.self)
                     var outputLeft = target.count
                     let result = iconv(descriptor, &inputPointer, &inputLeft, &outputPointer, &outputLeft)
-                    return (result, result == -1 ? errno : 0, target.count - outputLeft)
+                    return (result, result == -1 ? Errno.current.rawValue : 0, target.count - outputLeft)
                 }
                 out.append(contentsOf: scratch[0..<produced])
                 let offset = source.count - inputLeft

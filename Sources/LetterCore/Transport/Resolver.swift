@@ -20,7 +20,7 @@ public func resolve(host: String, port: UInt16, family: AddressFamily?) throws(R
     var status: Int32
     repeat {
         status = getaddrinfo(host, String(port), &hints, &list)
-    } while status == EAI_SYSTEM && errno == EINTR
+    } while status == EAI_SYSTEM && Errno.current == .interrupted
     guard status == 0 else {
         let reason = status == EAI_SYSTEM ? Errno.current.description : String(cString: gai_strerror(status))
         throw ResolveError(host: host, reason: reason)
