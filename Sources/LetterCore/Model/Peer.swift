@@ -34,17 +34,24 @@ public enum Peer: Hashable, Sendable {
         }
     }
 
+    /// Compared case by case without pairing the two values up in a tuple, which would
+    /// copy (and retain) both: this runs once per datagram.
     public static func == (lhs: Peer, rhs: Peer) -> Bool {
-        switch (lhs, rhs) {
-        case let (.v4(a, p), .v4(b, q)):
+        switch lhs {
+        case .v4(let a, let p):
+            guard case .v4(let b, let q) = rhs else { return false }
             return p == q && a.0 == b.0 && a.1 == b.1 && a.2 == b.2 && a.3 == b.3
-        case let (.v6(a, p, f, s), .v6(b, q, g, t)):
+        case .v6(let a, let p, let f, let s):
+            guard case .v6(let b, let q, let g, let t) = rhs else { return false }
             return a == b && p == q && f == g && s == t
-        case let (.unixPath(a), .unixPath(b)), let (.abstract(a), .abstract(b)):
+        case .unixPath(let a):
+            guard case .unixPath(let b) = rhs else { return false }
             return a == b
-        case (.unnamed, .unnamed):
-            return true
-        default:
+        case .abstract(let a):
+            guard case .abstract(let b) = rhs else { return false }
+            return a == b
+        case .unnamed:
+            if case .unnamed = rhs { return true }
             return false
         }
     }

@@ -51,16 +51,31 @@ public enum RecordFormat: String, CaseIterable, Sendable {
 /// The decoded text of the datagram being printed, in one reused buffer.
 final class DecodedText {
     let decoder: TextDecoder
+    /// `--bytes`: the payload is shown as a bytes literal, not decoded.
+    let showBytes: Bool
     private(set) var bytes: [UInt8] = []
 
-    init(_ decoder: TextDecoder) {
-        self.decoder = decoder
+    init(_ context: PrinterContext) {
+        decoder = context.decoder
+        showBytes = context.showBytes
         bytes.reserveCapacity(70_000 * 4)
     }
 
     func decode(_ payload: ArraySlice<UInt8>) -> DecodeFailure? {
         bytes.removeAll(keepingCapacity: true)
         return decoder.decode(payload, appendingTo: &bytes)
+    }
+
+    /// Appends the payload as its text (`escaped` as the text format escapes it) or,
+    /// with `--bytes`, as Python's bytes literal. Returns the strict decode failure.
+    func appendPayload(_ payload: ArraySlice<UInt8>, escaped: Bool, to out: inout [UInt8]) -> DecodeFailure? {
+        if showBytes {
+            appendPythonBytesRepr(payload, to: &out)
+            return nil
+        }
+        if let failure = decode(payload) { return failure }
+        if escaped { appendEscapingControls(bytes[...], to: &out) } else { out.append(contentsOf: bytes) }
+        return nil
     }
 }
 

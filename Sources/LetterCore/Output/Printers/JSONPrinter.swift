@@ -5,12 +5,8 @@
 final class JSONPrinter: Printer {
     static let summary = "One JSON object a line: the sender, size and text, and more where they apply."
     private let text: DecodedText
-    private let showBytes: Bool
 
-    init(_ context: PrinterContext) {
-        text = DecodedText(context.decoder)
-        showBytes = context.showBytes
-    }
+    init(_ context: PrinterContext) { text = DecodedText(context) }
 
     func append(_ datagram: Datagram, to out: inout [UInt8]) -> DecodeFailure? {
         if let failure = text.decode(datagram.payload) { return failure }
@@ -24,7 +20,7 @@ final class JSONPrinter: Printer {
         }
         out.append(contentsOf: ", \"text\": ".utf8)
         appendJSONString(text.bytes[...], to: &out)
-        if showBytes {
+        if text.showBytes {
             out.append(contentsOf: ", \"hex\": \"".utf8)
             for byte in datagram.payload { appendHexByte(byte, to: &out) }
             out.append(UInt8(ascii: "\""))

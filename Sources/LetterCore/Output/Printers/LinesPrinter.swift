@@ -2,20 +2,11 @@
 final class LinesPrinter: Printer {
     static let summary = "The decoded text alone: the inverse of send's line mode."
     private let text: DecodedText
-    private let showBytes: Bool
 
-    init(_ context: PrinterContext) {
-        text = DecodedText(context.decoder)
-        showBytes = context.showBytes
-    }
+    init(_ context: PrinterContext) { text = DecodedText(context) }
 
     func append(_ datagram: Datagram, to out: inout [UInt8]) -> DecodeFailure? {
-        if showBytes {
-            appendPythonBytesRepr(datagram.payload, to: &out)
-        } else {
-            if let failure = text.decode(datagram.payload) { return failure }
-            out.append(contentsOf: text.bytes)
-        }
+        if let failure = text.appendPayload(datagram.payload, escaped: false, to: &out) { return failure }
         out.append(UInt8(ascii: "\n"))
         return nil
     }

@@ -4,21 +4,12 @@ final class TextPrinter: Printer {
     static let summary = "print(data.decode(ENC, errors), addr) with control characters escaped as repr escapes them, "
         + "so one datagram is one line (the default)."
     private let text: DecodedText
-    private let showBytes: Bool
     private var sender = PeerCache(printForm: true)
 
-    init(_ context: PrinterContext) {
-        text = DecodedText(context.decoder)
-        showBytes = context.showBytes
-    }
+    init(_ context: PrinterContext) { text = DecodedText(context) }
 
     func append(_ datagram: Datagram, to out: inout [UInt8]) -> DecodeFailure? {
-        if showBytes {
-            appendPythonBytesRepr(datagram.payload, to: &out)
-        } else {
-            if let failure = text.decode(datagram.payload) { return failure }
-            appendEscapingControls(text.bytes[...], to: &out)
-        }
+        if let failure = text.appendPayload(datagram.payload, escaped: true, to: &out) { return failure }
         out.append(UInt8(ascii: " "))
         sender.append(datagram.peer, to: &out)
         out.append(UInt8(ascii: "\n"))
