@@ -5,11 +5,15 @@ public struct Datagram {
     public var payload: ArraySlice<UInt8>
     public var fullLength: Int
     public var peer: Peer
+    /// When it reached the socket: the kernel's receive time (SO_TIMESTAMPNS) when the
+    /// socket asked for it, else the clock read right after the batch was received.
+    public var receivedAt: Timestamp
 
-    public init(payload: ArraySlice<UInt8>, fullLength: Int, peer: Peer) {
+    public init(payload: ArraySlice<UInt8>, fullLength: Int, peer: Peer, receivedAt: Timestamp = Timestamp(seconds: 0, nanoseconds: 0)) {
         self.payload = payload
         self.fullLength = fullLength
         self.peer = peer
+        self.receivedAt = receivedAt
     }
 
     /// Whether the kernel cut the datagram to the receive buffer.

@@ -110,6 +110,12 @@ public struct DatagramSocket: ~Copyable {
         try setOption(SOL_SOCKET, SO_REUSEADDR, 1, "SO_REUSEADDR")
     }
 
+    /// SO_TIMESTAMPNS: the kernel attaches the instant each datagram reached the socket,
+    /// so `--time` shows when it arrived, not when it was printed.
+    public func enableReceiveTimestamps() throws(SystemCallError) {
+        try setOption(SOL_SOCKET, SO_TIMESTAMPNS, 1, "SO_TIMESTAMPNS")
+    }
+
     /// SO_RXQ_OVFL: the kernel attaches its running count of dropped datagrams to every
     /// datagram received, so loss is seen as it happens.
     public func enableDropCounter() throws(SystemCallError) {

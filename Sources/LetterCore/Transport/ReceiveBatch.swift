@@ -22,6 +22,9 @@ public final class ReceiveBatch {
     /// The kernel's running count of datagrams dropped on the socket (SO_RXQ_OVFL), as
     /// attached to the latest datagram; nil until a datagram carried it.
     public private(set) var kernelDropCounter: UInt32?
+    /// Each datagram's receive time from its SCM_TIMESTAMPNS message, or the clock read
+    /// after the batch where the kernel gave none (the socket did not ask).
+    private var receiveTimes: [Timestamp]
 
     public init(capacity: Int, bufferSize: Int) {
         self.capacity = capacity
@@ -38,6 +41,7 @@ public final class ReceiveBatch {
         names = .allocate(capacity: capacity)
         names.initialize(repeating: sockaddr_storage(), count: capacity)
         controls = .allocate(byteCount: capacity * Self.controlSize, alignment: 8)
+        receiveTimes = [Timestamp](repeating: Timestamp(seconds: 0, nanoseconds: 0), count: capacity)
     }
 
     deinit {
@@ -53,7 +57,8 @@ public final class ReceiveBatch {
         let fullLength = Int(headers[index].msg_len)
         // The kernel fills in an AF_INET, AF_INET6 or AF_UNIX name for every datagram.
         let peer = Peer(storage: UnsafeRawPointer(names + index), length: Int(headers[index].msg_hdr.msg_namelen))!
-        return Datagram(payload: payloads[start..<start + min(fullLength, bufferSize)], fullLength: fullLength, peer: peer)
+        return Datagram(payload: payloads[start..<start + min(fullLength, bufferSize)], fullLength: fullLength, peer: peer,
+                        receivedAt: receiveTimes[index])
     }
 
     /// Receives up to `limit` datagrams that are already waiting; returns how many (0
@@ -81,12 +86,14 @@ public final class ReceiveBatch {
             received = 0
         }
         count = Int(received)
-        for index in 0..<count { readDropCounter(of: index) }
+        let batchTime = count > 0 ? Timestamp.now() : Timestamp(seconds: 0, nanoseconds: 0)
+        for index in 0..<count { readControlMessages(of: index, batchTime: batchTime) }
         return count
     }
 
-    /// Walks datagram `index`'s control messages for SO_RXQ_OVFL.
-    private func readDropCounter(of index: Int) {
+    /// Walks datagram `index`'s control messages for SO_RXQ_OVFL and SCM_TIMESTAMPNS.
+    private func readControlMessages(of index: Int, batchTime: Timestamp) {
+        receiveTimes[index] = batchTime
         let header = headers[index].msg_hdr
         guard let control = header.msg_control else { return }
         var offset = 0
@@ -95,6 +102,9 @@ public final class ReceiveBatch {
             let message = control.load(fromByteOffset: offset, as: cmsghdr.self)
             if message.cmsg_level == SOL_SOCKET && message.cmsg_type == SO_RXQ_OVFL {
                 kernelDropCounter = control.loadUnaligned(fromByteOffset: offset + headerSize, as: UInt32.self)
+            } else if message.cmsg_level == SOL_SOCKET && message.cmsg_type == SCM_TIMESTAMPNS {
+                let stamp = control.loadUnaligned(fromByteOffset: offset + headerSize, as: timespec.self)
+                receiveTimes[index] = Timestamp(seconds: stamp.tv_sec, nanoseconds: stamp.tv_nsec)
             }
             let advance = (Int(message.cmsg_len) + 7) & ~7
             if advance == 0 { break }
