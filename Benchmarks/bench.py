@@ -369,24 +369,39 @@ def set_target(row: Row, target: str, met: bool) -> None:
 class Bench:
     def __init__(self, sizes: Sizes, letter: Path | None, workdir: Path) -> None:
         self.sizes = sizes
-        self.letter = str(letter) if letter else None
         self.workdir = workdir
+        (workdir / "bin").mkdir()
+        self.letter = str(self.stage(letter, "letter")) if letter else None
         self.processes = Processes()
         self.bin = self._compile()
         self.files = self._make_inputs()
 
+    def stage(self, program: Path, name: str) -> Path:
+        """A copy of `program` written with plain write() calls, which every contender gets.
+
+        How a file's pages came into the page cache changes how many page faults a process
+        that runs it takes: written by write(), they are large folios that one fault maps
+        whole; written through a linker's mmap (gold, which links letter and the Swift
+        floor) or copied by copy_file_range (cp, install), 4 KiB pages. The same letter
+        binary took 96 page faults as linked and 58 as written (send_one.swift's: 50 and
+        33), which would make the ratios depend on the linker rather than the program."""
+        staged = self.workdir / "bin" / name
+        staged.write_bytes(program.read_bytes())
+        staged.chmod(0o755)
+        return staged
+
     def _compile(self) -> dict[str, str]:
-        out = self.workdir / "bin"
+        out = self.workdir / "build"
         out.mkdir()
         built = {}
         for name, source, flags in C_PROGRAMS:
             run(["gcc", "-O2", "-Wall", *flags, "-o", str(out / name), str(BENCH_DIR / source)], timeout=120)
-            built[name] = str(out / name)
+            built[name] = str(self.stage(out / name, name))
         if shutil.which(SWIFTC):
             for name, source in SWIFT_PROGRAMS:
                 run([SWIFTC, "-O", "-static-executable", "-Xlinker", "--strip-all", "-o", str(out / name),
                      str(BENCH_DIR / source)], timeout=600)
-                built[name] = str(out / name)
+                built[name] = str(self.stage(out / name, name))
         else:
             log(f"bench: no {SWIFTC}: the Swift floor rows are left out")
         return built
