@@ -15,7 +15,9 @@ let package = Package(
             // The hot paths append to buffers held by classes; dynamic exclusivity checks
             // on those accesses cost more than the work itself (debug builds keep them).
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]),
-        .executableTarget(name: "letter", dependencies: ["LetterCore"]),
+        // argv for CommandLine without the runtime's /proc/self/maps scan at start-up.
+        .target(name: "CLetterArguments"),
+        .executableTarget(name: "letter", dependencies: ["LetterCore", "CLetterArguments"]),
         .testTarget(name: "LetterCoreTests", dependencies: ["LetterCore"]),
         .testTarget(name: "EndToEndTests", dependencies: ["LetterCore"]),
     ]

@@ -48,8 +48,12 @@ C_PROGRAMS = [
     ("send_one", "send_one.c", []),
     ("send_lines", "send_lines.c", []),
     ("recv_print", "recv_print.c", []),
+    ("recv_print_static", "recv_print.c", ["-static"]),
     ("blast", "blast.c", []),
 ]
+# The Swift floor: send_one.c's work in Swift, built static and stripped as letter is.
+SWIFT_PROGRAMS = [("send_one_swift", "send_one.swift")]
+SWIFTC = os.environ.get("SWIFTC", "swiftc")
 
 CASES = {
     "a": "one-off send",
@@ -57,6 +61,7 @@ CASES = {
     "c": "blast → listener",
     "d": "GBK vs UTF-8",
     "e": "listen RSS",
+    "f": "start-up",
 }
 
 ASCII_LINE_BYTES = 60
@@ -103,10 +108,13 @@ class Sizes:
     blast: int  # datagrams per blast, cases c and d
     rss_first: int  # datagrams at the first RSS reading, case e
     rss_total: int  # datagrams at the last RSS reading, case e
+    starts: int  # listener starts per round, case f
 
 
-FULL = Sizes(rounds=5, warmup=20, runs=200, lines=1_000_000, blast=200_000, rss_first=100_000, rss_total=1_000_000)
-QUICK = Sizes(rounds=2, warmup=5, runs=30, lines=100_000, blast=50_000, rss_first=20_000, rss_total=200_000)
+FULL = Sizes(rounds=5, warmup=20, runs=200, lines=1_000_000, blast=200_000, rss_first=100_000, rss_total=1_000_000,
+             starts=100)
+QUICK = Sizes(rounds=2, warmup=5, runs=30, lines=100_000, blast=50_000, rss_first=20_000, rss_total=200_000,
+              starts=20)
 
 
 class BenchError(Exception):
@@ -361,19 +369,41 @@ def set_target(row: Row, target: str, met: bool) -> None:
 class Bench:
     def __init__(self, sizes: Sizes, letter: Path | None, workdir: Path) -> None:
         self.sizes = sizes
-        self.letter = str(letter) if letter else None
         self.workdir = workdir
+        (workdir / "bin").mkdir()
+        self.letter = str(self.stage(letter, "letter")) if letter else None
         self.processes = Processes()
         self.bin = self._compile()
         self.files = self._make_inputs()
 
+    def stage(self, program: Path, name: str) -> Path:
+        """A copy of `program` written with plain write() calls, which every contender gets.
+
+        How a file's pages came into the page cache changes how many page faults a process
+        that runs it takes: written by write(), they are large folios that one fault maps
+        whole; written through a linker's mmap (gold, which links letter and the Swift
+        floor) or copied by copy_file_range (cp, install), 4 KiB pages. The same letter
+        binary took 96 page faults as linked and 58 as written (send_one.swift's: 50 and
+        33), which would make the ratios depend on the linker rather than the program."""
+        staged = self.workdir / "bin" / name
+        staged.write_bytes(program.read_bytes())
+        staged.chmod(0o755)
+        return staged
+
     def _compile(self) -> dict[str, str]:
-        out = self.workdir / "bin"
+        out = self.workdir / "build"
         out.mkdir()
         built = {}
         for name, source, flags in C_PROGRAMS:
             run(["gcc", "-O2", "-Wall", *flags, "-o", str(out / name), str(BENCH_DIR / source)], timeout=120)
-            built[name] = str(out / name)
+            built[name] = str(self.stage(out / name, name))
+        if shutil.which(SWIFTC):
+            for name, source in SWIFT_PROGRAMS:
+                run([SWIFTC, "-O", "-static-executable", "-Xlinker", "--strip-all", "-o", str(out / name),
+                     str(BENCH_DIR / source)], timeout=600)
+                built[name] = str(self.stage(out / name, name))
+        else:
+            log(f"bench: no {SWIFTC}: the Swift floor rows are left out")
         return built
 
     def _make_inputs(self) -> dict[str, Path]:
@@ -438,27 +468,15 @@ class Bench:
             Sender("socat -u - UDP: < hello", lambda p: ["socat", "-u", "-", f"UDP:{HOST}:{p}"], stdin=hello),
             Sender("python3 -c sendto", lambda p: [PYTHON, "-c", PY_SEND_ONE.format(port=p)]),
         ]
+        if "send_one_swift" in self.bin:
+            senders.insert(1, Sender("Swift send_one (static)",
+                                     lambda p: [self.bin["send_one_swift"], HOST, str(p), "hello"]))
         if self.letter:
             senders.insert(1, Sender("letter send", lambda p: [self.letter, "send", HOST, str(p), "hello"]))
 
         receiver, port, _ = self.start_listener(self.c_receiver(), subprocess.DEVNULL)
-        samples: dict[str, list[float]] = {sender.name: [] for sender in senders}
-        export = self.workdir / "hyperfine.json"
         try:
-            for round_index in range(sizes.rounds):
-                for sender in rotated(senders, round_index):
-                    command = shlex.join(sender.argv(port))
-                    shell = ["-N"]
-                    if sender.stdin:
-                        # hyperfine 1.15 gives commands /dev/null for stdin, so a message on stdin
-                        # comes through sh, whose start-up hyperfine measures and subtracts.
-                        command += " < " + shlex.quote(str(sender.stdin))
-                        shell = ["--shell", "sh"]
-                    run(["hyperfine", *shell, "--style", "none", "--warmup", str(sizes.warmup),
-                         "--runs", str(sizes.runs), "--export-json", str(export), command], timeout=600)
-                    samples[sender.name].append(json.loads(export.read_text())["results"][0]["median"])
-                log(f"a round {round_index + 1}/{sizes.rounds}: " + ", ".join(
-                    f"{name} {values[-1] * 1e3:.2f} ms" for name, values in samples.items()))
+            samples = self.hyperfine_rounds("a", senders, port)
         finally:
             self.processes.stop(receiver)
 
@@ -467,9 +485,85 @@ class Bench:
         for row in rows:
             if row.contender in via_shell:
                 row.detail = "stdin via sh, whose start-up hyperfine subtracts"
+            if row.contender == "Swift send_one (static)":
+                row.detail = "the Swift floor: send_one.c in Swift, argv as C strings, nothing else"
             if row.contender == "letter send":
-                set_target(row, "≤ 2.0×", shown(row.ratio) <= 2.0)
+                set_target(row, "≤ 1.5×", shown(row.ratio) <= 1.5)
         return rows
+
+    def hyperfine_rounds(self, case: str, commands: list[Sender], port: int) -> dict[str, list[float]]:
+        """Each command's hyperfine median, once per round, in rotating order."""
+        sizes = self.sizes
+        samples: dict[str, list[float]] = {command.name: [] for command in commands}
+        export = self.workdir / "hyperfine.json"
+        for round_index in range(sizes.rounds):
+            for sender in rotated(commands, round_index):
+                command = shlex.join(sender.argv(port))
+                shell = ["-N"]
+                if sender.stdin:
+                    # hyperfine 1.15 gives commands /dev/null for stdin, so a message on stdin
+                    # comes through sh, whose start-up hyperfine measures and subtracts.
+                    command += " < " + shlex.quote(str(sender.stdin))
+                    shell = ["--shell", "sh"]
+                run(["hyperfine", *shell, "--style", "none", "--warmup", str(sizes.warmup),
+                     "--runs", str(sizes.runs), "--export-json", str(export), command], timeout=600)
+                samples[sender.name].append(json.loads(export.read_text())["results"][0]["median"])
+            log(f"{case} round {round_index + 1}/{sizes.rounds}: " + ", ".join(
+                f"{name} {values[-1] * 1e3:.2f} ms" for name, values in samples.items()))
+        return samples
+
+    # -------------------------------------------------------- case f
+
+    def time_to_banner(self, listener: Listener) -> float:
+        """Seconds from spawning a listener to its "listening on" line; it then gets its one datagram."""
+        start = time.perf_counter()
+        process = self.processes.start(listener.argv(0), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                       stderr=subprocess.PIPE)
+        try:
+            said = b""
+            while not (banner := BANNER.search(said)):
+                chunk = os.read(process.stderr.fileno(), 4096)
+                if not chunk:
+                    raise BenchError(f"{listener.name} exited {process.wait(10)} before its banner: {said!r}")
+                said += chunk
+            elapsed = time.perf_counter() - start
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sender:
+                sender.sendto(b"hello", (HOST, int(banner[1])))
+            process.wait(10)  # -c 1: the datagram ends it
+        finally:
+            self.processes.stop(process)
+            process.stderr.close()
+        return elapsed
+
+    def case_startup(self) -> list[Row]:
+        """`--version` by hyperfine, and a listener's time from spawn to its banner."""
+        version = [Sender("C send_one --version (static)", lambda _: [self.bin["send_one_static"], "--version"])]
+        if "send_one_swift" in self.bin:
+            version.append(Sender("Swift send_one --version (static)",
+                                  lambda _: [self.bin["send_one_swift"], "--version"]))
+        if self.letter:
+            version.insert(1, Sender("letter --version", lambda _: [self.letter, "--version"]))
+        rows = rows_from_samples(f"f {CASES['f']}: --version", "s", self.hyperfine_rounds("f", version, 0),
+                                 "C send_one --version (static)")
+
+        listeners = [Listener("C recv_print -c 1 (static)",
+                              lambda port: [self.bin["recv_print_static"], "-c", "1", str(port)])]
+        if self.letter:
+            listeners.append(Listener("letter listen -c 1",
+                                      lambda port: [self.letter, "listen", "-c", "1", HOST, str(port)]))
+        samples: dict[str, list[float]] = {listener.name: [] for listener in listeners}
+        for round_index in range(self.sizes.rounds):
+            for listener in rotated(listeners, round_index):
+                for _ in range(5):  # warm-up
+                    self.time_to_banner(listener)
+                samples[listener.name].append(
+                    statistics.median(self.time_to_banner(listener) for _ in range(self.sizes.starts)))
+            log(f"f round {round_index + 1}/{self.sizes.rounds}: " + ", ".join(
+                f"{name} {values[-1] * 1e3:.2f} ms" for name, values in samples.items()))
+        banner_rows = rows_from_samples(f"f {CASES['f']}: spawn → banner", "s", samples, "C recv_print -c 1 (static)")
+        for row in banner_rows:
+            row.detail = f"median of {self.sizes.starts} starts per round, timed from python3's spawn"
+        return rows + banner_rows
 
     # -------------------------------------------------------- case b (and d)
 
@@ -717,7 +811,7 @@ def describe_run(args: argparse.Namespace, sizes: Sizes, letter: Path | None) ->
         + output_of(["dpkg-query", "-W", "-f", "${Package} ${Version}, ", *sorted(set(TOOLS.values()))]).rstrip(","),
         f"- letter: {subject}",
         f"- sizes: {sizes.lines:,} stdin lines (b, d), {sizes.blast:,} datagrams per blast (c, d), "
-        f"RSS at {sizes.rss_first:,} and {sizes.rss_total:,} (e)",
+        f"RSS at {sizes.rss_first:,} and {sizes.rss_total:,} (e), {sizes.starts} listener starts per round (f)",
         "- median over rounds; ratio = median ÷ the case's base row (times: lower is better; rates: higher)",
     ]
 
@@ -780,7 +874,7 @@ def main() -> int:
     try:
         bench = Bench(sizes, letter, workdir)
         cases = {"a": bench.case_one_off, "b": bench.case_send_lines, "c": bench.case_blast,
-                 "d": bench.case_gbk, "e": bench.case_rss}
+                 "d": bench.case_gbk, "e": bench.case_rss, "f": bench.case_startup}
         rows = []
         for key in args.cases:
             log(f"case {key}: {CASES[key]}")

@@ -1,13 +1,19 @@
 /* send_one HOST PORT MESSAGE
+ * send_one --version
  *
  * Sends MESSAGE as one UDP datagram and exits: the start-up floor of a
  * one-off send. Built with -static it is about the least a process can do
- * to put one datagram on the wire.
+ * to put one datagram on the wire. --version prints one line and exits: the
+ * floor of a process that starts, writes and ends (case f).
  */
 #include "common.h"
 
 int main(int argc, char **argv)
 {
+    if (argc == 2 && strcmp(argv[1], "--version") == 0) {
+        puts("send_one 1");
+        return 0;
+    }
     if (argc != 4)
         usage("HOST PORT MESSAGE");
 

@@ -25,7 +25,15 @@ public func parseCommandLine(_ arguments: [String]) throws(UsageError) -> Comman
         break
     }
     if let generator = try parseGenerator(arguments) { return generator }
-    guard let spec = subcommands.first(where: { $0.name == first }) else {
+    // Only the named row is built: a one-off send never builds the other commands' rows
+    // or the table (an Optional<SubcommandSpec> here would instantiate its metadata too).
+    let spec: SubcommandSpec
+    switch first {
+    case "send": spec = sendSpec
+    case "listen": spec = listenSpec
+    case "chat": spec = chatSpec
+    case "encodings": spec = encodingsSpec
+    default:
         let suggestion = closestMatch(to: first, among: subcommands.map(\.name)).map { "; did you mean '\($0)'?" } ?? ""
         let what = first.hasPrefix("-") ? "unknown option '\(first)'" : "unknown subcommand '\(first)'"
         throw UsageError(what + suggestion)

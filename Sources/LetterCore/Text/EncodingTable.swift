@@ -95,6 +95,15 @@ func normalizedEncodingName(_ name: String) -> String {
 /// first, then Python's other codecs that iconv has; failing both, any name iconv itself
 /// accepts (`EUC-TW`...). Nil when none knows it.
 public func lookupEncoding(_ name: String) -> TextEncoding? {
+    // A row's own spelling (the default utf-8 among them) is found without Python's
+    // normalisation or the generated alias dictionary: building that dictionary was a
+    // third of a one-off send's instructions (tests check both ways agree).
+    if let row = encodingTable.first(where: { $0.name == name }) { return row }
+    return lookupEncodingAsPython(name)
+}
+
+/// `lookupEncoding` without the fast path for the table's own spellings.
+func lookupEncodingAsPython(_ name: String) -> TextEncoding? {
     let normalized = normalizedEncodingName(name)
     for wanted in [normalized, String(normalized.map { $0 == "." ? "_" : $0 })] {
         let exactName = generatedExactCodecAliases[wanted] ?? wanted

@@ -10,6 +10,14 @@ import Testing
         #expect(try #require(lookupEncoding(name)).name == canonical)
     }
 
+    /// The fast path for a row's own spelling finds what Python's rules find.
+    @Test func rowSpellingsFindTheirRowsEitherWay() {
+        for encoding in encodingTable {
+            #expect(lookupEncoding(encoding.name) == encoding, "\(encoding.name)")
+            #expect(lookupEncodingAsPython(encoding.name) == encoding, "\(encoding.name)")
+        }
+    }
+
     @Test func otherIconvNamesPassThroughAndNonsenseIsRejected() throws {
         let other = try #require(lookupEncoding("EUC-TW"))
         #expect(other.iconvName == "EUC-TW")
