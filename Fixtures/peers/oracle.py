@@ -26,6 +26,7 @@ import json
 import os
 import random
 import socket
+import subprocess
 import sys
 
 CODEC_REPORT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "encodings", "codec_names.json")
@@ -80,6 +81,12 @@ def expected_line(data, addr, fmt, encoding, errors):
         line = io.StringIO()
         print(data, addr, file=line)
         return line.getvalue()
+    if fmt == "hex":
+        # A header with the sender as print() shows it and the size, then hexdump -Cv's
+        # own lines for the payload, less its final offset line.
+        size = "1 byte" if len(data) == 1 else "%d bytes" % len(data)
+        dump = subprocess.run(["hexdump", "-Cv"], input=data, capture_output=True, check=True).stdout.decode()
+        return escape_controls(str(addr)) + " " + size + "\n" + "".join(dump.splitlines(True)[:-1])
     text = data.decode(encoding, errors)
     if fmt == "text":
         # print(text, addr): an internet address prints as its tuple's repr, a unix

@@ -175,7 +175,7 @@ import Testing
         ])
         #expect(offers[0] == ["send"])
         #expect(offers[1] == ["--format"])
-        #expect(offers[2] == ["text", "tuple", "json", "lines", "raw"])
+        #expect(offers[2] == RecordFormat.allCases.map(\.rawValue))
         #expect(offers[3] == ["gbk", "gb2312", "gb18030"])
         #expect(offers[4] == ["json"])
         #expect(offers[5] == ["strict", "replace"])
@@ -194,7 +194,7 @@ import Testing
         let expectations: [(String, Set<String>)] = [
             ("letter se", ["send"]),
             ("letter listen --fo", ["--format"]),
-            ("letter listen -f ", ["text", "tuple", "json", "lines", "raw"]),
+            ("letter listen -f ", Set(RecordFormat.allCases.map(\.rawValue))),
             ("letter send -e gb", ["gbk", "gb2312", "gb18030"]),
             ("letter --generate-completion-script ", ["bash", "zsh", "fish"]),
         ]

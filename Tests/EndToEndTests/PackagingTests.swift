@@ -143,7 +143,7 @@ import Testing
         #expect(page.stdoutText == "/usr/share/man/man1/letter.1.gz\n", "man -w: \(page.stderrText)")
         let offers = try DocumentationTests.bashCompletions("/usr/share/bash-completion/completions/letter",
                                                             [["letter", "listen", "-f", ""]])
-        #expect(offers == [["text", "tuple", "json", "lines", "raw"]])
+        #expect(offers == [RecordFormat.allCases.map(\.rawValue)])
 
         let remove = try run(dpkg, ["-r", "letter"], seconds: 120)
         #expect(remove.status == 0, "dpkg -r: \(remove.stdoutText)\(remove.stderrText)")

@@ -26,7 +26,7 @@ public struct ChatOptions: Equatable, Sendable {
 }
 
 func runChat(_ options: ChatOptions) throws {
-    let printSink = PrintSink(printer: try makePrinter(options.display), encodingName: options.display.encoding)
+    let printSink = try makePrintSink(options.display)
     let encoder = try OutgoingEncoder(wire: options.encoding, input: options.inputEncoding, untouched: false, replaceErrors: false)
     guard encoder.inputNewlineIsOneByte else {
         throw UsageError("chat reads stdin line by line; use an ASCII-compatible --input-encoding, not \(options.inputEncoding)")
@@ -38,7 +38,7 @@ func runChat(_ options: ChatOptions) throws {
                                        autobind: true, reuseAddress: options.receiving.reuseAddress)
     try applySendingOptions(options.sending, to: socket, destination: destination)
     let receiver = Receiver(sinks: [printSink], bufferSize: options.display.bufferSize, allow: options.receiving.allow)
-    try receiver.prepare(socket, receiveBuffer: options.receiving.receiveBuffer)
+    try receiver.prepare(socket, receiveBuffer: options.receiving.receiveBuffer, timestamps: options.display.time != nil)
     let signals = try watchSignals()
     writeDiagnostic("chatting with \(destination.pythonRepr) from \(try boundAddress(of: socket).pythonRepr)")
 

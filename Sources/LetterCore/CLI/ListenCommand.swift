@@ -63,7 +63,7 @@ func isMulticast(_ address: Peer) -> Bool {
 }
 
 func runListen(_ options: ListenOptions) throws {
-    var sinks: [any DatagramSink] = [PrintSink(printer: try makePrinter(options.display), encodingName: options.display.encoding)]
+    var sinks: [any DatagramSink] = [try makePrintSink(options.display)]
     if options.echo { sinks.append(ReplySink(.echo, rate: options.replyRate)) }
     if let text = options.replyText {
         sinks.append(ReplySink(.text(try encodeReply(text, encoding: options.display.encoding)), rate: options.replyRate))
@@ -74,7 +74,7 @@ func runListen(_ options: ListenOptions) throws {
     let socket = try openBoundSocket(address, reuseAddress: options.receiving.reuseAddress || !options.groups.isEmpty)
     try joinGroups(options.groups, interface: options.interface, on: socket)
     let receiver = Receiver(sinks: sinks, bufferSize: options.display.bufferSize, allow: options.receiving.allow)
-    try receiver.prepare(socket, receiveBuffer: options.receiving.receiveBuffer)
+    try receiver.prepare(socket, receiveBuffer: options.receiving.receiveBuffer, timestamps: options.display.time != nil)
     let signals = try watchSignals()
     writeDiagnostic("listening on \(try boundAddress(of: socket).pythonRepr)")
     let loop = EventLoop(receiver: receiver, signals: signals.descriptor, count: options.count,

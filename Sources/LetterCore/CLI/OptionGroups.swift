@@ -27,6 +27,9 @@ enum OptionGroups {
                    help: RecordFormat.listing + ".", values: RecordFormat.allCases.map(\.rawValue)),
         OptionSpec(names: ["--bufsize"], valueName: "N",
                    help: "recvfrom buffer size (default: 65535); longer datagrams are cut and reported."),
+        OptionSpec(names: ["--time"], valueName: "MODE",
+                   help: "Stamp each datagram with the kernel's receive time: iso, utc, epoch, elapsed or delta.",
+                   values: TimeMode.allCases.map(\.rawValue)),
     ]
 
     static let displayErrors = OptionSpec(

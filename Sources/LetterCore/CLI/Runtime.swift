@@ -14,13 +14,16 @@ func iconvCannotOpen(_ name: String) -> RuntimeError {
     RuntimeError("encoding '\(name)' cannot be opened by iconv on this machine (is its gconv module installed?)")
 }
 
-/// The printer of `-f` with its decoder, for listen, chat and send --wait.
-func makePrinter(_ display: DisplayOptions) throws -> any Printer {
+/// What listen, chat and send --wait print with: the printer of `-f` with its decoder,
+/// and the `--time` column, whose `elapsed` counts from now.
+func makePrintSink(_ display: DisplayOptions) throws -> PrintSink {
     let encoding = try lookupEncodingOrFail(display.encoding)
     guard let decoder = TextDecoder(encoding: encoding, errors: display.errors) else {
         throw iconvCannotOpen(display.encoding)
     }
-    return display.format.printer.init(PrinterContext(decoder: decoder, showBytes: display.showBytes))
+    let time = display.time.map { TimeColumn($0, start: Timestamp.now()) }
+    let printer = display.format.printer.init(PrinterContext(decoder: decoder, showBytes: display.showBytes, time: time))
+    return PrintSink(printer: printer, encodingName: display.encoding, time: time)
 }
 
 /// Resolves where to send: a unix name as it is; for a host, the first address of the

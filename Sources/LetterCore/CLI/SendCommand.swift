@@ -42,7 +42,7 @@ public struct SendOptions: Equatable, Sendable {
         if chunk != nil && message != nil { throw UsageError("--chunk cuts stdin; it cannot be used with MESSAGE") }
         if chunk != nil && whole { throw UsageError("--chunk and --whole cannot be used together") }
         if timeout != nil && !wait { throw UsageError("--timeout bounds --wait; add -w") }
-        for option in ["--format", "--bufsize"] where parsed.value(option) != nil && !wait {
+        for option in ["--format", "--bufsize", "--time"] where parsed.value(option) != nil && !wait {
             throw UsageError("\(option) shows the reply; it goes with -w")
         }
         let untouched = rawBytes ? "--bytes" : chunk != nil ? "--chunk" : nil
@@ -70,12 +70,17 @@ func runSend(_ options: SendOptions) throws {
     let untouched = options.rawBytes || options.chunk != nil
     var encoder = try OutgoingEncoder(wire: options.encoding, input: options.inputEncoding,
                                       untouched: untouched, replaceErrors: options.replaceErrors)
-    let replyPrinter = options.wait ? try makePrinter(options.display) : nil
+    let replySink = options.wait ? try makePrintSink(options.display) : nil
     let destination = try resolveDestination(options.destination, family: options.family)
     let socket = try openSendingSocket(to: destination, bind: options.sending.bind, autobind: options.wait)
     try applySendingOptions(options.sending, to: socket, destination: destination)
-    if replyPrinter != nil && !destination.isUnix {
-        do { try socket.setReceiveErrors() } catch { throw RuntimeError("\(error.call) failed: \(error.errno)") }
+    if replySink != nil {
+        do throws(SystemCallError) {
+            if !destination.isUnix { try socket.setReceiveErrors() }
+            if options.display.time != nil { try socket.enableReceiveTimestamps() }
+        } catch {
+            throw RuntimeError("\(error.call) failed: \(error.errno)")
+        }
     }
 
     /// What goes out: one datagram (MESSAGE, --whole), or one per record of a reader.
@@ -112,10 +117,9 @@ func runSend(_ options: SendOptions) throws {
         try sendLines(from: reader, sender: sender, on: socket)
     }
 
-    if let replyPrinter {
+    if let replySink {
         // The first datagram from anyone, as `listen` would print it; -t SEC bounds the wait.
-        let sink = PrintSink(printer: replyPrinter, encodingName: options.display.encoding)
-        let receiver = Receiver(sinks: [sink], bufferSize: options.display.bufferSize, batchCapacity: 1)
+        let receiver = Receiver(sinks: [replySink], bufferSize: options.display.bufferSize, batchCapacity: 1)
         let ending: EventLoop.Ending
         do {
             ending = try EventLoop(receiver: receiver, count: 1, idleTimeout: options.timeout).run(socket)

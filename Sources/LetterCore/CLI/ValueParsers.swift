@@ -37,6 +37,8 @@ public struct DisplayOptions: Equatable, Sendable {
     public var encoding = "utf-8"
     public var errors: DecodeErrorHandler = .replace
     public var bufferSize = 65535
+    /// `--time MODE`: stamp each datagram with its receive time.
+    public var time: TimeMode?
 
     init(_ parsed: ParsedArguments, errorsApply: Bool) throws(UsageError) {
         if let text = parsed.value("--format") { format = try parseChoice(text, option: "--format", as: RecordFormat.self) }
@@ -46,6 +48,10 @@ public struct DisplayOptions: Equatable, Sendable {
             errors = try parseChoice(text, option: "--errors", as: DecodeErrorHandler.self)
         }
         if let text = parsed.value("--bufsize") { bufferSize = try parseInteger(text, option: "--bufsize", range: 1...(1 << 20)) }
+        if let text = parsed.value("--time") { time = try parseChoice(text, option: "--time", as: TimeMode.self) }
+        if time != nil && format.printer.timePlacement == .none {
+            throw UsageError("--time has no place in -f \(format.rawValue), which writes the payload bytes alone")
+        }
     }
 }
 

@@ -4,16 +4,26 @@ final class PrintSink: DatagramSink {
     let output: OutputBuffer
     private let printer: any Printer
     private let encodingName: String
+    /// `--time` for formats where the stamp goes before the record.
+    private let timeBefore: TimeColumn?
     private var undecodable = 0
 
-    init(printer: any Printer, encodingName: String, output: OutputBuffer = OutputBuffer()) {
+    init(printer: any Printer, encodingName: String, time: TimeColumn? = nil, output: OutputBuffer = OutputBuffer()) {
         self.printer = printer
         self.encodingName = encodingName
+        timeBefore = type(of: printer).timePlacement == .before ? time : nil
         self.output = output
     }
 
     func take(_ datagram: Datagram, on socket: borrowing DatagramSocket) {
+        let start = output.bytes.count
+        if let timeBefore {
+            timeBefore.append(datagram.receivedAt, to: &output.bytes)
+            output.bytes.append(UInt8(ascii: " "))
+        }
         if let failure = printer.append(datagram, to: &output.bytes) {
+            // Nothing of an undecodable datagram is printed, its stamp included.
+            output.bytes.removeSubrange(start...)
             undecodable += 1
             reportUndecodable(datagram, failure)
         }

@@ -18,11 +18,13 @@ final class Receiver {
     }
 
     /// Sets up a receiving socket: the receive buffer (`requested`, or as large as the
-    /// system allows up to 16 MiB so a loopback burst loses nothing) and drop counting.
-    func prepare(_ socket: borrowing DatagramSocket, receiveBuffer requested: Int?) throws(RuntimeError) {
+    /// system allows up to 16 MiB so a loopback burst loses nothing), drop counting, and
+    /// the kernel's receive times when `timestamps` (--time).
+    func prepare(_ socket: borrowing DatagramSocket, receiveBuffer requested: Int?, timestamps: Bool) throws(RuntimeError) {
         do {
             statistics.receiveBufferBytes = try socket.requestReceiveBuffer(requested ?? 16 << 20)
             try socket.enableDropCounter()
+            if timestamps { try socket.enableReceiveTimestamps() }
         } catch {
             throw RuntimeError("\(error.call) failed: \(error.errno)")
         }

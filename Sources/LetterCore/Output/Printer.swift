@@ -6,6 +6,9 @@ public protocol Printer: AnyObject {
     /// One line for `--help` and the man page: what the format shows.
     static var summary: String { get }
 
+    /// Where `--time` goes in this format's records.
+    static var timePlacement: TimePlacement { get }
+
     init(_ context: PrinterContext)
 
     /// Appends the record for `datagram` to `out`. Returns the decode failure under
@@ -13,21 +16,38 @@ public protocol Printer: AnyObject {
     func append(_ datagram: Datagram, to out: inout [UInt8]) -> DecodeFailure?
 }
 
-/// What every printer may use: the decoder of `-e`/`--errors`, and `--bytes`.
+/// Where a format puts `--time`.
+public enum TimePlacement: Sendable {
+    /// The stamp and one space before the record (text, tuple, lines, hex).
+    case before
+    /// The printer writes it inside its record (json's `time` field).
+    case inside
+    /// The format has no room for it (raw): `--time` is a usage error.
+    case none
+}
+
+extension Printer {
+    public static var timePlacement: TimePlacement { .before }
+}
+
+/// What every printer may use: the decoder of `-e`/`--errors`, `--bytes`, and `--time`.
 public struct PrinterContext {
     public let decoder: TextDecoder
     /// `--bytes`: show payloads as Python bytes literals instead of decoded text.
     public let showBytes: Bool
+    /// `--time`: for a printer that writes the time inside its record.
+    public let time: TimeColumn?
 
-    public init(decoder: TextDecoder, showBytes: Bool) {
+    public init(decoder: TextDecoder, showBytes: Bool, time: TimeColumn? = nil) {
         self.decoder = decoder
         self.showBytes = showBytes
+        self.time = time
     }
 }
 
 /// How `listen` (and `send --wait`, and `chat`) shows each datagram: `-f FORMAT`.
 public enum RecordFormat: String, CaseIterable, Sendable {
-    case text, tuple, json, lines, raw
+    case text, tuple, json, lines, raw, hex
 
     public var printer: any Printer.Type {
         switch self {
@@ -36,6 +56,7 @@ public enum RecordFormat: String, CaseIterable, Sendable {
         case .json: return JSONPrinter.self
         case .lines: return LinesPrinter.self
         case .raw: return RawPrinter.self
+        case .hex: return HexPrinter.self
         }
     }
 

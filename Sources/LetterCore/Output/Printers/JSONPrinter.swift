@@ -1,12 +1,18 @@
 /// `-f json`: one JSON object a line, valid for any bytes: the sender (`host`, `port`,
 /// and for IPv6 `flowinfo`, `scope_id`; or a unix `path`, `null` when unnamed, `@NAME`
 /// with `"abstract": true`), `size`, `truncated_from` when cut, the decoded `text`, and
-/// with `--bytes` the payload as `hex`.
+/// `time` with `--time` (a string for iso and utc, a number otherwise), and with `--bytes`
+/// the payload as `hex`.
 final class JSONPrinter: Printer {
     static let summary = "One JSON object a line: the sender, size and text, and more where they apply."
+    static let timePlacement = TimePlacement.inside
     private let text: DecodedText
+    private let time: TimeColumn?
 
-    init(_ context: PrinterContext) { text = DecodedText(context) }
+    init(_ context: PrinterContext) {
+        text = DecodedText(context)
+        time = context.time
+    }
 
     func append(_ datagram: Datagram, to out: inout [UInt8]) -> DecodeFailure? {
         if let failure = text.decode(datagram.payload) { return failure }
@@ -17,6 +23,10 @@ final class JSONPrinter: Printer {
         if datagram.isTruncated {
             out.append(contentsOf: ", \"truncated_from\": ".utf8)
             appendDecimal(UInt64(datagram.fullLength), to: &out)
+        }
+        if let time {
+            out.append(contentsOf: ", \"time\": ".utf8)
+            time.append(datagram.receivedAt, quoted: time.mode.isText, to: &out)
         }
         out.append(contentsOf: ", \"text\": ".utf8)
         appendJSONString(text.bytes[...], to: &out)
