@@ -134,6 +134,9 @@ peers:
 	command -v fish >/dev/null || missing="$$missing fish"; \
 	command -v dpkg-deb >/dev/null || missing="$$missing dpkg"; \
 	command -v lintian >/dev/null || missing="$$missing lintian"; \
+	command -v hexdump >/dev/null || missing="$$missing bsdextrautils"; \
+	command -v logger >/dev/null || missing="$$missing bsdutils"; \
+	[ -e /usr/share/zoneinfo/Asia/Kolkata ] || missing="$$missing tzdata"; \
 	if [ -n "$$missing" ]; then \
 		echo "installing:$$missing"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
