@@ -34,7 +34,7 @@ func runChat(_ options: ChatOptions) throws {
     let destination = try resolveDestination(options.peer, family: options.family)
     // The peer answers to this socket's address: without -b, any port (or, to a unix
     // peer, an abstract name the kernel picks).
-    let socket = try openSendingSocket(to: destination, bind: options.sending.bind ?? .inet(host: "", port: 0),
+    let socket = try openSendingSocket(to: destination, bind: options.sending.bind,
                                        autobind: true, reuseAddress: options.receiving.reuseAddress)
     try applySendingOptions(options.sending, to: socket, destination: destination)
     let receiver = Receiver(sinks: [printSink], bufferSize: options.display.bufferSize, allow: options.receiving.allow)
@@ -43,7 +43,7 @@ func runChat(_ options: ChatOptions) throws {
     writeDiagnostic("chatting with \(destination.pythonRepr) from \(try boundAddress(of: socket).pythonRepr)")
 
     let reader = LineReader()
-    let sender = try DatagramSender(on: socket, to: destination, encoder: encoder, rate: nil)
+    let sender = try DatagramSender(on: socket, to: destination, encoder: encoder, interval: nil)
     let loop = EventLoop(receiver: receiver, signals: signals.descriptor, input: standardInput)
     try loop.runThenSummarize(socket, always: true, onInput: {
         let more = try reader.fill()

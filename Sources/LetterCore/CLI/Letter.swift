@@ -26,8 +26,13 @@ public func runLetter(_ arguments: [String]) -> Int32 {
         case .chat(let options):
             subcommand = "chat"
             try runChat(options)
+        case .ping(let options):
+            subcommand = "ping"
+            try runPing(options)
         }
         return 0
+    } catch let status as ExitStatus {
+        return status.code
     } catch let error as UsageError {
         let name = error.subcommand ?? subcommand
         let help = name.map { "letter \($0) --help" } ?? "letter --help"

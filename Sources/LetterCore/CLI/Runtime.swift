@@ -87,8 +87,9 @@ func openBoundSocket(_ address: Peer, reuseAddress: Bool) throws(RuntimeError) -
 }
 
 /// A socket to send to `destination` from `bind` (or from wherever the kernel picks).
-/// A unix socket that must hear replies (`autobind`: send -w, chat) and has no name of
-/// its own gets an abstract one from the kernel, so the peer can answer.
+/// A socket that must hear replies (`autobind`: send -w, ping) is bound at once, so
+/// its address is known: an internet one to any port, a unix one to an abstract name
+/// the kernel picks (without a name, the peer could not answer).
 func openSendingSocket(to destination: Peer, bind: Endpoint?, autobind: Bool,
                        reuseAddress: Bool = false) throws(RuntimeError) -> DatagramSocket {
     if let bind {
@@ -99,7 +100,14 @@ func openSendingSocket(to destination: Peer, bind: Endpoint?, autobind: Bool,
         }
         return try openBoundSocket(local, reuseAddress: reuseAddress)
     }
-    if destination.isUnix && autobind { return try openBoundSocket(.unnamed, reuseAddress: false) }
+    if autobind {
+        let anywhere: Peer = switch destination.addressFamily {
+        case .unix: .unnamed
+        case .v4: .v4(octets: (0, 0, 0, 0), port: 0)
+        case .v6: .v6(bytes: .any, port: 0, flowInfo: 0, scopeID: 0)
+        }
+        return try openBoundSocket(anywhere, reuseAddress: false)
+    }
     return try openSocket(family: destination.addressFamily)
 }
 

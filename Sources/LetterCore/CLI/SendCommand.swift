@@ -1,16 +1,13 @@
 /// `letter send [OPTIONS] ENDPOINT [MESSAGE ...]`.
 public struct SendOptions: Equatable, Sendable {
     public var destination: Endpoint
-    /// The MESSAGE words joined by single spaces; nil reads stdin.
-    public var message: String?
-    public var whole = false
-    public var rawBytes = false
-    public var encoding = "utf-8"
-    public var inputEncoding = "utf-8"
-    public var replaceErrors = false
+    public var payload: PayloadOptions
     public var wait = false
     public var timeout: Double?
-    public var rate: Double?
+    /// `--rate N` or `-i SEC`: the pause between datagrams, in seconds.
+    public var interval: Double?
+    /// `-c N`: the datagram (MESSAGE or --whole stdin) this many times.
+    public var count = 1
     /// `--chunk N`: stdin cut into N-byte datagrams, untouched.
     public var chunk: Int?
     public var family: AddressFamily?
@@ -22,7 +19,44 @@ public struct SendOptions: Equatable, Sendable {
         let (destination, used) = try parseEndpoint(parsed.positionals, allowZeroPort: false)
         self.destination = destination
         try rejectInternetOptions(parsed, for: destination)
-        let words = parsed.positionals.dropFirst(used)
+        if let text = parsed.value("--chunk") { chunk = try parseInteger(text, option: "--chunk", range: 1...65527) }
+        payload = try PayloadOptions(parsed, words: parsed.positionals.dropFirst(used), untouchedBy: chunk != nil ? "--chunk" : nil)
+        wait = parsed.has("--wait")
+        if let text = parsed.value("--timeout") { timeout = try parseSeconds(text, option: "--timeout") }
+        if let text = parsed.value("--rate") { interval = 1 / (try parseRate(text, option: "--rate")) }
+        if let text = parsed.value("--interval") { interval = try parseSeconds(text, option: "--interval", allowZero: true) }
+        if let text = parsed.value("--count") { count = try parseInteger(text, option: "--count", range: 1...Int(Int32.max)) }
+        sending = try SendingOptions(parsed)
+        display = try DisplayOptions(parsed, errorsApply: false)
+        // Conflicting or pointless flags, one line each.
+        if chunk != nil && payload.message != nil { throw UsageError("--chunk cuts stdin; it cannot be used with MESSAGE") }
+        if chunk != nil && payload.whole { throw UsageError("--chunk and --whole cannot be used together") }
+        if parsed.value("--rate") != nil && parsed.value("--interval") != nil {
+            throw UsageError("--rate and --interval both set the pace; give one")
+        }
+        if parsed.value("--count") != nil && payload.message == nil && !payload.whole {
+            throw UsageError("-c repeats one datagram (MESSAGE or --whole); stdin lines and chunks are each sent once")
+        }
+        if timeout != nil && !wait { throw UsageError("--timeout bounds --wait; add -w") }
+        for option in ["--format", "--bufsize", "--time"] where parsed.value(option) != nil && !wait {
+            throw UsageError("\(option) shows the reply; it goes with -w")
+        }
+    }
+}
+
+/// What goes in a datagram and how it is encoded (send, ping): MESSAGE words or stdin,
+/// `-e`, `--input-encoding`, `--errors`, `--bytes`, `--whole`.
+public struct PayloadOptions: Equatable, Sendable {
+    /// The MESSAGE words joined by single spaces; nil reads stdin.
+    public var message: String?
+    public var whole = false
+    public var rawBytes = false
+    public var encoding = "utf-8"
+    public var inputEncoding = "utf-8"
+    public var replaceErrors = false
+
+    /// `untouchedBy` names another option that sends input bytes untouched (`--chunk`).
+    init(_ parsed: ParsedArguments, words: ArraySlice<String>, untouchedBy: String? = nil) throws(UsageError) {
         message = words.isEmpty ? nil : joinedWithSpaces(words)
         whole = parsed.has("--whole")
         rawBytes = parsed.has("--bytes")
@@ -31,27 +65,24 @@ public struct SendOptions: Equatable, Sendable {
         if let text = parsed.value("--errors") {
             replaceErrors = try parseChoice(text, option: "--errors", as: EncodeErrorHandler.self) == .replace
         }
-        wait = parsed.has("--wait")
-        if let text = parsed.value("--timeout") { timeout = try parseSeconds(text, option: "--timeout") }
-        if let text = parsed.value("--rate") { rate = try parseRate(text, option: "--rate") }
-        if let text = parsed.value("--chunk") { chunk = try parseInteger(text, option: "--chunk", range: 1...65527) }
-        sending = try SendingOptions(parsed)
-        display = try DisplayOptions(parsed, errorsApply: false)
-        // Conflicting or pointless flags, one line each.
         if whole && message != nil { throw UsageError("--whole sends stdin; it cannot be used with MESSAGE") }
-        if chunk != nil && message != nil { throw UsageError("--chunk cuts stdin; it cannot be used with MESSAGE") }
-        if chunk != nil && whole { throw UsageError("--chunk and --whole cannot be used together") }
-        if timeout != nil && !wait { throw UsageError("--timeout bounds --wait; add -w") }
-        for option in ["--format", "--bufsize", "--time"] where parsed.value(option) != nil && !wait {
-            throw UsageError("\(option) shows the reply; it goes with -w")
-        }
-        let untouched = rawBytes ? "--bytes" : chunk != nil ? "--chunk" : nil
-        if let untouched {
+        if let untouched = rawBytes ? "--bytes" : untouchedBy {
             for option in ["--encoding", "--input-encoding", "--errors"] where parsed.value(option) != nil {
                 throw UsageError("\(untouched) sends input bytes untouched; it cannot be used with \(option)")
             }
         }
+    }
 
+    /// The encoder for this payload (`untouched`: bytes as they are).
+    func encoder(untouched: Bool = false) throws -> OutgoingEncoder {
+        try OutgoingEncoder(wire: encoding, input: inputEncoding, untouched: untouched || rawBytes, replaceErrors: replaceErrors)
+    }
+
+    /// The one datagram's input: MESSAGE, or all of stdin with --whole.
+    func singleInput() throws -> (ArraySlice<UInt8>, place: String)? {
+        if let message { return (Array(message.utf8)[...], "message") }
+        if whole { return (try LineReader().readAll(tooLong: "longer than any datagram can carry"), "stdin") }
+        return nil
     }
 }
 
@@ -67,9 +98,8 @@ private func joinedWithSpaces(_ words: ArraySlice<String>) -> String {
 }
 
 func runSend(_ options: SendOptions) throws {
-    let untouched = options.rawBytes || options.chunk != nil
-    var encoder = try OutgoingEncoder(wire: options.encoding, input: options.inputEncoding,
-                                      untouched: untouched, replaceErrors: options.replaceErrors)
+    let payload = options.payload
+    var encoder = try payload.encoder(untouched: options.chunk != nil)
     let replySink = options.wait ? try makePrintSink(options.display) : nil
     let destination = try resolveDestination(options.destination, family: options.family)
     let socket = try openSendingSocket(to: destination, bind: options.sending.bind, autobind: options.wait)
@@ -83,38 +113,36 @@ func runSend(_ options: SendOptions) throws {
         }
     }
 
-    /// What goes out: one datagram (MESSAGE, --whole), or one per record of a reader.
-    enum Input {
-        case one(ArraySlice<UInt8>, place: String)
-        case records(LineReader, name: String)
-    }
-    let input: Input
-    if let message = options.message {
-        input = .one(Array(message.utf8)[...], place: "message")
-    } else if options.whole {
-        input = .one(try LineReader().readAll(tooLong: "longer than any datagram can carry"), place: "stdin")
-    } else if let size = options.chunk {
-        input = .records(LineReader(split: .chunks(size)), name: "chunk")
-    } else if untouched || encoder.inputNewlineIsOneByte {
-        input = .records(LineReader(split: .lines(keepCarriageReturn: untouched)), name: "line")
-    } else {
-        // UTF-16 or UTF-32 input: the newline is more than the byte 0x0A (which may stand
-        // inside other characters), so stdin is decoded whole and split as UTF-8 text.
-        let whole = try LineReader(limit: 64 << 20).readAll(
-            tooLong: "with --input-encoding \(options.inputEncoding) it is decoded whole, and at most 64 MiB")
-        let text = try encoder.decodeInput(whole)
-        encoder = try OutgoingEncoder(wire: options.encoding, input: "utf-8", untouched: false,
-                                      replaceErrors: options.replaceErrors)
-        input = .records(LineReader(contents: text), name: "line")
-    }
-    switch input {
-    case .one(let bytes, let place):
-        let sender = try DatagramSender(on: socket, to: destination, encoder: encoder, rate: options.rate)
-        try sender.add(bytes, place: place)
+    if let (input, place) = try payload.singleInput() {
+        // One datagram, -c N times.
+        let sender = try DatagramSender(on: socket, to: destination, encoder: encoder, interval: options.interval)
+        for _ in 0..<options.count {
+            try sender.add(input, place: place)
+            if sender.isDue { try sender.flush(on: socket) }
+        }
         try sender.flush(on: socket)
-    case .records(let reader, let name):
-        let sender = try DatagramSender(on: socket, to: destination, encoder: encoder, rate: options.rate, recordName: name)
+        sender.finish()
+    } else {
+        let reader: LineReader
+        var recordName = "line"
+        if let size = options.chunk {
+            reader = LineReader(split: .chunks(size))
+            recordName = "chunk"
+        } else if payload.rawBytes || encoder.inputNewlineIsOneByte {
+            reader = LineReader(split: .lines(keepCarriageReturn: payload.rawBytes))
+        } else {
+            // UTF-16 or UTF-32 input: the newline is more than the byte 0x0A (which may stand
+            // inside other characters), so stdin is decoded whole and split as UTF-8 text.
+            let whole = try LineReader(limit: 64 << 20).readAll(
+                tooLong: "with --input-encoding \(payload.inputEncoding) it is decoded whole, and at most 64 MiB")
+            reader = LineReader(contents: try encoder.decodeInput(whole))
+            encoder = try OutgoingEncoder(wire: payload.encoding, input: "utf-8", untouched: false,
+                                          replaceErrors: payload.replaceErrors)
+        }
+        let sender = try DatagramSender(on: socket, to: destination, encoder: encoder, interval: options.interval,
+                                        recordName: recordName, showsProgress: true)
         try sendLines(from: reader, sender: sender, on: socket)
+        sender.finish()
     }
 
     if let replySink {

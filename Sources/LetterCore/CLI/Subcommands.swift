@@ -1,5 +1,5 @@
 /// The one table of subcommands: parsing, help, dispatch and suggestions all read it.
-public let subcommands: [SubcommandSpec] = [sendSpec, listenSpec, chatSpec, encodingsSpec]
+public let subcommands: [SubcommandSpec] = [sendSpec, listenSpec, chatSpec, pingSpec, encodingsSpec]
 
 public let letterVersion = "0.1.0"
 /// The date of this version, for the man page; change it with the version.
@@ -22,6 +22,8 @@ let sendSpec = SubcommandSpec(
                    help: "Cut stdin into datagrams of N bytes, untouched (a file comes back identical)."),
         OptionSpec(names: ["-w", "--wait"], valueName: nil, help: "Wait for one reply and print it as 'listen' would."),
         OptionSpec(names: ["-t", "--timeout"], valueName: "SEC", help: "With --wait: give up after SEC seconds (exit 1)."),
+        OptionSpec(names: ["-c", "--count"], valueName: "N", help: "Send the datagram (MESSAGE or --whole) N times."),
+        OptionSpec(names: ["-i", "--interval"], valueName: "SEC", help: "Pause SEC seconds between datagrams."),
         OptionSpec(names: ["--rate"], valueName: "N", help: "Send at most N datagrams per second."),
     ] + OptionGroups.sending + OptionGroups.family + OptionGroups.display,
     examples: [
@@ -30,6 +32,8 @@ let sendSpec = SubcommandSpec(
         "letter send -w -t 2 127.0.0.1 9000 ping",
         "printf 'one\\ntwo\\n' | letter send [::1]:9000",
         "letter send /tmp/app.sock 'hello, unix'",
+        "letter send -c 300 -i 1 127.0.0.1 9000 tick      # 300 times, once a second",
+        "letter send --chunk 1400 127.0.0.1 9000 < file.bin",
     ],
     discussion: "Options may appear anywhere before '--'; a message word that starts with '-' goes after '--'.",
     command: { parsed throws(UsageError) in .send(try SendOptions(parsed)) })
@@ -82,6 +86,33 @@ let chatSpec = SubcommandSpec(
     ],
     discussion: "Ends at end of stdin (Ctrl-D) or on Ctrl-C / SIGTERM, printing the summary.",
     command: { parsed throws(UsageError) in .chat(try ChatOptions(parsed)) })
+
+let pingSpec = SubcommandSpec(
+    name: "ping",
+    abstract: "Round trips to any datagram service that answers, with ping's figures.",
+    usage: "letter ping [OPTIONS] ENDPOINT [MESSAGE ...]",
+    arguments: [
+        ("ENDPOINT", "The service: HOST PORT (HOST:PORT and [IPv6]:PORT work too), a unix socket PATH, or @NAME."),
+        ("MESSAGE", "What each request carries (default: 'letter-ping ID seq=N'); --whole sends stdin instead."),
+    ],
+    options: OptionGroups.writing + [
+        OptionGroups.sendErrors,
+        OptionSpec(names: ["--bytes"], valueName: nil, help: "Send the input bytes untouched (with --whole: a binary query)."),
+        OptionSpec(names: ["--whole"], valueName: nil, help: "Each request is all of stdin (a DNS query, say)."),
+        OptionSpec(names: ["-c", "--count"], valueName: "N", help: "Stop after N requests (default: until Ctrl-C)."),
+        OptionSpec(names: ["-i", "--interval"], valueName: "SEC",
+                   help: "Seconds between requests (default: 1; 0: the next as soon as one is answered)."),
+        OptionSpec(names: ["-t", "--timeout"], valueName: "SEC", help: "How long a request waits for its reply (default: 2)."),
+        OptionSpec(names: ["-b", "--bind"], valueName: "[HOST:]PORT|PATH", help: "Source address to send from."),
+    ] + OptionGroups.display + OptionGroups.family,
+    examples: [
+        "letter ping -c 3 127.0.0.1 9000              # an echo server, or the notes' server that answers hi",
+        "letter ping -i 0 -c 1000 127.0.0.1 9000      # as fast as answers come",
+        "letter ping --bytes --whole 127.0.0.1 53 < query.bin",
+    ],
+    discussion: "Ends after -c N requests (each answered or timed out) or on Ctrl-C / SIGTERM, with the summary on "
+        + "stdout; status 0 when any reply came, 1 when none did.",
+    command: { parsed throws(UsageError) in .ping(try PingOptions(parsed)) })
 
 let encodingsSpec = SubcommandSpec(
     name: "encodings",

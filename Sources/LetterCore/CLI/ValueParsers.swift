@@ -7,9 +7,11 @@ func parseInteger(_ text: String, option: String, range: ClosedRange<Int>) throw
     return value
 }
 
-func parseSeconds(_ text: String, option: String) throws(UsageError) -> Double {
-    guard let value = Double(text), value.isFinite, value > 0, value <= 1e6 else {
-        throw UsageError("invalid value '\(text)' for '\(option)': expected seconds greater than 0, such as 2 or 0.5")
+/// Seconds up to 1,000,000 (11 days), more than 0 (or 0 itself when `allowZero`).
+func parseSeconds(_ text: String, option: String, allowZero: Bool = false) throws(UsageError) -> Double {
+    guard let value = Double(text), value.isFinite, value > 0 || (allowZero && value == 0), value <= 1e6 else {
+        let least = allowZero ? "0 or more" : "greater than 0"
+        throw UsageError("invalid value '\(text)' for '\(option)': expected seconds \(least), such as 2 or 0.5")
     }
     return value
 }
@@ -49,7 +51,7 @@ public struct DisplayOptions: Equatable, Sendable {
         }
         if let text = parsed.value("--bufsize") { bufferSize = try parseInteger(text, option: "--bufsize", range: 1...(1 << 20)) }
         if let text = parsed.value("--time") { time = try parseChoice(text, option: "--time", as: TimeMode.self) }
-        if time != nil && format.printer.timePlacement == .none {
+        if time != nil && format.printer.columnPlacement == .none {
             throw UsageError("--time has no place in -f \(format.rawValue), which writes the payload bytes alone")
         }
     }

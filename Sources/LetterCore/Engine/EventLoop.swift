@@ -1,10 +1,11 @@
 /// One poll loop for every command that receives: its slots are named — the socket,
-/// the signal descriptor (SIGINT, SIGTERM, SIGHUP) and an optional input (chat's
-/// stdin) — and it ends on the conditions written above each `if` below.
+/// the signal descriptor (SIGINT, SIGTERM, SIGHUP), an optional input (chat's stdin)
+/// and an optional timer (ping's next request and reply deadlines) — and it ends on the
+/// conditions written above each `if` below.
 struct EventLoop {
     /// Why the loop ended.
     enum Ending {
-        case count, idle, signal, input
+        case count, idle, signal, input, timer
     }
 
     let receiver: Receiver
@@ -16,6 +17,8 @@ struct EventLoop {
     var count: Int?
     /// `-t SEC`: end after SEC seconds with no datagram (and no input).
     var idleTimeout: Double?
+    /// Wakes the loop at times of its own.
+    var timer: (any LoopTimer)?
 
     /// Runs until an ending condition holds. Whatever ends the loop, the datagrams
     /// already queued on the socket are taken first (up to `count`, for at most a
@@ -28,6 +31,9 @@ struct EventLoop {
             let remaining = receiver.remaining(toReach: count)
             // Enough datagrams: -c N is met.
             if remaining <= 0 { return .count }
+            // The timer's work is done (ping: every request answered or given up on).
+            if let timer, let deadline = timer.nextDeadline, monotonicNanoseconds() >= deadline,
+               try !timer.fire(now: monotonicNanoseconds(), on: socket) { return .timer }
             if try receiver.receiveWaiting(on: socket, limit: remaining) > 0 {
                 lastActivity = monotonicNanoseconds()
                 continue
@@ -40,6 +46,11 @@ struct EventLoop {
                 // below, with no wait left, sees them and the loop goes on.
                 let idle = monotonicNanoseconds() &- lastActivity
                 timeout = idle >= idleNanoseconds ? 0 : Int32(clamping: (idleNanoseconds - idle + 999_999) / 1_000_000)
+            }
+            if let deadline = timer?.nextDeadline {
+                let now = monotonicNanoseconds()
+                let wait = deadline <= now ? 0 : Int32(clamping: (deadline - now + 999_999) / 1_000_000)
+                timeout = timeout < 0 ? wait : min(timeout, wait)
             }
             let ready: Readiness
             do {
@@ -59,6 +70,8 @@ struct EventLoop {
                 if try !onInput() { return .input }
                 continue
             }
+            // The timer's time came: the loop goes round to it.
+            if let deadline = timer?.nextDeadline, monotonicNanoseconds() >= deadline { continue }
             // Quiet for the whole -t SEC (the poll timed out with nothing readable).
             if let idleNanoseconds, monotonicNanoseconds() &- lastActivity >= idleNanoseconds {
                 try drain(socket)
@@ -115,4 +128,13 @@ private struct Readiness {
         self.signals = ready[1]
         self.input = ready[2]
     }
+}
+
+/// Work that must happen at times of its own, between datagrams: the loop wakes for
+/// `nextDeadline` (monotonic nanoseconds) and calls `fire`.
+protocol LoopTimer: AnyObject {
+    var nextDeadline: UInt64? { get }
+    /// Does what is due at `now` (sending on `socket`, say); returns false when there
+    /// is nothing left to do.
+    func fire(now: UInt64, on socket: borrowing DatagramSocket) throws -> Bool
 }

@@ -11,9 +11,12 @@ final class PrintSink: DatagramSink {
     init(printer: any Printer, encodingName: String, time: TimeColumn? = nil, output: OutputBuffer = OutputBuffer()) {
         self.printer = printer
         self.encodingName = encodingName
-        timeBefore = type(of: printer).timePlacement == .before ? time : nil
+        timeBefore = type(of: printer).columnPlacement == .line ? time : nil
         self.output = output
     }
+
+    /// Whether records carry columns as json fields (else on their first line).
+    var writesFields: Bool { type(of: printer).columnPlacement == .fields }
 
     func take(_ datagram: Datagram, on socket: borrowing DatagramSocket) {
         let start = output.bytes.count

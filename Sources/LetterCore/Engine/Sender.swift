@@ -89,26 +89,30 @@ func sendLines(from reader: LineReader, sender: DatagramSender, on socket: borro
 }
 
 /// Encodes datagrams into a batch, refuses those the transport cannot carry, and sends
-/// them in batches (or one by one, paced by --rate).
+/// them in batches (or one by one, paced by --rate or -i). A long send (over a second)
+/// shows its progress on a terminal's stderr.
 final class DatagramSender {
     let destination: Peer
-    /// The largest datagram the transport carries to `destination`.
-    private let limit: Int
     /// What one input record is called in messages: "line 3", "chunk 3".
     let recordName: String
+    /// The largest datagram the transport carries to `destination`.
+    private let limit: Int
     private let encoder: OutgoingEncoder
     private let batch = SendBatch(capacity: 64)
+    /// The pause between datagrams, in nanoseconds (--rate, -i); nil sends in batches.
     private let interval: UInt64?
     private var nextSlot: UInt64 = 0
+    private var progress: Progress?
 
-    init(on socket: borrowing DatagramSocket, to destination: Peer, encoder: OutgoingEncoder, rate: Double?,
-         recordName: String = "line") throws(RuntimeError) {
+    init(on socket: borrowing DatagramSocket, to destination: Peer, encoder: OutgoingEncoder, interval: Double?,
+         recordName: String = "line", showsProgress: Bool = false) throws(RuntimeError) {
         self.destination = destination
         do { limit = try socket.maximumDatagramSize(to: destination) } catch { throw RuntimeError("\(error.call) failed: \(error.errno)") }
         self.encoder = encoder
         self.recordName = recordName
-        // parseRate keeps the rate in 0.001...1e7, so the interval fits.
-        interval = rate.map { UInt64(1e9 / $0) }
+        // --rate (0.001 to 1e7 a second) and -i (at most 1e6 s) keep this within UInt64.
+        self.interval = interval.map { UInt64($0 * 1e9) }
+        progress = showsProgress && isTerminal(standardError) ? Progress(start: monotonicNanoseconds()) : nil
     }
 
     /// Adds the datagram for `input` to the batch. A bad input (not valid, not encodable,
@@ -130,7 +134,7 @@ final class DatagramSender {
         batch.closeDatagram()
     }
 
-    /// Whether the batch should go out now: it is full, or --rate sends one at a time.
+    /// Whether the batch should go out now: it is full, or it is paced one at a time.
     var isDue: Bool { batch.isFull || interval != nil }
 
     func flush(on socket: borrowing DatagramSocket) throws {
@@ -140,10 +144,47 @@ final class DatagramSender {
             if nextSlot > now { sleep(untilNanoseconds: nextSlot) }
             nextSlot = max(now, nextSlot) + interval
         }
+        let datagrams = batch.count, bytes = batch.bytes.count
         do {
             try socket.send(batch, to: destination)
         } catch {
+            progress?.clear()
             throw RuntimeError(describeSendFailure(error, to: destination))
         }
+        progress?.note(datagrams: datagrams, bytes: bytes, now: monotonicNanoseconds())
+    }
+
+    /// The send is over: the progress line, if one was shown, is cleared.
+    func finish() {
+        progress?.clear()
+    }
+}
+
+/// One line on a terminal's stderr for a long send: datagrams and bytes sent and the
+/// rate, rewritten in place at most ten times a second once the send has taken more
+/// than a second, and cleared at the end.
+private struct Progress {
+    let start: UInt64
+    private var datagrams = 0
+    private var bytes = 0
+    private var lastShown: UInt64 = 0
+    private var shown = false
+
+    init(start: UInt64) { self.start = start }
+
+    mutating func note(datagrams sent: Int, bytes sentBytes: Int, now: UInt64) {
+        datagrams += sent
+        bytes += sentBytes
+        let elapsed = now &- start
+        guard elapsed >= 1_000_000_000, now &- lastShown >= 100_000_000 else { return }
+        lastShown = now
+        shown = true
+        let rate = Int(Double(datagrams) / (Double(elapsed) / 1e9))
+        writeTerminalStatus("letter: sent \(counted(datagrams, "datagram")) (\(counted(bytes, "byte"))), \(rate)/s")
+    }
+
+    mutating func clear() {
+        if shown { writeTerminalStatus("") }
+        shown = false
     }
 }

@@ -6,8 +6,8 @@ public protocol Printer: AnyObject {
     /// One line for `--help` and the man page: what the format shows.
     static var summary: String { get }
 
-    /// Where `--time` goes in this format's records.
-    static var timePlacement: TimePlacement { get }
+    /// Where columns — `--time`, ping's `seq` and `time` — go in this format's records.
+    static var columnPlacement: ColumnPlacement { get }
 
     init(_ context: PrinterContext)
 
@@ -16,18 +16,19 @@ public protocol Printer: AnyObject {
     func append(_ datagram: Datagram, to out: inout [UInt8]) -> DecodeFailure?
 }
 
-/// Where a format puts `--time`.
-public enum TimePlacement: Sendable {
-    /// The stamp and one space before the record (text, tuple, lines, hex).
-    case before
-    /// The printer writes it inside its record (json's `time` field).
-    case inside
-    /// The format has no room for it (raw): `--time` is a usage error.
+/// Where a format puts columns beside the datagram.
+public enum ColumnPlacement: Sendable {
+    /// On the record's first line: `--time` and one space before it, ping's figures
+    /// after it (text, tuple, lines, hex).
+    case line
+    /// Inside the record as fields (json: `time`, `seq`, `rtt_ms`).
+    case fields
+    /// Nowhere: the format is the payload alone (raw), so they are usage errors.
     case none
 }
 
 extension Printer {
-    public static var timePlacement: TimePlacement { .before }
+    public static var columnPlacement: ColumnPlacement { .line }
 }
 
 /// What every printer may use: the decoder of `-e`/`--errors`, `--bytes`, and `--time`.

@@ -66,3 +66,6 @@ public struct CalendarTime: Equatable, Sendable {
         utcOffset = local ? fields.tm_gmtoff : 0
     }
 }
+
+/// This process's id. The corresponding C function is `getpid`.
+public func processIdentifier() -> Int32 { getpid() }

@@ -55,3 +55,14 @@ public func writeDiagnostic(_ line: String) {
 public func exitProgram(_ status: Int32) -> Never {
     exit(status)
 }
+
+/// Whether `descriptor` is a terminal. The corresponding C function is `isatty`.
+public func isTerminal(_ descriptor: Int32) -> Bool {
+    isatty(descriptor) == 1
+}
+
+/// Rewrites the current line of the terminal on stderr with `text` (carriage return,
+/// then erase to the end of the line): a status that updates in place.
+public func writeTerminalStatus(_ text: String) {
+    try? writeAll(standardError, ArraySlice(("\r" + text + "\u{1B}[K").utf8))
+}

@@ -15,20 +15,20 @@ import Testing
     @Test func sendJoinsMessageWordsWithSingleSpaces() throws {
         let options = try send(["-e", "gbk", "localhost", "9000", "你好", "", "world"])
         #expect(options.destination == Endpoint(host: "localhost", port: 9000))
-        #expect(options.message == "你好  world")
-        #expect(options.encoding == "gbk")
-        #expect(try send(["[::1]:9", ""]).message == "")
-        #expect(try send(["::1", "9"]).message == nil)
+        #expect(options.payload.message == "你好  world")
+        #expect(options.payload.encoding == "gbk")
+        #expect(try send(["[::1]:9", ""]).payload.message == "")
+        #expect(try send(["::1", "9"]).payload.message == nil)
         #expect(try send(["[::1]", "9"]).destination == Endpoint(host: "::1", port: 9))
     }
 
     @Test func sendOptionsAreTyped() throws {
         let options = try send(["-w", "-t", "1.5", "--rate", "100", "-b", "127.0.0.1:5000", "--broadcast", "--ttl", "4",
                                 "--no-loop", "--errors", "replace", "-6", "-f", "tuple", "--bufsize", "100", "h", "1"])
-        #expect(options.wait && options.timeout == 1.5 && options.rate == 100)
+        #expect(options.wait && options.timeout == 1.5 && options.interval == 0.01)
         #expect(options.sending.bind == Endpoint(host: "127.0.0.1", port: 5000))
         #expect(options.sending.broadcast && options.sending.multicastHops == 4 && !options.sending.multicastLoop)
-        #expect(options.replaceErrors && options.family == .v6)
+        #expect(options.payload.replaceErrors && options.family == .v6)
         #expect(options.display.format == .tuple && options.display.bufferSize == 100)
     }
 
@@ -111,7 +111,7 @@ import Testing
     @Test func helpAndVersion() throws {
         #expect(try parseCommandLine(["--version"]) == .version)
         guard case .help(let main) = try parseCommandLine([]) else { Issue.record("no main help"); return }
-        #expect(subcommands.count == 4)
+        #expect(subcommands.count == 5)
         for spec in subcommands { #expect(main.contains("  \(spec.name) ")) }
         for (arguments, spec) in [(["send", "--help"], sendSpec), (["help", "listen"], listenSpec), (["chat", "-h"], chatSpec)] {
             guard case .help(let text) = try parseCommandLine(arguments) else { Issue.record("no help for \(arguments)"); continue }

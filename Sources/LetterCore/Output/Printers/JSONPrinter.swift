@@ -5,7 +5,7 @@
 /// the payload as `hex`.
 final class JSONPrinter: Printer {
     static let summary = "One JSON object a line: the sender, size and text, and more where they apply."
-    static let timePlacement = TimePlacement.inside
+    static let columnPlacement = ColumnPlacement.fields
     private let text: DecodedText
     private let time: TimeColumn?
 

@@ -1,7 +1,7 @@
 /// `-f raw`: the payload bytes as received, nothing added (like `nc -ul`).
 final class RawPrinter: Printer {
     static let summary = "The payload bytes as received, nothing added (like nc -ul)."
-    static let timePlacement = TimePlacement.none
+    static let columnPlacement = ColumnPlacement.none
 
     init(_ context: PrinterContext) {}
 

@@ -1,0 +1,52 @@
+#!/usr/bin/env python3
+"""A datagram service for the ping tests, as the Python socket notes write one.
+
+  udp_server.py MODE [--host HOST] [--count N] [--timeout SEC] [--text TEXT]
+
+HOST is an IP address (port 0: a free port) or a unix socket PATH. MODE:
+  echo         sends each datagram back (an echo server)
+  fixed        answers every datagram with TEXT (the notes' server: sendto(b'hi', addr))
+  silent       never answers
+  every-other  answers the 1st, 3rd, 5th ... datagram, drops the others (echo)
+  twice        echoes every datagram twice (a duplicating network)
+Prints "listening on ADDR" (Python's repr of getsockname()) to stderr, then serves
+N datagrams or until SEC seconds pass with none, and prints each request's repr.
+"""
+import argparse
+import socket
+import sys
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("mode", choices=["echo", "fixed", "silent", "every-other", "twice"])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--count", type=int, default=1000)
+    parser.add_argument("--timeout", type=float, default=10)
+    parser.add_argument("--text", default="hi")
+    args = parser.parse_args()
+    if "/" in args.host:
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        sock.bind(args.host)
+    else:
+        sock = socket.socket(socket.AF_INET6 if ":" in args.host else socket.AF_INET, socket.SOCK_DGRAM)
+        sock.bind((args.host, 0))
+    sock.settimeout(args.timeout)
+    print("listening on", repr(sock.getsockname()), file=sys.stderr, flush=True)
+    for index in range(args.count):
+        try:
+            data, addr = sock.recvfrom(65535)
+        except socket.timeout:
+            break
+        print(repr(data), flush=True)
+        if args.mode == "echo" or (args.mode == "every-other" and index % 2 == 0):
+            sock.sendto(data, addr)
+        elif args.mode == "twice":
+            sock.sendto(data, addr)
+            sock.sendto(data, addr)
+        elif args.mode == "fixed":
+            sock.sendto(args.text.encode(), addr)
+
+
+if __name__ == "__main__":
+    main()
