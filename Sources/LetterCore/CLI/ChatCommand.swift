@@ -3,8 +3,8 @@
 public struct ChatOptions: Equatable, Sendable {
     public var peer: Endpoint
     public var family: AddressFamily?
-    public var encoding = "utf-8"
-    public var inputEncoding = "utf-8"
+    public var encoding: TextEncoding
+    public var inputEncoding: TextEncoding
     public var display: DisplayOptions
     public var sending: SendingOptions
     public var receiving: ReceivingOptions
@@ -16,8 +16,8 @@ public struct ChatOptions: Equatable, Sendable {
         self.peer = peer
         if parsed.positionals.count > used { throw UsageError("unexpected argument '\(parsed.positionals[used])'") }
         try rejectInternetOptions(parsed, for: peer)
-        encoding = parsed.value("--encoding") ?? "utf-8"
-        inputEncoding = parsed.value("--input-encoding") ?? "utf-8"
+        encoding = try parseEncoding(parsed.value("--encoding"), option: "--encoding")
+        inputEncoding = try parseEncoding(parsed.value("--input-encoding"), option: "--input-encoding")
         display = try DisplayOptions(parsed, errorsApply: true)
         sending = try SendingOptions(parsed)
         receiving = try ReceivingOptions(parsed)
@@ -29,7 +29,7 @@ func runChat(_ options: ChatOptions) throws {
     let printSink = try makePrintSink(options.display)
     let encoder = try OutgoingEncoder(wire: options.encoding, input: options.inputEncoding, untouched: false, replaceErrors: false)
     guard encoder.inputNewlineIsOneByte else {
-        throw UsageError("chat reads stdin line by line; use an ASCII-compatible --input-encoding, not \(options.inputEncoding)")
+        throw UsageError("chat reads stdin line by line; use an ASCII-compatible --input-encoding, not \(options.inputEncoding.name)")
     }
     let destination = try resolveDestination(options.peer, family: options.family)
     // The peer answers to this socket's address: without -b, any port (or, to a unix

@@ -91,10 +91,9 @@ func boundAddress(of socket: borrowing DatagramSocket) throws(RuntimeError) -> P
 }
 
 /// `--reply TEXT` in the wire encoding, checked once at start.
-func encodeReply(_ text: String, encoding name: String) throws -> [UInt8] {
-    let encoding = try lookupEncodingOrFail(name)
+func encodeReply(_ text: String, encoding: TextEncoding) throws -> [UInt8] {
     guard let encoder = TextEncoder(encoding: encoding, replaceUnencodable: false) else {
-        throw iconvCannotOpen(name)
+        throw iconvCannotOpen(encoding)
     }
     var bytes: [UInt8] = []
     do {

@@ -1,29 +1,21 @@
 /// Steps every subcommand takes between parsed options and a working socket, with the
 /// failures turned into one-line messages.
 
-func lookupEncodingOrFail(_ name: String) throws(UsageError) -> TextEncoding {
-    guard let encoding = lookupEncoding(name) else {
-        throw UsageError("unknown encoding '\(name)'; 'letter encodings' lists the ones that work here")
-    }
-    return encoding
-}
-
 /// An encoding letter knows but iconv cannot open here (its gconv module is missing):
 /// a fault of the machine, not of the command line.
-func iconvCannotOpen(_ name: String) -> RuntimeError {
-    RuntimeError("encoding '\(name)' cannot be opened by iconv on this machine (is its gconv module installed?)")
+func iconvCannotOpen(_ encoding: TextEncoding) -> RuntimeError {
+    RuntimeError("encoding '\(encoding.name)' cannot be opened by iconv on this machine (is its gconv module installed?)")
 }
 
 /// What listen, chat and send --wait print with: the printer of `-f` with its decoder,
 /// and the `--time` column, whose `elapsed` counts from now.
 func makePrintSink(_ display: DisplayOptions) throws -> PrintSink {
-    let encoding = try lookupEncodingOrFail(display.encoding)
-    guard let decoder = TextDecoder(encoding: encoding, errors: display.errors) else {
+    guard let decoder = TextDecoder(encoding: display.encoding, errors: display.errors) else {
         throw iconvCannotOpen(display.encoding)
     }
     let time = display.time.map { TimeColumn($0, start: Timestamp.now()) }
     let printer = display.format.printer.init(PrinterContext(decoder: decoder, showBytes: display.showBytes, time: time))
-    return PrintSink(printer: printer, encodingName: display.encoding, time: time)
+    return PrintSink(printer: printer, encodingName: display.encoding.name, time: time)
 }
 
 /// Resolves where to send: a unix name as it is; for a host, the first address of the

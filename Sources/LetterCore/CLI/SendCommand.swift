@@ -51,8 +51,8 @@ public struct PayloadOptions: Equatable, Sendable {
     public var message: String?
     public var whole = false
     public var rawBytes = false
-    public var encoding = "utf-8"
-    public var inputEncoding = "utf-8"
+    public var encoding: TextEncoding
+    public var inputEncoding: TextEncoding
     public var replaceErrors = false
 
     /// `untouchedBy` names another option that sends input bytes untouched (`--chunk`).
@@ -60,8 +60,8 @@ public struct PayloadOptions: Equatable, Sendable {
         message = words.isEmpty ? nil : joinedWithSpaces(words)
         whole = parsed.has("--whole")
         rawBytes = parsed.has("--bytes")
-        encoding = parsed.value("--encoding") ?? "utf-8"
-        inputEncoding = parsed.value("--input-encoding") ?? "utf-8"
+        encoding = try parseEncoding(parsed.value("--encoding"), option: "--encoding")
+        inputEncoding = try parseEncoding(parsed.value("--input-encoding"), option: "--input-encoding")
         if let text = parsed.value("--errors") {
             replaceErrors = try parseChoice(text, option: "--errors", as: EncodeErrorHandler.self) == .replace
         }
@@ -134,9 +134,9 @@ func runSend(_ options: SendOptions) throws {
             // UTF-16 or UTF-32 input: the newline is more than the byte 0x0A (which may stand
             // inside other characters), so stdin is decoded whole and split as UTF-8 text.
             let whole = try LineReader(limit: 64 << 20).readAll(
-                tooLong: "with --input-encoding \(payload.inputEncoding) it is decoded whole, and at most 64 MiB")
+                tooLong: "with --input-encoding \(payload.inputEncoding.name) it is decoded whole, and at most 64 MiB")
             reader = LineReader(contents: try encoder.decodeInput(whole))
-            encoder = try OutgoingEncoder(wire: payload.encoding, input: "utf-8", untouched: false,
+            encoder = try OutgoingEncoder(wire: payload.encoding, input: encodingTable[0], untouched: false,
                                           replaceErrors: payload.replaceErrors)
         }
         let sender = try DatagramSender(on: socket, to: destination, encoder: encoder, interval: options.interval,

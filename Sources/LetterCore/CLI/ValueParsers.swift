@@ -25,6 +25,16 @@ func parseRate(_ text: String, option: String) throws(UsageError) -> Double {
     return value
 }
 
+/// An encoding by any name letter accepts (Python's spellings, iconv's names).
+func parseEncoding(_ text: String?, option: String) throws(UsageError) -> TextEncoding {
+    // The default, utf-8, is the table's first row.
+    guard let text else { return encodingTable[0] }
+    guard let encoding = lookupEncoding(text) else {
+        throw UsageError("unknown encoding '\(text)' for '\(option)'; 'letter encodings' lists the ones that work here")
+    }
+    return encoding
+}
+
 func parseChoice<Choice: RawRepresentable & CaseIterable>(_ text: String, option: String, as type: Choice.Type)
     throws(UsageError) -> Choice where Choice.RawValue == String {
     if let choice = Choice(rawValue: text.lowercased()) { return choice }
@@ -36,7 +46,7 @@ func parseChoice<Choice: RawRepresentable & CaseIterable>(_ text: String, option
 public struct DisplayOptions: Equatable, Sendable {
     public var format: RecordFormat = .text
     public var showBytes = false
-    public var encoding = "utf-8"
+    public var encoding: TextEncoding
     public var errors: DecodeErrorHandler = .replace
     public var bufferSize = 65535
     /// `--time MODE`: stamp each datagram with its receive time.
@@ -45,7 +55,7 @@ public struct DisplayOptions: Equatable, Sendable {
     init(_ parsed: ParsedArguments, errorsApply: Bool) throws(UsageError) {
         if let text = parsed.value("--format") { format = try parseChoice(text, option: "--format", as: RecordFormat.self) }
         showBytes = parsed.has("--bytes")
-        encoding = parsed.value("--encoding") ?? "utf-8"
+        encoding = try parseEncoding(parsed.value("--encoding"), option: "--encoding")
         if errorsApply, let text = parsed.value("--errors") {
             errors = try parseChoice(text, option: "--errors", as: DecodeErrorHandler.self)
         }

@@ -9,9 +9,7 @@ final class OutgoingEncoder {
     /// every ASCII-compatible encoding; false for UTF-16 and UTF-32).
     let inputNewlineIsOneByte: Bool
 
-    init(wire wireName: String, input inputName: String, untouched: Bool, replaceErrors: Bool) throws {
-        let wire = try lookupEncodingOrFail(wireName)
-        let input = try lookupEncodingOrFail(inputName)
+    init(wire: TextEncoding, input: TextEncoding, untouched: Bool, replaceErrors: Bool) throws {
         if untouched {
             inputDecoder = nil
             wireEncoder = nil
@@ -21,7 +19,7 @@ final class OutgoingEncoder {
         inputDecoder = TextDecoder(encoding: input, errors: replaceErrors ? .replace : .strict)
         wireEncoder = TextEncoder(encoding: wire, replaceUnencodable: replaceErrors)
         guard inputDecoder != nil, wireEncoder != nil else {
-            throw iconvCannotOpen(inputDecoder == nil ? inputName : wireName)
+            throw iconvCannotOpen(inputDecoder == nil ? input : wire)
         }
         var newline: [UInt8] = []
         try? TextEncoder(encoding: input, replaceUnencodable: false)?.encode([UInt8(ascii: "\n")][...], appendingTo: &newline)

@@ -117,7 +117,7 @@ func lookupEncodingAsPython(_ name: String) -> TextEncoding? {
     let iconvName = name.uppercased()
     guard !iconvName.isEmpty, iconvName.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_:.".contains($0)) }),
           iconvAvailable(iconvName) else { return nil }
-    return TextEncoding(name: name.lowercased(), aliases: [], method: .iconv(iconvName))
+    return TextEncoding(name: iconvName, aliases: [], method: .iconv(iconvName))
 }
 
 /// Whether iconv on this machine converts between `name` and UTF-8 both ways.
