@@ -20,7 +20,7 @@ private let writers = encodingTable.flatMap { encoding in
 func fuzzRecords(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     var input = FuzzInput(data, size)
     let (writer, twin) = input.pick(writers)
-    let sender = readSender(&input)
+    let sender = readInternetSender(&input)
     let cut = Int(input.integer(byteCount: 1) % 3)  // how many bytes the "kernel" cut
     let payload = input.rest
     let what = "\(writer.format)\(writer.showBytes ? " --bytes" : "") from \(sender.pythonRepr) of \(hexDump(payload))"
@@ -67,18 +67,4 @@ private func checkJSON(_ record: ArraySlice<UInt8>, writer: RecordWriter, twin: 
     if cut > 0 { expected["truncated_from"] = .integer(UInt64(payload.count + cut)) }
     if writer.showBytes { expected["hex"] = .string(Array(hexDump(payload).filter { $0 != " " }.utf8)) }
     require(fields == expected, "JSON fields \(fields) are not \(expected): \(what)")
-}
-
-/// An IPv4 or IPv6 sender with arbitrary address, port, flow label and scope.
-private func readSender(_ input: inout FuzzInput) -> Peer {
-    let isIPv6 = input.integer(byteCount: 1) & 1 == 1
-    let port = UInt16(input.integer(byteCount: 2))
-    if !isIPv6 {
-        let value = input.integer(byteCount: 4)
-        return .v4(octets: (UInt8(value >> 24), UInt8(value >> 16 & 0xFF), UInt8(value >> 8 & 0xFF), UInt8(value & 0xFF)),
-                   port: port)
-    }
-    let bytes = IPv6Bytes(high: input.integer(byteCount: 8), low: input.integer(byteCount: 8))
-    return .v6(bytes: bytes, port: port, flowInfo: UInt32(input.integer(byteCount: 4)),
-               scopeID: UInt32(input.integer(byteCount: 4)))
 }
