@@ -705,6 +705,18 @@ class Bench:
     def letter_listener(self, name: str, *options: str) -> Listener:
         return Listener(name, lambda port: [self.letter, "listen", *options, HOST, str(port)])
 
+    def ascii_blast_rows(self, key: str, listeners: list[Listener], base: str, judged: str,
+                         floor: float | None) -> list[Row]:
+        """Case `key`: the blast of 60-byte ASCII lines into each listener. The `judged` row's target: no loss in
+        any round and, with a `floor`, a ratio to the base of at least that."""
+        payloads = {listener.name: self.files["ascii_payload"] for listener in listeners}
+        rows, worst_loss = self.blast_rows(f"{key} {CASES[key]} ({self.sizes.blast:,})", listeners, payloads, base)
+        for row in rows:
+            if row.contender == judged:
+                set_target(row, "0 loss" + (f", ≥ {floor}×" if floor else ""),
+                           worst_loss[judged] == 0 and (floor is None or shown(row.ratio) >= floor))
+        return rows
+
     def case_blast(self) -> list[Row]:
         listeners = [
             self.c_receiver(),
@@ -716,13 +728,7 @@ class Bench:
         ]
         if self.letter:
             listeners.insert(1, self.letter_listener("letter listen"))
-        payloads = {listener.name: self.files["ascii_payload"] for listener in listeners}
-        rows, worst_loss = self.blast_rows(f"c {CASES['c']} ({self.sizes.blast:,})", listeners, payloads,
-                                           "C recv_print")
-        for row in rows:
-            if row.contender == "letter listen":
-                set_target(row, "0 loss, ≥ 0.9×", worst_loss[row.contender] == 0 and shown(row.ratio) >= 0.9)
-        return rows
+        return self.ascii_blast_rows("c", listeners, "C recv_print", judged="letter listen", floor=0.9)
 
     # -------------------------------------------------------- cases g and h
 
@@ -733,26 +739,14 @@ class Bench:
             self.letter_listener("letter listen --time iso", "--time", "iso"),
             replace(self.letter_listener("letter listen -f hex", "-f", "hex"), lines_per_datagram=hexdump_lines),
         ]
-        payloads = {listener.name: self.files["ascii_payload"] for listener in listeners}
-        rows, worst_loss = self.blast_rows(f"g {CASES['g']} ({self.sizes.blast:,})", listeners, payloads,
-                                           "letter listen")
-        for row in rows:
-            if row.contender == "letter listen --time iso":
-                set_target(row, "0 loss, ≥ 0.9×", worst_loss[row.contender] == 0 and shown(row.ratio) >= 0.9)
-        return rows
+        return self.ascii_blast_rows("g", listeners, "letter listen", judged="letter listen --time iso", floor=0.9)
 
     def case_unix(self) -> list[Row]:
         """Case c's blast over a unix datagram socket into the C receiver and letter listen PATH."""
         listeners = [replace(self.c_receiver(), unix=True)]
         if self.letter:
             listeners.append(Listener("letter listen", lambda path: [self.letter, "listen", str(path)], unix=True))
-        payloads = {listener.name: self.files["ascii_payload"] for listener in listeners}
-        rows, worst_loss = self.blast_rows(f"h {CASES['h']} ({self.sizes.blast:,})", listeners, payloads,
-                                           "C recv_print")
-        for row in rows:
-            if row.contender == "letter listen":
-                set_target(row, "0 loss", worst_loss[row.contender] == 0)
-        return rows
+        return self.ascii_blast_rows("h", listeners, "C recv_print", judged="letter listen", floor=None)
 
     # -------------------------------------------------------- case d
 
