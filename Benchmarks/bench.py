@@ -62,7 +62,10 @@ CASES = {
     "d": "GBK vs UTF-8",
     "e": "listen RSS",
     "f": "start-up",
+    "g": "views: --time, -f hex",
+    "h": "unix socket → listener",
 }
+LETTER_ONLY = ["d", "g"]  # cases that compare letter with itself
 
 ASCII_LINE_BYTES = 60
 POEM = "春眠不觉晓处处闻啼鸟夜来风雨声花落知多少"  # 20 characters: 60 B in UTF-8, 40 B in GBK
@@ -202,9 +205,14 @@ def udp_socket(port: int) -> SocketState | None:
     return None
 
 
-def listening_socket(process: subprocess.Popen, port: int, name: str) -> SocketState:
-    """The state of a listener's socket; an error if the listener has gone."""
-    state = udp_socket(port)
+# A unix datagram socket drops nothing: its senders wait while its queue is full. (Nor does
+# /proc show its queue: case e, which waits for queues to drain, is UDP only.)
+UNIX_SOCKET = SocketState(queued=0, drops=0)
+
+
+def listening_socket(process: subprocess.Popen, address: int | Path, name: str) -> SocketState:
+    """The state of a listener's socket (a UDP port or a unix socket path); an error if the listener has gone."""
+    state = udp_socket(address) if isinstance(address, int) else UNIX_SOCKET if address.is_socket() else None
     if state is None or process.poll() is not None:
         raise BenchError(f"{name} has gone (exit status {process.poll()})")
     return state
@@ -303,13 +311,25 @@ class Sender:
     stdin: Path | None = None  # case a: the message comes on stdin
 
 
+def one_line(_size: int) -> int:
+    return 1
+
+
+def hexdump_lines(size: int) -> int:
+    """-f hex: a header, then a line per 16 bytes."""
+    return 1 + -(-size // 16)
+
+
 @dataclass(frozen=True)
 class Listener:
     name: str
-    argv: Callable[[int], list[str]]  # given 0 when it announces its port, else a free port picked for it
+    # Given 0 when it announces its port, else a free port picked for it; with `unix`, the socket path.
+    argv: Callable[[int | Path], list[str]]
     announces: bool = True  # says "listening on ('127.0.0.1', PORT)" on stderr
     raw: bool = False  # prints payloads only, so datagrams are output bytes ÷ payload size, not lines
     terminal: bool = False  # stdout is a pseudo-terminal instead of a file
+    unix: bool = False  # binds a unix datagram socket at the path it is given, not a UDP port
+    lines_per_datagram: Callable[[int], int] = one_line  # output lines for a datagram of so many bytes
 
 
 @dataclass(frozen=True)
@@ -429,17 +449,24 @@ class Bench:
         os.close(handle)
         return Path(path)
 
-    def start_listener(self, listener: Listener, stdout) -> tuple[subprocess.Popen, int, Path]:
-        """Starts a listener and waits until its socket is bound; returns it, its port and its stderr file."""
+    def start_listener(self, listener: Listener, stdout) -> tuple[subprocess.Popen, int | Path, Path]:
+        """Starts a listener and waits until its socket is bound; returns it, its port (or socket path) and its
+        stderr file."""
         port = 0 if listener.announces else free_port()
+        path = self.workdir / "listener.sock"
+        if listener.unix:
+            path.unlink(missing_ok=True)  # left by a listener that was killed
         errors = self.stderr_file()
         with errors.open("wb") as stderr:
-            process = self.processes.start(listener.argv(port), stdin=subprocess.DEVNULL, stdout=stdout, stderr=stderr)
+            process = self.processes.start(listener.argv(path if listener.unix else port), stdin=subprocess.DEVNULL,
+                                           stdout=stdout, stderr=stderr)
 
         def bound() -> bool:
             nonlocal port
             if process.poll() is not None:
                 raise BenchError(f"{listener.name} exited {process.returncode}: {errors.read_text(errors='replace')}")
+            if listener.unix:
+                return path.is_socket()
             if listener.announces:
                 banner = BANNER.search(errors.read_bytes())
                 port = int(banner[1]) if banner else 0
@@ -450,7 +477,7 @@ class Bench:
         except BaseException:
             self.processes.stop(process)
             raise
-        return process, port, errors
+        return process, path if listener.unix else port, errors
 
     def c_receiver(self, *options: str) -> Listener:
         return Listener("C recv_print", lambda port: [self.bin["recv_print"], *options, str(port)])
@@ -645,7 +672,8 @@ class Bench:
                 raise BenchError(f"blast into {listener.name} failed: {blast_said.decode(errors='replace')}")
             drops = listening_socket(receiver, port, listener.name).drops
             self.processes.stop(receiver)
-            printed = output.size() // datagram_size if listener.raw else output.lines()
+            printed = (output.size() // datagram_size if listener.raw
+                       else output.lines() // listener.lines_per_datagram(datagram_size))
         finally:
             for process in (blaster, receiver):
                 if process:
@@ -677,6 +705,18 @@ class Bench:
     def letter_listener(self, name: str, *options: str) -> Listener:
         return Listener(name, lambda port: [self.letter, "listen", *options, HOST, str(port)])
 
+    def ascii_blast_rows(self, key: str, listeners: list[Listener], base: str, judged: str,
+                         floor: float | None) -> list[Row]:
+        """Case `key`: the blast of 60-byte ASCII lines into each listener. The `judged` row's target: no loss in
+        any round and, with a `floor`, a ratio to the base of at least that."""
+        payloads = {listener.name: self.files["ascii_payload"] for listener in listeners}
+        rows, worst_loss = self.blast_rows(f"{key} {CASES[key]} ({self.sizes.blast:,})", listeners, payloads, base)
+        for row in rows:
+            if row.contender == judged:
+                set_target(row, "0 loss" + (f", ≥ {floor}×" if floor else ""),
+                           worst_loss[judged] == 0 and (floor is None or shown(row.ratio) >= floor))
+        return rows
+
     def case_blast(self) -> list[Row]:
         listeners = [
             self.c_receiver(),
@@ -688,13 +728,25 @@ class Bench:
         ]
         if self.letter:
             listeners.insert(1, self.letter_listener("letter listen"))
-        payloads = {listener.name: self.files["ascii_payload"] for listener in listeners}
-        rows, worst_loss = self.blast_rows(f"c {CASES['c']} ({self.sizes.blast:,})", listeners, payloads,
-                                           "C recv_print")
-        for row in rows:
-            if row.contender == "letter listen":
-                set_target(row, "0 loss, ≥ 0.9×", worst_loss[row.contender] == 0 and shown(row.ratio) >= 0.9)
-        return rows
+        return self.ascii_blast_rows("c", listeners, "C recv_print", judged="letter listen", floor=0.9)
+
+    # -------------------------------------------------------- cases g and h
+
+    def case_views(self) -> list[Row]:
+        """Case c's blast into letter listen plain, with --time iso and with -f hex."""
+        listeners = [
+            self.letter_listener("letter listen"),
+            self.letter_listener("letter listen --time iso", "--time", "iso"),
+            replace(self.letter_listener("letter listen -f hex", "-f", "hex"), lines_per_datagram=hexdump_lines),
+        ]
+        return self.ascii_blast_rows("g", listeners, "letter listen", judged="letter listen --time iso", floor=0.9)
+
+    def case_unix(self) -> list[Row]:
+        """Case c's blast over a unix datagram socket into the C receiver and letter listen PATH."""
+        listeners = [replace(self.c_receiver(), unix=True)]
+        if self.letter:
+            listeners.append(Listener("letter listen", lambda path: [self.letter, "listen", str(path)], unix=True))
+        return self.ascii_blast_rows("h", listeners, "C recv_print", judged="letter listen", floor=None)
 
     # -------------------------------------------------------- case d
 
@@ -831,7 +883,8 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--letter", metavar="PATH", default=str(REPO / ".build/release/letter"),
                         help="the letter binary (default: .build/release/letter)")
-    parser.add_argument("--peers-only", action="store_true", help="run only the C and peer rows, without letter")
+    parser.add_argument("--peers-only", action="store_true",
+                        help="run only the C and peer rows, without letter (skips cases d and g)")
     parser.add_argument("--quick", action="store_true",
                         help="fewer rounds and smaller sizes: a smoke run of about a minute")
     parser.add_argument("--case", default=",".join(CASES), help="cases to run, e.g. a,c (default: all): " +
@@ -860,11 +913,12 @@ def main() -> int:
             log(f"bench: no letter binary at {letter}: build it (swift build -c release) or pass --letter PATH, "
                 "or run the C and peer rows alone with --peers-only")
             return 2
-    if "d" in args.cases and not letter:
-        log("bench: case d compares letter with itself: skipped with --peers-only")
-        args.cases.remove("d")
-        if not args.cases:
-            return 2
+    for case in LETTER_ONLY:
+        if case in args.cases and not letter:
+            log(f"bench: case {case} compares letter with itself: skipped with --peers-only")
+            args.cases.remove(case)
+    if not args.cases:
+        return 2
 
     # SIGTERM ends the run like Ctrl-C does: through the finally below, which stops every listener.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -874,7 +928,8 @@ def main() -> int:
     try:
         bench = Bench(sizes, letter, workdir)
         cases = {"a": bench.case_one_off, "b": bench.case_send_lines, "c": bench.case_blast,
-                 "d": bench.case_gbk, "e": bench.case_rss, "f": bench.case_startup}
+                 "d": bench.case_gbk, "e": bench.case_rss, "f": bench.case_startup, "g": bench.case_views,
+                 "h": bench.case_unix}
         rows = []
         for key in args.cases:
             log(f"case {key}: {CASES[key]}")

@@ -1,7 +1,9 @@
-/* blast [-f FILE] PORT COUNT [MESSAGE]
+/* blast [-f FILE] PORT|PATH COUNT [MESSAGE]
  *
  * The load generator: sends COUNT datagrams from one socket to
- * 127.0.0.1:PORT as fast as sendmmsg takes them, BATCH per call. Each
+ * 127.0.0.1:PORT, or to the unix datagram socket at PATH (an argument with a
+ * '/'; the sender is unnamed, and waits whenever the receiver's queue is
+ * full), as fast as sendmmsg takes them, BATCH per call. Each
  * datagram is MESSAGE or, with -f, the next line of FILE (without its "\n"),
  * round and round. Says "sent N datagrams in S s (R/s)" on stderr.
  */
@@ -11,7 +13,7 @@
 #include <time.h>
 
 #define BATCH 256
-#define SYNOPSIS "[-f FILE] PORT COUNT [MESSAGE]"
+#define SYNOPSIS "[-f FILE] PORT|PATH COUNT [MESSAGE]"
 
 /* The lines of the file at path, each without its "\n". */
 static struct iovec *read_lines(const char *path, size_t *count)
@@ -60,7 +62,7 @@ int main(int argc, char **argv)
         usage(SYNOPSIS);
 
     struct sockaddr_storage to;
-    socklen_t to_len = parse_address("127.0.0.1", argv[optind], &to);
+    socklen_t to_len = parse_endpoint(argv[optind], &to);
     unsigned long count = parse_number(argv[optind + 1], ULONG_MAX, "count");
 
     struct iovec message, *payloads = &message;
@@ -75,7 +77,7 @@ int main(int argc, char **argv)
         message = (struct iovec){ .iov_base = argv[optind + 2], .iov_len = strlen(argv[optind + 2]) };
     }
 
-    int fd = socket(AF_INET, SOCK_DGRAM, 0);
+    int fd = socket(to.ss_family, SOCK_DGRAM, 0);
     if (fd < 0)
         die("socket");
     if (connect(fd, (struct sockaddr *)&to, to_len) < 0)

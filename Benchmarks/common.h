@@ -7,10 +7,12 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 /* "prog: what: strerror" on stderr, then exit 1. */
@@ -59,6 +61,23 @@ static socklen_t parse_address(const char *host, const char *port, struct sockad
     }
     fprintf(stderr, "%s: bad host (an IP literal is needed): %s\n", program_invocation_short_name, host);
     exit(2);
+}
+
+/* PORT on 127.0.0.1, or the unix socket at PATH: an argument with a '/' is a
+ * path, as in letter's endpoints. Returns the address's length. */
+static inline socklen_t parse_endpoint(const char *argument, struct sockaddr_storage *out)
+{
+    if (strchr(argument, '/') == NULL)
+        return parse_address("127.0.0.1", argument, out);
+    struct sockaddr_un *path = (struct sockaddr_un *)out;
+    memset(out, 0, sizeof *out);
+    if (strlen(argument) >= sizeof path->sun_path) {
+        fprintf(stderr, "%s: socket path too long: %s\n", program_invocation_short_name, argument);
+        exit(2);
+    }
+    path->sun_family = AF_UNIX;
+    strcpy(path->sun_path, argument);
+    return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + strlen(argument) + 1);
 }
 
 #endif

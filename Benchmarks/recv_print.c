@@ -1,9 +1,12 @@
-/* recv_print [-c COUNT] [-t SECONDS] PORT
+/* recv_print [-c COUNT] [-t SECONDS] PORT|PATH
  *
  * Binds 127.0.0.1:PORT (0: any free port), says
  * "listening on ('127.0.0.1', PORT)" on stderr, and prints each datagram as
  * Python's print(data.decode(), addr) does: "TEXT ('127.0.0.1', 54321)\n",
- * the payload bytes written as they came.
+ * the payload bytes written as they came. With PATH (an argument with a
+ * '/') it binds a unix datagram socket there instead, says
+ * "listening on 'PATH'", prints "TEXT SENDER-PATH\n" ("TEXT None\n" for an
+ * unnamed or abstract sender), and removes the socket file when it exits.
  *
  * Datagrams come BATCH at a time from recvmmsg; lines collect in a 1 MiB
  * buffer that is written when it fills and whenever no datagram is waiting.
@@ -23,7 +26,9 @@
 #define DATAGRAM_MAX 65535
 #define OUTPUT_SIZE (1 << 20)
 #define RECEIVE_BUFFER (16 << 20)
-#define SYNOPSIS "[-c COUNT] [-t SECONDS] PORT"
+#define SYNOPSIS "[-c COUNT] [-t SECONDS] PORT|PATH"
+/* The longest suffix: " ('255.255.255.255', 65535)\n", or " PATH\n" for a unix sender. */
+#define SUFFIX_MAX (sizeof " \n" + sizeof ((struct sockaddr_un *)0)->sun_path)
 
 static char output[OUTPUT_SIZE];
 static size_t output_used;
@@ -56,24 +61,45 @@ static void stop(int signal)
     stopping = 1;
 }
 
-/* A UDP socket on 127.0.0.1:port with a large receive buffer; announces the bound port. */
-static int open_socket(const char *port)
+/* A UDP socket on 127.0.0.1:PORT, or a unix datagram socket at PATH, with a
+ * large receive buffer; announces the bound port or the path. */
+static int open_socket(const char *endpoint, struct sockaddr_storage *here)
 {
-    struct sockaddr_storage here;
-    socklen_t here_len = parse_address("127.0.0.1", port, &here);
-    int fd = socket(AF_INET, SOCK_DGRAM, 0);
+    socklen_t here_len = parse_endpoint(endpoint, here);
+    int fd = socket(here->ss_family, SOCK_DGRAM, 0);
     if (fd < 0)
         die("socket");
     int size = RECEIVE_BUFFER;
     if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size) < 0 &&
         setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size) < 0)
         die("setsockopt SO_RCVBUF");
-    if (bind(fd, (struct sockaddr *)&here, here_len) < 0)
+    if (bind(fd, (struct sockaddr *)here, here_len) < 0)
         die("bind");
-    if (getsockname(fd, (struct sockaddr *)&here, &here_len) < 0)
+    if (here->ss_family == AF_UNIX) {
+        fprintf(stderr, "listening on '%s'\n", endpoint);
+        return fd;
+    }
+    if (getsockname(fd, (struct sockaddr *)here, &here_len) < 0)
         die("getsockname");
-    fprintf(stderr, "listening on ('127.0.0.1', %u)\n", ntohs(((struct sockaddr_in *)&here)->sin_port));
+    fprintf(stderr, "listening on ('127.0.0.1', %u)\n", ntohs(((struct sockaddr_in *)here)->sin_port));
     return fd;
+}
+
+/* " ('HOST', PORT)\n" for an IPv4 sender; " PATH\n" or " None\n" for a unix one. */
+static size_t describe_sender(const struct sockaddr_storage *sender, socklen_t length, char *suffix)
+{
+    if (sender->ss_family == AF_INET) {
+        const struct sockaddr_in *v4 = (const struct sockaddr_in *)sender;
+        char host[INET_ADDRSTRLEN];
+        inet_ntop(AF_INET, &v4->sin_addr, host, sizeof host);
+        return (size_t)snprintf(suffix, SUFFIX_MAX, " ('%s', %u)\n", host, ntohs(v4->sin_port));
+    }
+    const struct sockaddr_un *unix_sender = (const struct sockaddr_un *)sender;
+    if (length <= offsetof(struct sockaddr_un, sun_path) || unix_sender->sun_path[0] == '\0')
+        return (size_t)snprintf(suffix, SUFFIX_MAX, " None\n");
+    /* The kernel need not end a path of the whole sun_path with a NUL. */
+    size_t path_len = strnlen(unix_sender->sun_path, length - offsetof(struct sockaddr_un, sun_path));
+    return (size_t)snprintf(suffix, SUFFIX_MAX, " %.*s\n", (int)path_len, unix_sender->sun_path);
 }
 
 int main(int argc, char **argv)
@@ -92,7 +118,8 @@ int main(int argc, char **argv)
     if (optind != argc - 1)
         usage(SYNOPSIS);
 
-    int fd = open_socket(argv[optind]);
+    struct sockaddr_storage here;
+    int fd = open_socket(argv[optind], &here);
 
     /* No SA_RESTART: a signal interrupts poll, and the loop sees `stopping`. */
     struct sigaction on_signal = { .sa_handler = stop };
@@ -101,16 +128,17 @@ int main(int argc, char **argv)
 
     static char payloads[BATCH][DATAGRAM_MAX];
     static struct iovec iovecs[BATCH];
-    static struct sockaddr_in senders[BATCH];
+    static struct sockaddr_storage senders[BATCH];
     static struct mmsghdr messages[BATCH];
     for (int i = 0; i < BATCH; i++) {
         iovecs[i] = (struct iovec){ .iov_base = payloads[i], .iov_len = DATAGRAM_MAX };
         messages[i].msg_hdr = (struct msghdr){ .msg_name = &senders[i], .msg_iov = &iovecs[i], .msg_iovlen = 1 };
     }
 
-    /* " ('HOST', PORT)\n" for the last sender, made again only when the sender changes. */
-    struct sockaddr_in last_sender = { 0 };
-    char suffix[sizeof " ('255.255.255.255', 65535)\n"];
+    /* The suffix for the last sender, made again only when the sender changes. */
+    struct sockaddr_storage last_sender;
+    socklen_t last_sender_len = 0;
+    char suffix[SUFFIX_MAX];
     size_t suffix_len = 0;
 
     unsigned long received = 0;
@@ -141,13 +169,11 @@ int main(int argc, char **argv)
             die("recvmmsg");
 
         for (int i = 0; i < n; i++) {
-            struct sockaddr_in *sender = &senders[i];
-            if (suffix_len == 0 || sender->sin_addr.s_addr != last_sender.sin_addr.s_addr ||
-                sender->sin_port != last_sender.sin_port) {
-                char host[INET_ADDRSTRLEN];
-                inet_ntop(AF_INET, &sender->sin_addr, host, sizeof host);
-                suffix_len = (size_t)snprintf(suffix, sizeof suffix, " ('%s', %u)\n", host, ntohs(sender->sin_port));
-                last_sender = *sender;
+            socklen_t sender_len = messages[i].msg_hdr.msg_namelen;
+            if (suffix_len == 0 || sender_len != last_sender_len || memcmp(&senders[i], &last_sender, sender_len) != 0) {
+                suffix_len = describe_sender(&senders[i], sender_len, suffix);
+                memcpy(&last_sender, &senders[i], sender_len);
+                last_sender_len = sender_len;
             }
             if (output_used + messages[i].msg_len + suffix_len > sizeof output)
                 flush_output();
@@ -157,6 +183,8 @@ int main(int argc, char **argv)
         received += (unsigned long)n;
     }
     flush_output();
+    if (here.ss_family == AF_UNIX)
+        unlink(((struct sockaddr_un *)&here)->sun_path);
     fprintf(stderr, "received %lu datagrams\n", received);
     return 0;
 }

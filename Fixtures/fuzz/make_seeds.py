@@ -13,10 +13,16 @@ Each target reads a few choice bytes, then its payload (see Fuzz/Support/FuzzSup
   Addresses/  the text of an address, endpoint or network
   Invocations/ NUL-separated arguments for the real binary (the crashes past trials
               found among them); it uses Arguments.dict too
+  Views/      1 byte picks the zone (TZ), then the listening start and 1 to 4 receive
+              times (5 bytes of seconds, 4 of nanoseconds each, after a count byte), two
+              senders (internet as in Records, a unix path or abstract name, or unnamed),
+              2 bytes of cut for each datagram, 2 bytes where the payload splits in two,
+              then the payload
 Arguments.dict and Addresses.dict are libFuzzer dictionaries: every option spelling
 found in Sources/LetterCore/CLI (and values they take), and the pieces of addresses.
 The choice bytes index tables in letter's own order (encodingTable, DecodeErrorHandler,
 RecordFormat); a seed stays a valid input if they change, only its choice moves.
+Views' zone byte indexes the zone list at the top of Fuzz/Targets/Views.swift.
 Decode, Escaping and Records seeds double as the payloads of TerminalSafetyTests.
 """
 import glob
@@ -113,6 +119,40 @@ def record_seeds():
         yield struct.pack(">H", choice) + senders[number % len(senders)] + bytes([number % 3]) + payload
 
 
+# Receive times (seconds, nanoseconds): the epoch, a leap day, 2038's rollover, Apia's
+# skipped 2011-12-30, a summer-time change, 2100 (not a leap year) and its last second.
+STAMPS = [(0, 0), (951782400, 999_999_999), (2**31 - 1, 999), (2**31, 1000), (1325239199, 500_000_000),
+          (1711846800, 123_456_789), (4107542399, 1), (4133980799, 999_999_999), (1764426735, 123_456_000)]
+
+
+def view_sender(number):
+    """A sender of every kind, the unix names with controls and bytes that are not UTF-8."""
+    kind = number % 5
+    if kind == 0:
+        return bytes([0, 0]) + struct.pack(">H", 54321) + bytes([127, 0, 0, 1])
+    if kind == 1:
+        return bytes([0, 1]) + struct.pack(">H", 5555) + b"\xfe\x80" + bytes(13) + b"\x01" + struct.pack(">II", 7, 2)
+    if kind == 4:
+        return bytes([2])
+    name = b"/tmp/a\x1b[2J\xff\xe2\x80\xae.sock" if kind == 2 else b"\x00 name\n"
+    return bytes([1, len(name)]) + name + bytes([kind - 2])
+
+
+def view_stamp(seconds, nanoseconds):
+    return struct.pack(">Q", seconds)[3:] + struct.pack(">I", nanoseconds)
+
+
+def view_seeds():
+    payloads = [b"", b"A", bytes(range(15)), bytes(range(16)), bytes(range(17)), bytes(range(33)),
+                bytes(range(256)), *NASTY]
+    for number, payload in enumerate(payloads):
+        stamps = [STAMPS[(number + index) % len(STAMPS)] for index in range(1 + number % 4)]
+        yield (bytes([number]) + view_stamp(*STAMPS[number * 5 % len(STAMPS)]) + bytes([len(stamps) - 1])
+               + b"".join(view_stamp(*stamp) for stamp in stamps)
+               + view_sender(number) + view_sender(number + number % 2)
+               + struct.pack(">HHH", 0 if number % 3 else 976, number % 2, len(payload) // 2) + payload)
+
+
 def argument_seeds():
     heads = ["send", "listen", "chat", "encodings", "help", "--version", None]
     lines = [
@@ -188,6 +228,7 @@ def main():
     write("Arguments", argument_seeds())
     write("Addresses", [address.encode("utf-8") for address in ADDRESSES])
     write("Invocations", invocation_seeds())
+    write("Views", view_seeds())
     values = ["--", "=", "0", "65535", "65536", "-1", "0.5", "1e309", "nan", "utf-8", "gbk", "latin1", "no-such-codec",
               "text", "tuple", "json", "lines", "raw", "strict", "replace", "ignore", "backslashreplace",
               "127.0.0.1", "::1", "[::1]:9000", "localhost:9000", "239.1.2.3", "ff02::1", "10.0.0.0/8", ","]

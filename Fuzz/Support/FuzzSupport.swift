@@ -1,3 +1,5 @@
+import LetterCore
+
 /// What every fuzz target shares: reading choices out of the fuzzer's bytes, stopping
 /// loudly when a property fails, and the properties several targets check.
 
@@ -22,6 +24,12 @@ struct FuzzInput {
         var value: UInt64 = 0
         for _ in 0..<byteCount { value = value << 8 | UInt64(rest.popFirst() ?? 0) }
         return value
+    }
+
+    /// The next `count` bytes, fewer when the input ends first.
+    mutating func bytes(count: Int) -> ArraySlice<UInt8> {
+        defer { rest = rest.dropFirst(count) }
+        return rest.prefix(count)
     }
 }
 
@@ -71,4 +79,18 @@ func pythonControlRepr(_ scalar: Unicode.Scalar) -> String? {
         let width = scalar.value < 0x100 ? 2 : 4
         return (width == 2 ? "\\x" : "\\u") + String(repeating: "0", count: width - digits.count) + digits
     }
+}
+
+/// An IPv4 or IPv6 sender with arbitrary address, port, flow label and scope.
+func readInternetSender(_ input: inout FuzzInput) -> Peer {
+    let isIPv6 = input.integer(byteCount: 1) & 1 == 1
+    let port = UInt16(input.integer(byteCount: 2))
+    if !isIPv6 {
+        let value = input.integer(byteCount: 4)
+        return .v4(octets: (UInt8(value >> 24), UInt8(value >> 16 & 0xFF), UInt8(value >> 8 & 0xFF), UInt8(value & 0xFF)),
+                   port: port)
+    }
+    let bytes = IPv6Bytes(high: input.integer(byteCount: 8), low: input.integer(byteCount: 8))
+    return .v6(bytes: bytes, port: port, flowInfo: UInt32(input.integer(byteCount: 4)),
+               scopeID: UInt32(input.integer(byteCount: 4)))
 }

@@ -1,17 +1,28 @@
 @testable import LetterCore
 
-/// The record writer, above all its JSON: for any datagram, sender, encoding, error
-/// handler and format, every `text`, `tuple` and `json` record is one terminal-safe
-/// line, and a `json` record is a strict JSON object whose fields say what came from whom.
+/// The printers, above all json's: for any datagram, sender, encoding, error handler and
+/// format, every `text`, `tuple` and `json` record is one terminal-safe line, and a `json`
+/// record is a strict JSON object whose fields say what came from whom. (`hex` has a
+/// target of its own, Views.)
 
-private let formats: [(RecordFormat, showBytes: Bool)] = RecordFormat.allCases.flatMap { [($0, false), ($0, true)] }
+/// A printer of one format, with `--bytes` or not, and a decoder of its own kind, which
+/// says what its text must be.
+private struct Writer {
+    let format: RecordFormat
+    let showBytes: Bool
+    let printer: any Printer
+    let twin: TextDecoder
+}
+
+private let formats: [(RecordFormat, showBytes: Bool)] = RecordFormat.allCases.filter { $0 != .hex }.flatMap { [($0, false), ($0, true)] }
 // Every table encoding is one glibc ships, so each decoder opens.
-/// Each writer with a decoder of its own kind, which says what its text must be.
 private let writers = encodingTable.flatMap { encoding in
     DecodeErrorHandler.allCases.flatMap { errors in
         formats.map { format in
-            (RecordWriter(format: format.0, showBytes: format.showBytes, decoder: TextDecoder(encoding: encoding, errors: errors)!),
-             twin: TextDecoder(encoding: encoding, errors: errors)!)
+            Writer(format: format.0, showBytes: format.showBytes,
+                   printer: format.0.printer.init(PrinterContext(decoder: TextDecoder(encoding: encoding, errors: errors)!,
+                                                                 showBytes: format.showBytes)),
+                   twin: TextDecoder(encoding: encoding, errors: errors)!)
         }
     }
 }
@@ -19,14 +30,14 @@ private let writers = encodingTable.flatMap { encoding in
 @_cdecl("LLVMFuzzerTestOneInput")
 func fuzzRecords(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     var input = FuzzInput(data, size)
-    let (writer, twin) = input.pick(writers)
-    let sender = readSender(&input)
+    let writer = input.pick(writers)
+    let sender = readInternetSender(&input)
     let cut = Int(input.integer(byteCount: 1) % 3)  // how many bytes the "kernel" cut
     let payload = input.rest
     let what = "\(writer.format)\(writer.showBytes ? " --bytes" : "") from \(sender.pythonRepr) of \(hexDump(payload))"
 
     var out: [UInt8] = []
-    let failure = writer.append(payload: payload, fullLength: payload.count + cut, sender: sender, to: &out)
+    let failure = writer.printer.append(Datagram(payload: payload, fullLength: payload.count + cut, peer: sender), to: &out)
     if failure != nil {
         require(out.isEmpty, "a strict failure that still wrote: \(what)")
         return 0
@@ -40,11 +51,11 @@ func fuzzRecords(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     require(!out.dropLast().contains(0x0A), "a record of more than one line: \(what)")
     require(isTerminalSafe(out[...]), "a record with a control character \(hexDump(out)): \(what)")
     require(isValidUTF8(out), "a record that is not UTF-8: \(what)")
-    if writer.format == .json { checkJSON(out.dropLast(), writer: writer, twin: twin, payload: payload, cut: cut, sender: sender, what) }
+    if writer.format == .json { checkJSON(out.dropLast(), writer: writer, payload: payload, cut: cut, sender: sender, what) }
     return 0
 }
 
-private func checkJSON(_ record: ArraySlice<UInt8>, writer: RecordWriter, twin: TextDecoder, payload: ArraySlice<UInt8>, cut: Int,
+private func checkJSON(_ record: ArraySlice<UInt8>, writer: Writer, payload: ArraySlice<UInt8>, cut: Int,
                        sender: Peer, _ what: String) {
     let fields: [String: JSONReader.Value]
     do {
@@ -53,7 +64,7 @@ private func checkJSON(_ record: ArraySlice<UInt8>, writer: RecordWriter, twin: 
         fatalError("invalid JSON at byte \(error.offset) of \(hexDump(record)): \(what)")
     }
     var text: [UInt8] = []
-    _ = twin.decode(payload, appendingTo: &text)
+    _ = writer.twin.decode(payload, appendingTo: &text)
     var expected: [String: JSONReader.Value] = [
         "host": .string(Array(sender.host.utf8)),
         "port": .integer(UInt64(sender.port)),
@@ -67,18 +78,4 @@ private func checkJSON(_ record: ArraySlice<UInt8>, writer: RecordWriter, twin: 
     if cut > 0 { expected["truncated_from"] = .integer(UInt64(payload.count + cut)) }
     if writer.showBytes { expected["hex"] = .string(Array(hexDump(payload).filter { $0 != " " }.utf8)) }
     require(fields == expected, "JSON fields \(fields) are not \(expected): \(what)")
-}
-
-/// An IPv4 or IPv6 sender with arbitrary address, port, flow label and scope.
-private func readSender(_ input: inout FuzzInput) -> Peer {
-    let isIPv6 = input.integer(byteCount: 1) & 1 == 1
-    let port = UInt16(input.integer(byteCount: 2))
-    if !isIPv6 {
-        let value = input.integer(byteCount: 4)
-        return .v4(octets: (UInt8(value >> 24), UInt8(value >> 16 & 0xFF), UInt8(value >> 8 & 0xFF), UInt8(value & 0xFF)),
-                   port: port)
-    }
-    let bytes = IPv6Bytes(high: input.integer(byteCount: 8), low: input.integer(byteCount: 8))
-    return .v6(bytes: bytes, port: port, flowInfo: UInt32(input.integer(byteCount: 4)),
-               scopeID: UInt32(input.integer(byteCount: 4)))
 }
