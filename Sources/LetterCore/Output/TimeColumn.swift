@@ -1,7 +1,8 @@
 /// `--time MODE`: each datagram's receive time, written before its record (in text,
 /// tuple, lines and hex) or as the json record's `time` field.
 public enum TimeMode: String, CaseIterable, Sendable {
-    /// Local time with its UTC offset: `2026-11-29T22:32:15.123456+08:00`.
+    /// Local time with its UTC offset: `2026-11-29T22:32:15.123456+08:00` (`+HH:MM:SS`
+    /// for an offset with seconds, as Python writes it).
     case iso
     /// UTC: `2026-11-29T14:32:15.123456Z`.
     case utc
@@ -80,6 +81,12 @@ public final class TimeColumn {
             appendPadded(offset / 3600, width: 2, to: &zoneText)
             zoneText.append(UInt8(ascii: ":"))
             appendPadded(offset / 60 % 60, width: 2, to: &zoneText)
+            // An offset with seconds (Monrovia's -0:44:30 until 1972, a POSIX TZ) keeps
+            // them, as Python's isoformat does.
+            if offset % 60 != 0 {
+                zoneText.append(UInt8(ascii: ":"))
+                appendPadded(offset % 60, width: 2, to: &zoneText)
+            }
         }
         cachedSecond = second
     }
