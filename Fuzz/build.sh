@@ -23,6 +23,8 @@ mkdir -p "$LIB" "$OUT/bin"
 library=$LIB/libLetterCore.a
 if [ ! -f "$library" ] || [ -n "$(find Sources/LetterCore Sources/CLetterSystem -newer "$library" -print -quit)" ]; then
     echo "building LetterCore for fuzzing" >&2
+    # A fresh archive: an old one keeps the members of files that were renamed or removed.
+    rm -f "$library"
     # SwiftPM writes this module map for a C target; here we write it ourselves.
     printf 'module CLetterSystem {\n    header "%s"\n    export *\n}\n' \
         "$PWD/Sources/CLetterSystem/include/CLetterSystem.h" > "$LIB/module.modulemap"
