@@ -5,6 +5,7 @@
 final class HexPrinter: Printer {
     static let summary = "A header line with the sender and size, then the payload as hexdump -Cv prints it."
     private var sender = PeerCache(printForm: true)
+    private var dump = HexdumpLines()
 
     init(_ context: PrinterContext) {}
 
@@ -18,41 +19,49 @@ final class HexPrinter: Printer {
             appendDecimal(UInt64(datagram.payload.count), to: &out)
         }
         out.append(UInt8(ascii: "\n"))
-        appendHexdumpLines(datagram.payload, to: &out)
+        dump.append(datagram.payload, to: &out)
         return nil
     }
 }
 
-/// `hexdump -Cv`'s lines for `bytes`, without its final offset line: the offset in 8
-/// hex digits, two spaces, 16 bytes in hex with one more space after the eighth (short
-/// lines padded to the same width), then the bytes as ASCII between bars, `.` for any
-/// byte outside 0x20...0x7E.
-func appendHexdumpLines(_ bytes: ArraySlice<UInt8>, to out: inout [UInt8]) {
-    var offset = 0
-    while offset < bytes.count {
-        let line = bytes.dropFirst(offset).prefix(16)
-        appendHexDigits(UInt64(offset), count: 8, to: &out)
-        out.append(contentsOf: "  ".utf8)
-        for column in 0..<16 {
-            if column < line.count {
-                appendHexByte(line[line.startIndex + column], to: &out)
-                out.append(UInt8(ascii: " "))
-            } else {
-                out.append(contentsOf: "   ".utf8)
-            }
-            if column == 7 { out.append(UInt8(ascii: " ")) }
-        }
-        out.append(contentsOf: " |".utf8)
-        for byte in line { out.append((0x20...0x7E).contains(byte) ? byte : UInt8(ascii: ".")) }
-        out.append(contentsOf: "|\n".utf8)
-        offset += 16
-    }
-}
+/// `hexdump -Cv`'s lines, without its final offset line: the offset in 8 hex digits,
+/// two spaces, 16 bytes in hex with one more space after the eighth (a short last line
+/// padded to the same width), then the bytes as ASCII between bars, `.` for any byte
+/// outside 0x20...0x7E. Each line is filled in one reused buffer and appended whole:
+/// a byte-by-byte append costs several times more.
+struct HexdumpLines {
+    /// `00000000  xx xx xx xx xx xx xx xx  xx xx xx xx xx xx xx xx  |................|\n`
+    private var line = [UInt8](repeating: UInt8(ascii: " "), count: 79)
+    private static let digits: [UInt8] = Array("0123456789abcdef".utf8)
+    /// Where byte `column`'s two hex digits go.
+    private static func hexPosition(_ column: Int) -> Int { 10 + column * 3 + (column >= 8 ? 1 : 0) }
 
-/// `value` as exactly `count` lower-case hex digits.
-private func appendHexDigits(_ value: UInt64, count: Int, to out: inout [UInt8]) {
-    for position in stride(from: count - 1, through: 0, by: -1) {
-        let digit = UInt8(truncatingIfNeeded: value >> (4 * UInt64(position))) & 0xF
-        out.append(digit < 10 ? UInt8(ascii: "0") + digit : UInt8(ascii: "a") + digit - 10)
+    mutating func append(_ bytes: ArraySlice<UInt8>, to out: inout [UInt8]) {
+        var offset = 0
+        var index = bytes.startIndex
+        while index < bytes.endIndex {
+            let count = min(16, bytes.endIndex - index)
+            for position in 0..<8 {
+                line[7 - position] = Self.digits[(offset >> (4 * position)) & 0xF]
+            }
+            for column in 0..<16 {
+                let at = Self.hexPosition(column)
+                if column < count {
+                    let byte = bytes[index + column]
+                    line[at] = Self.digits[Int(byte >> 4)]
+                    line[at + 1] = Self.digits[Int(byte & 0xF)]
+                    line[61 + column] = byte >= 0x20 && byte <= 0x7E ? byte : UInt8(ascii: ".")
+                } else {
+                    line[at] = UInt8(ascii: " ")
+                    line[at + 1] = UInt8(ascii: " ")
+                }
+            }
+            line[60] = UInt8(ascii: "|")
+            line[61 + count] = UInt8(ascii: "|")
+            line[62 + count] = UInt8(ascii: "\n")
+            out.append(contentsOf: line[0..<63 + count])
+            offset += 16
+            index += count
+        }
     }
 }
