@@ -14,6 +14,7 @@ import json
 import os
 import platform
 import pty
+import random
 import re
 import shlex
 import shutil
@@ -50,6 +51,9 @@ C_PROGRAMS = [
     ("recv_print", "recv_print.c", []),
     ("recv_print_static", "recv_print.c", ["-static"]),
     ("blast", "blast.c", []),
+    ("echo_server", "echo_server.c", []),
+    ("ping_loop", "ping_loop.c", []),
+    ("send_chunks", "send_chunks.c", []),
 ]
 # The Swift floor: send_one.c's work in Swift, built static and stripped as letter is.
 SWIFT_PROGRAMS = [("send_one_swift", "send_one.swift")]
@@ -64,6 +68,8 @@ CASES = {
     "f": "start-up",
     "g": "views: --time, -f hex",
     "h": "unix socket → listener",
+    "k": "file → --chunk datagrams",
+    "p": "ping round trips",
 }
 LETTER_ONLY = ["d", "g"]  # cases that compare letter with itself
 
@@ -112,12 +118,14 @@ class Sizes:
     rss_first: int  # datagrams at the first RSS reading, case e
     rss_total: int  # datagrams at the last RSS reading, case e
     starts: int  # listener starts per round, case f
+    pings: int  # round trips per contender per round, case p
+    file_bytes: int  # the file cut into datagrams, case k
 
 
 FULL = Sizes(rounds=5, warmup=20, runs=200, lines=1_000_000, blast=200_000, rss_first=100_000, rss_total=1_000_000,
-             starts=100)
+             starts=100, pings=1000, file_bytes=100_000_000)
 QUICK = Sizes(rounds=2, warmup=5, runs=30, lines=100_000, blast=50_000, rss_first=20_000, rss_total=200_000,
-              starts=20)
+              starts=20, pings=200, file_bytes=10_000_000)
 
 
 class BenchError(Exception):
@@ -355,7 +363,7 @@ class Row:
     case: str
     contender: str
     value: float
-    unit: str  # "s", "/s" or "B"
+    unit: str  # "s", "µs" (seconds shown in µs), "/s" or "B"
     samples: list[float]  # one per round
     ratio: float | None = None  # value ÷ the case's baseline; None for the baseline itself
     target: str = ""
@@ -592,6 +600,77 @@ class Bench:
             row.detail = f"median of {self.sizes.starts} starts per round, timed from python3's spawn"
         return rows + banner_rows
 
+    # -------------------------------------------------------- case p
+
+    def round_trips(self, argv, parse) -> list[float]:
+        """The round trips (ms) one pinger, `argv(port)`, measured against a fresh C echo server."""
+        server = self.processes.start([self.bin["echo_server"], "0", str(self.sizes.pings)], stdin=subprocess.DEVNULL,
+                                      stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        try:
+            port = int(server.stdout.readline().split()[1])
+            done = run(argv(port), timeout=600)
+            times = parse(done.stdout.decode())
+            if len(times) != self.sizes.pings:
+                raise BenchError(f"{argv(port)[0]}: {len(times)} of {self.sizes.pings} round trips: {done.stderr!r}")
+            return times
+        finally:
+            self.processes.stop(server)
+            server.stdout.close()
+
+    def case_ping(self) -> list[Row]:
+        """Median round trip of `letter ping -i 0` against a C echo server, beside a C
+        send-and-wait loop against the same server."""
+        count = str(self.sizes.pings)
+        pingers = {"C ping_loop": (lambda port: [self.bin["ping_loop"], HOST, str(port), count],
+                                   lambda out: [float(line) for line in out.split()])}
+        if self.letter:
+            pingers["letter ping -i 0"] = (
+                lambda port: [self.letter, "ping", "-f", "json", "-i", "0", "-c", count, HOST, str(port)],
+                lambda out: [json.loads(line)["rtt_ms"] for line in out.splitlines() if '"rtt_ms"' in line])
+        samples: dict[str, list[float]] = {name: [] for name in pingers}
+        for round_index in range(self.sizes.rounds):
+            for name in rotated(list(pingers), round_index):
+                samples[name].append(statistics.median(self.round_trips(*pingers[name])) / 1e3)
+            log(f"p round {round_index + 1}/{self.sizes.rounds}: " + ", ".join(
+                f"{name} {values[-1] * 1e3:.3f} ms" for name, values in samples.items()))
+        rows = rows_from_samples("p " + CASES["p"], "µs", samples, "C ping_loop")
+        for row in rows:
+            row.detail = (f"median of {self.sizes.pings:,} round trips per round, each from just before the send to the "
+                          "kernel's receive time of the reply (SO_TIMESTAMPNS)")
+            if row.contender.startswith("letter"):
+                set_target(row, "≤ 1.2×", shown(row.ratio) <= 1.2)
+        return rows
+
+    # -------------------------------------------------------- case k
+
+    def case_chunks(self) -> list[Row]:
+        """A file cut into 1400-byte datagrams: `letter send --chunk 1400` beside a C
+        sendto loop, both to a loopback port nobody reads (the send side alone)."""
+        data = self.workdir / "file.bin"
+        if not data.exists():
+            data.write_bytes(random.Random(5).randbytes(self.sizes.file_bytes))
+        port = free_port()
+        senders = {"C send_chunks": [self.bin["send_chunks"], HOST, str(port), "1400", str(data)]}
+        if self.letter:
+            senders["letter send --chunk 1400"] = [self.letter, "send", "--chunk", "1400", HOST, str(port)]
+        rates: dict[str, list[float]] = {name: [] for name in senders}
+        datagrams = -(-self.sizes.file_bytes // 1400)
+        for round_index in range(self.sizes.rounds):
+            for name in rotated(list(senders), round_index):
+                with data.open("rb") as stdin:
+                    start = time.perf_counter()
+                    run(senders[name], timeout=600, stdin=stdin if name.startswith("letter") else subprocess.DEVNULL,
+                        stdout=subprocess.DEVNULL)
+                    rates[name].append(datagrams / (time.perf_counter() - start))
+            log(f"k round {round_index + 1}/{self.sizes.rounds}: " + ", ".join(
+                f"{name} {values[-1]:,.0f}/s" for name, values in rates.items()))
+        rows = rows_from_samples("k " + CASES["k"], "/s", rates, "C send_chunks")
+        for row in rows:
+            row.detail = f"{self.sizes.file_bytes / 1e6:.0f} MB in {datagrams:,} datagrams, start-up included"
+            if row.contender.startswith("letter"):
+                set_target(row, "≥ 0.9×", shown(row.ratio) >= 0.9)
+        return rows
+
     # -------------------------------------------------------- case b (and d)
 
     def send_through(self, sender: Sender, lines: Path) -> tuple[float, int]:
@@ -817,6 +896,8 @@ class Bench:
 def format_value(value: float, unit: str) -> str:
     if unit == "s":
         return f"{value * 1e3:.2f} ms"
+    if unit == "µs":
+        return f"{value * 1e6:.1f} µs"
     if unit == "/s":
         return f"{value:,.0f}/s"
     return f"{value / 1e6:.2f} MB"
@@ -929,7 +1010,7 @@ def main() -> int:
         bench = Bench(sizes, letter, workdir)
         cases = {"a": bench.case_one_off, "b": bench.case_send_lines, "c": bench.case_blast,
                  "d": bench.case_gbk, "e": bench.case_rss, "f": bench.case_startup, "g": bench.case_views,
-                 "h": bench.case_unix}
+                 "h": bench.case_unix, "k": bench.case_chunks, "p": bench.case_ping}
         rows = []
         for key in args.cases:
             log(f"case {key}: {CASES[key]}")

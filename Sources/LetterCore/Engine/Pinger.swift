@@ -23,9 +23,9 @@ final class Pinger: DatagramSink, LoopTimer {
     private struct Request {
         var seq: Int
         var state: State
-        /// Monotonic nanoseconds right after the send.
+        /// Monotonic nanoseconds just before the send.
         var sentAt: UInt64
-        /// The wall clock right after the send, to set against the kernel's receive time.
+        /// The wall clock just before the send, to set against the kernel's receive time.
         var sentWall: Timestamp
     }
 
@@ -95,13 +95,16 @@ final class Pinger: DatagramSink, LoopTimer {
         case .numbered(let id): outgoing.append(contentsOf: "letter-ping \(id) seq=\(seq)".utf8)
         case .fixed(let bytes): outgoing.append(contentsOf: bytes)
         }
+        // The clocks are read just before the send: on loopback the reply can reach the
+        // socket before sendto has even returned.
+        let sentWall = Timestamp.now()
+        let sentAt = monotonicNanoseconds()
         do {
             try socket.send(outgoing[...], to: destination)
         } catch {
             throw RuntimeError(describeSendFailure(error, to: destination))
         }
-        let sentAt = monotonicNanoseconds()
-        requests[slot(seq)] = Request(seq: seq, state: .waiting, sentAt: sentAt, sentWall: Timestamp.now())
+        requests[slot(seq)] = Request(seq: seq, state: .waiting, sentAt: sentAt, sentWall: sentWall)
         statistics.sent += 1
         if firstSendAt == nil { firstSendAt = sentAt }
         lastActivity = sentAt
@@ -239,7 +242,7 @@ final class Pinger: DatagramSink, LoopTimer {
     }
 
     /// Milliseconds from the send to the receive: the kernel's receive time against the
-    /// wall clock read right after the send; the monotonic clock should the wall clock
+    /// wall clock read just before the send; the monotonic clock should the wall clock
     /// have stepped in between.
     private func roundTrip(_ request: Request, receivedAt: Timestamp, now: UInt64) -> Double {
         let wall = receivedAt.nanoseconds(since: request.sentWall)
