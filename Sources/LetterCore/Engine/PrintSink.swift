@@ -27,6 +27,7 @@ final class PrintSink: DatagramSink {
         if let failure = printer.append(datagram, to: &output.bytes) {
             // Nothing of an undecodable datagram is printed, its stamp included.
             output.bytes.removeSubrange(start...)
+            timeBefore?.forgetLast()
             undecodable += 1
             reportUndecodable(datagram, failure)
         }
