@@ -1,6 +1,6 @@
 /// Help text in the shape swift-argument-parser gives Swift CLIs, built from the table.
 
-let overview = "Send and receive UDP letters: single datagrams in any text encoding."
+let overview = "Send and receive letters: single datagrams over UDP or unix sockets, in any text encoding."
 
 /// The options `letter` itself takes, before any subcommand.
 public let mainOptions = [
