@@ -147,7 +147,7 @@ import Testing
         #expect(headings == ["NAME", "SYNOPSIS", "DESCRIPTION", "OPTIONS"] + subcommands.map { "LETTER \($0.name.uppercased())" }
                 + ["OUTPUT FORMATS", "ENCODINGS", "EXIT STATUS", "ENVIRONMENT", "EXAMPLES", "SEE ALSO"])
         func body(_ heading: String) -> String { sections.first { $0.heading == heading }?.body ?? "" }
-        #expect(body("NAME").contains("letter - send and receive UDP letters"))
+        #expect(body("NAME").contains("letter - send and receive letters: single datagrams over UDP or unix sockets"))
         // Escaping: `\-` renders as an ASCII '-', a backslash and CJK text come through as typed.
         #expect(body("EXAMPLES").contains("letter listen --reply hi 9000"))
         #expect(body("EXAMPLES").contains("letter send -w 127.0.0.1 9000 hello"))
