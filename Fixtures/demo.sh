@@ -28,6 +28,23 @@ start_listener() {
     exit 1
 }
 
+# The same for a unix datagram socket at $SOCKET: ready once its banner is there.
+start_unix_listener() {
+    N=$((N + 1))
+    OUT="$WORK/out.$N"
+    ERR="$WORK/err.$N"
+    : >"$OUT"
+    : >"$ERR"
+    "$LETTER" listen "$@" -t 5 "$SOCKET" >"$OUT" 2>"$ERR" &
+    PID=$!
+    for _ in $(seq 50); do
+        grep -q "^listening on " "$ERR" && return 0
+        sleep 0.1
+    done
+    echo "demo: the listener did not start: $(cat "$ERR")" >&2
+    exit 1
+}
+
 finish() {  # $1: how many letters the listener must have printed
     wait "$PID" || { echo "demo: the listener failed: $(cat "$ERR")" >&2; exit 1; }
     sed 's/^/    /' "$OUT"
@@ -58,3 +75,15 @@ echo "== the same letter as Python's recvfrom returned it: letter listen -f tupl
 start_listener -f tuple -c 1
 "$LETTER" send -e gbk 127.0.0.1 "$PORT" 你好
 finish 1
+
+echo "== what a debugger sees: letter listen -f hex, then letter send --bytes"
+start_listener -f hex -c 1
+printf 'GET\r\n\0\377' | "$LETTER" send --bytes --whole 127.0.0.1 "$PORT"
+finish 2
+
+echo "== a unix datagram socket (the notes' AF_UNIX): letter listen PATH, then letter send PATH"
+SOCKET="$WORK/letter.sock"
+start_unix_listener -c 1
+"$LETTER" send "$SOCKET" 你好
+finish 1
+
