@@ -214,10 +214,12 @@ def write_dictionary(name, words):
 
 
 def option_spellings():
+    """Every option's name (OptionKey.swift's cases) and short spelling (`short: "-x"` in the table)."""
     for path in glob.glob(CLI_SOURCES):
         with open(path, encoding="utf-8") as file:
-            for names in re.findall(r"names: \[([^\]]*)\]", file.read()):
-                yield from re.findall(r'"(-[^"]+)"', names)
+            text = file.read()
+            yield from re.findall(r'case \w+ = "(-[^"]+)"', text)
+            yield from re.findall(r'short: "(-[^"]+)"', text)
 
 
 def main():

@@ -1,6 +1,6 @@
 /// One option a subcommand accepts.
 public struct OptionSpec: Sendable {
-    /// Spellings, e.g. `["-e", "--encoding"]`; the last one names the option.
+    /// Spellings, e.g. `["-e", "--encoding"]`; the last one, the key's, names the option.
     public let names: [String]
     /// The value's placeholder (`ENC`), or nil for a flag.
     public let valueName: String?
@@ -10,7 +10,16 @@ public struct OptionSpec: Sendable {
     /// offer them. Derived from the enum or table that parses them, never typed twice.
     public var values: [String] = []
 
-    public var key: String { names.last! }  // every spec below has at least one name
+    public var key: String { names.last! }  // the key's name is always there
+
+    public init(_ key: OptionKey, short: String? = nil, valueName: String?, help: String, repeatable: Bool = false,
+                values: [String] = []) {
+        names = (short.map { [$0] } ?? []) + [key.rawValue]
+        self.valueName = valueName
+        self.help = help
+        self.repeatable = repeatable
+        self.values = values
+    }
 }
 
 /// One subcommand: the table row that drives parsing, help and dispatch.
@@ -33,10 +42,13 @@ public struct ParsedArguments: Sendable {
     public var values: [String: [String]] = [:]
     public var positionals: [String] = []
 
-    public func has(_ key: String) -> Bool { flags.contains(key) }
+    public func has(_ key: OptionKey) -> Bool { flags.contains(key.rawValue) }
 
     /// The last value given for `key`, if any.
-    public func value(_ key: String) -> String? { values[key]?.last }
+    public func value(_ key: OptionKey) -> String? { values[key.rawValue]?.last }
+
+    /// Every value given for a repeatable option, in order.
+    public func values(_ key: OptionKey) -> [String] { values[key.rawValue] ?? [] }
 }
 
 /// Splits `arguments` against `spec`. Options may come anywhere before `--`; `--opt=value`,
@@ -93,7 +105,7 @@ public func parseArguments(_ arguments: ArraySlice<String>, spec: SubcommandSpec
     return parsed
 }
 
-let helpOption = OptionSpec(names: ["-h", "--help"], valueName: nil, help: "Show help information.")
+let helpOption = OptionSpec(.help, short: "-h", valueName: nil, help: "Show help information.")
 
 func splitInlineValue(_ argument: String) -> (String, String?) {
     guard let equals = argument.firstIndex(of: "=") else { return (argument, nil) }

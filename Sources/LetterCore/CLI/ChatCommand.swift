@@ -16,12 +16,12 @@ public struct ChatOptions: Equatable, Sendable {
         self.peer = peer
         if parsed.positionals.count > used { throw UsageError("unexpected argument '\(parsed.positionals[used])'") }
         try rejectInternetOptions(parsed, for: peer)
-        encoding = try parseEncoding(parsed.value("--encoding"), option: "--encoding")
-        inputEncoding = try parseEncoding(parsed.value("--input-encoding"), option: "--input-encoding")
+        encoding = try parseEncoding(parsed.value(.encoding), option: .encoding)
+        inputEncoding = try parseEncoding(parsed.value(.inputEncoding), option: .inputEncoding)
         display = try DisplayOptions(parsed, errorsApply: true)
         sending = try SendingOptions(parsed)
         receiving = try ReceivingOptions(parsed)
-        if let text = parsed.value("--timeout") { lingerAfterInput = try parseSeconds(text, option: "--timeout") }
+        if let text = parsed.value(.timeout) { lingerAfterInput = try parseSeconds(text, option: .timeout) }
     }
 }
 

@@ -41,7 +41,7 @@ public func parseCommandLine(_ arguments: [String]) throws(UsageError) -> Comman
         throw UsageError(what + suggestion)
     }
     let parsed = try parseArguments(arguments.dropFirst(), spec: spec)
-    if parsed.has("--help") { return .help(help(for: spec)) }
+    if parsed.has(.help) { return .help(help(for: spec)) }
     do throws(UsageError) {
         return try spec.command(parsed)
     } catch {
@@ -55,14 +55,14 @@ private func parseGenerator(_ arguments: [String]) throws(UsageError) -> Command
     let (name, inlineValue) = splitInlineValue(arguments[0])
     var rest = arguments.dropFirst()
     let command: Command
-    switch name {
-    case "--generate-manual" where inlineValue == nil:
+    switch OptionKey(rawValue: name) {
+    case .generateManual where inlineValue == nil:
         command = .manual
-    case "--generate-completion-script":
+    case .generateCompletionScript:
         guard let value = inlineValue ?? rest.popFirst() else {
             throw UsageError("missing value for '\(name)' (expected SHELL)")
         }
-        command = .completionScript(try parseChoice(value, option: name, as: Shell.self))
+        command = .completionScript(try parseChoice(value, option: .generateCompletionScript, as: Shell.self))
     default:
         return nil
     }

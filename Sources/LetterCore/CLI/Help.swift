@@ -4,16 +4,16 @@ let overview = "Send and receive letters: single datagrams over UDP or unix sock
 
 /// The options `letter` itself takes, before any subcommand.
 public let mainOptions = [
-    OptionSpec(names: ["--version"], valueName: nil, help: "Show the version."),
+    OptionSpec(.version, valueName: nil, help: "Show the version."),
     helpOption,
 ]
 
 /// Options that print the shell completions and the man page. They are for packagers,
 /// so the main help leaves them out; the man page and the completions list them.
 public let generatorOptions = [
-    OptionSpec(names: ["--generate-completion-script"], valueName: "SHELL",
+    OptionSpec(.generateCompletionScript, valueName: "SHELL",
                help: "Print the completion script for SHELL.", values: Shell.allCases.map(\.rawValue)),
-    OptionSpec(names: ["--generate-manual"], valueName: nil, help: "Print the man page (troff)."),
+    OptionSpec(.generateManual, valueName: nil, help: "Print the man page (troff)."),
 ]
 
 /// Everything before a subcommand, as the man page and the completions list it.

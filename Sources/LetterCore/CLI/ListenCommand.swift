@@ -28,23 +28,23 @@ public struct ListenOptions: Equatable, Sendable {
         }
         if positionals.count > used { throw UsageError("unexpected argument '\(positionals[used])'") }
         try rejectInternetOptions(parsed, for: bind)
-        if let text = parsed.value("--count") { count = try parseInteger(text, option: "--count", range: 1...Int.max) }
-        if let text = parsed.value("--timeout") { idleTimeout = try parseSeconds(text, option: "--timeout") }
-        replyText = parsed.value("--reply")
-        echo = parsed.has("--echo")
-        if parsed.value("--reply-rate") != nil && replyText == nil && !echo {
+        if let text = parsed.value(.count) { count = try parseInteger(text, option: .count, range: 1...Int.max) }
+        if let text = parsed.value(.timeout) { idleTimeout = try parseSeconds(text, option: .timeout) }
+        replyText = parsed.value(.reply)
+        echo = parsed.has(.echo)
+        if parsed.value(.replyRate) != nil && replyText == nil && !echo {
             throw UsageError("--reply-rate limits replies; it goes with --reply or --echo")
         }
-        if display.format == .raw && parsed.value("--encoding") != nil && replyText == nil {
+        if display.format == .raw && parsed.value(.encoding) != nil && replyText == nil {
             throw UsageError("-f raw writes the bytes as received; --encoding does not apply")
         }
-        if let text = parsed.value("--reply-rate") {
-            replyRate = Double(try parseInteger(text, option: "--reply-rate", range: 1...1_000_000))
+        if let text = parsed.value(.replyRate) {
+            replyRate = Double(try parseInteger(text, option: .replyRate, range: 1...1_000_000))
         }
-        interface = parsed.value("--interface")
+        interface = parsed.value(.interface)
         // Conflicting flags, one line each.
         if replyText != nil && echo { throw UsageError("--reply and --echo cannot be used together") }
-        for text in parsed.values["--join"] ?? [] {
+        for text in parsed.values(.join) ?? [] {
             guard let group = parseIPAddress(text), isMulticast(group) else {
                 throw UsageError("invalid multicast group '\(text)' for '--join': expected an address such as 239.1.2.3 or ff02::1234")
             }

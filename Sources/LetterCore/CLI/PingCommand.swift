@@ -19,10 +19,10 @@ public struct PingOptions: Equatable, Sendable {
         self.destination = destination
         try rejectInternetOptions(parsed, for: destination)
         payload = try PayloadOptions(parsed, words: parsed.positionals.dropFirst(used))
-        if let text = parsed.value("--count") { count = try parseInteger(text, option: "--count", range: 1...Int(Int32.max)) }
-        if let text = parsed.value("--interval") { interval = try parseSeconds(text, option: "--interval", allowZero: true) }
-        if let text = parsed.value("--timeout") { timeout = try parseSeconds(text, option: "--timeout") }
-        if let text = parsed.value("--bind") { bind = try parseBindAddress(text) }
+        if let text = parsed.value(.count) { count = try parseInteger(text, option: .count, range: 1...Int(Int32.max)) }
+        if let text = parsed.value(.interval) { interval = try parseSeconds(text, option: .interval, allowZero: true) }
+        if let text = parsed.value(.timeout) { timeout = try parseSeconds(text, option: .timeout) }
+        if let text = parsed.value(.bind) { bind = try parseBindAddress(text) }
         display = try DisplayOptions(parsed, errorsApply: false)
         if display.format.printer.columnPlacement == .none {
             throw UsageError("-f \(display.format.rawValue) has no room for seq and time; use text, tuple, json, lines or hex")

@@ -127,9 +127,9 @@ func describeBindFailure(_ error: SystemCallError, _ address: Peer) -> String {
 /// the first one given).
 func rejectInternetOptions(_ parsed: ParsedArguments, for endpoint: Endpoint) throws(UsageError) {
     guard endpoint.isUnix else { return }
-    let internetOnly = ["-4", "-6", "--broadcast", "--join", "--interface", "--ttl", "--no-loop", "--allow"]
+    let internetOnly: [OptionKey] = [.ipv4, .ipv6, .broadcast, .join, .interface, .ttl, .noLoop, .allow]
     if let option = internetOnly.first(where: { parsed.has($0) || parsed.value($0) != nil }) {
-        throw UsageError("\(option) applies to internet sockets; '\(endpoint.text)' is a unix socket")
+        throw UsageError("\(option.rawValue) applies to internet sockets; '\(endpoint.text)' is a unix socket")
     }
 }
 

@@ -19,27 +19,27 @@ public struct SendOptions: Equatable, Sendable {
         let (destination, used) = try parseEndpoint(parsed.positionals, allowZeroPort: false)
         self.destination = destination
         try rejectInternetOptions(parsed, for: destination)
-        if let text = parsed.value("--chunk") { chunk = try parseInteger(text, option: "--chunk", range: 1...65527) }
+        if let text = parsed.value(.chunk) { chunk = try parseInteger(text, option: .chunk, range: 1...65527) }
         payload = try PayloadOptions(parsed, words: parsed.positionals.dropFirst(used), untouchedBy: chunk != nil ? "--chunk" : nil)
-        wait = parsed.has("--wait")
-        if let text = parsed.value("--timeout") { timeout = try parseSeconds(text, option: "--timeout") }
-        if let text = parsed.value("--rate") { interval = 1 / (try parseRate(text, option: "--rate")) }
-        if let text = parsed.value("--interval") { interval = try parseSeconds(text, option: "--interval", allowZero: true) }
-        if let text = parsed.value("--count") { count = try parseInteger(text, option: "--count", range: 1...Int(Int32.max)) }
+        wait = parsed.has(.wait)
+        if let text = parsed.value(.timeout) { timeout = try parseSeconds(text, option: .timeout) }
+        if let text = parsed.value(.rate) { interval = 1 / (try parseRate(text, option: .rate)) }
+        if let text = parsed.value(.interval) { interval = try parseSeconds(text, option: .interval, allowZero: true) }
+        if let text = parsed.value(.count) { count = try parseInteger(text, option: .count, range: 1...Int(Int32.max)) }
         sending = try SendingOptions(parsed)
         display = try DisplayOptions(parsed, errorsApply: false)
         // Conflicting or pointless flags, one line each.
         if chunk != nil && payload.message != nil { throw UsageError("--chunk cuts stdin; it cannot be used with MESSAGE") }
         if chunk != nil && payload.whole { throw UsageError("--chunk and --whole cannot be used together") }
-        if parsed.value("--rate") != nil && parsed.value("--interval") != nil {
+        if parsed.value(.rate) != nil && parsed.value(.interval) != nil {
             throw UsageError("--rate and --interval both set the pace; give one")
         }
-        if parsed.value("--count") != nil && payload.message == nil && !payload.whole {
+        if parsed.value(.count) != nil && payload.message == nil && !payload.whole {
             throw UsageError("-c repeats one datagram (MESSAGE or --whole); stdin lines and chunks are each sent once")
         }
         if timeout != nil && !wait { throw UsageError("--timeout bounds --wait; add -w") }
-        for option in ["--format", "--bufsize", "--time"] where parsed.value(option) != nil && !wait {
-            throw UsageError("\(option) shows the reply; it goes with -w")
+        for option: OptionKey in [.format, .bufsize, .time] where parsed.value(option) != nil && !wait {
+            throw UsageError("\(option.rawValue) shows the reply; it goes with -w")
         }
     }
 }
@@ -58,17 +58,17 @@ public struct PayloadOptions: Equatable, Sendable {
     /// `untouchedBy` names another option that sends input bytes untouched (`--chunk`).
     init(_ parsed: ParsedArguments, words: ArraySlice<String>, untouchedBy: String? = nil) throws(UsageError) {
         message = words.isEmpty ? nil : joinedWithSpaces(words)
-        whole = parsed.has("--whole")
-        rawBytes = parsed.has("--bytes")
-        encoding = try parseEncoding(parsed.value("--encoding"), option: "--encoding")
-        inputEncoding = try parseEncoding(parsed.value("--input-encoding"), option: "--input-encoding")
-        if let text = parsed.value("--errors") {
-            replaceErrors = try parseChoice(text, option: "--errors", as: EncodeErrorHandler.self) == .replace
+        whole = parsed.has(.whole)
+        rawBytes = parsed.has(.bytes)
+        encoding = try parseEncoding(parsed.value(.encoding), option: .encoding)
+        inputEncoding = try parseEncoding(parsed.value(.inputEncoding), option: .inputEncoding)
+        if let text = parsed.value(.errors) {
+            replaceErrors = try parseChoice(text, option: .errors, as: EncodeErrorHandler.self) == .replace
         }
         if whole && message != nil { throw UsageError("--whole sends stdin; it cannot be used with MESSAGE") }
         if let untouched = rawBytes ? "--bytes" : untouchedBy {
-            for option in ["--encoding", "--input-encoding", "--errors"] where parsed.value(option) != nil {
-                throw UsageError("\(untouched) sends input bytes untouched; it cannot be used with \(option)")
+            for option: OptionKey in [.encoding, .inputEncoding, .errors] where parsed.value(option) != nil {
+                throw UsageError("\(untouched) sends input bytes untouched; it cannot be used with \(option.rawValue)")
             }
         }
     }

@@ -4,22 +4,22 @@ import Testing
 @Suite struct ArgumentParserTests {
     @Test func optionFormsAllParse() throws {
         let parsed = try parseArguments(["-egbk", "--input-encoding=big5", "-4w", "--rate", "5", "h", "1", "a"][...], spec: sendSpec)
-        #expect(parsed.value("--encoding") == "gbk")
-        #expect(parsed.value("--input-encoding") == "big5")
-        #expect(parsed.has("-4") && parsed.has("--wait"))
-        #expect(parsed.value("--rate") == "5")
+        #expect(parsed.value(.encoding) == "gbk")
+        #expect(parsed.value(.inputEncoding) == "big5")
+        #expect(parsed.has(.ipv4) && parsed.has(.wait))
+        #expect(parsed.value(.rate) == "5")
         #expect(parsed.positionals == ["h", "1", "a"])
     }
 
     @Test func optionsMayFollowPositionalsUntilDoubleDash() throws {
         let parsed = try parseArguments(["h", "1", "-w", "--", "-w", "--x"][...], spec: sendSpec)
-        #expect(parsed.has("--wait"))
+        #expect(parsed.has(.wait))
         #expect(parsed.positionals == ["h", "1", "-w", "--x"])
     }
 
     @Test func negativeNumbersAreWordsButFamilyFlagsAreOptions() throws {
         let parsed = try parseArguments(["-6", "h", "1", "-5", "degrees"][...], spec: sendSpec)
-        #expect(parsed.has("-6"))
+        #expect(parsed.has(.ipv6))
         #expect(parsed.positionals == ["h", "1", "-5", "degrees"])
     }
 
