@@ -4,12 +4,12 @@
 /// offset line; an empty datagram has the header alone. Datagram boundaries always show.
 final class HexPrinter: Printer {
     static let summary = "A header line with the sender and size, then the payload as hexdump -Cv prints it."
-    private var sender = PeerCache(printForm: true)
+    private var addresses = AddressColumns(printForm: true, separator: " -> ")
 
     init(_ context: PrinterContext) {}
 
     func append(_ datagram: Datagram, to out: inout [UInt8]) -> DecodeFailure? {
-        sender.append(datagram.peer, to: &out)
+        addresses.append(datagram, to: &out)
         out.append(UInt8(ascii: " "))
         appendDecimal(UInt64(datagram.fullLength), to: &out)
         out.append(contentsOf: (datagram.fullLength == 1 ? " byte" : " bytes").utf8)
