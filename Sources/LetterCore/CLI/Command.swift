@@ -5,6 +5,7 @@ public enum Command: Equatable, Sendable {
     case send(SendOptions)
     case listen(ListenOptions)
     case chat(ChatOptions)
+    case relay(RelayOptions)
     case encodings
     case manual
     case completionScript(Shell)
@@ -32,6 +33,7 @@ public func parseCommandLine(_ arguments: [String]) throws(UsageError) -> Comman
     case "send": spec = sendSpec
     case "listen": spec = listenSpec
     case "chat": spec = chatSpec
+    case "relay": spec = relaySpec
     case "encodings": spec = encodingsSpec
     default:
         let suggestion = closestMatch(to: first, among: subcommands.map(\.name)).map { "; did you mean '\($0)'?" } ?? ""

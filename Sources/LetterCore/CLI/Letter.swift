@@ -26,6 +26,9 @@ public func runLetter(_ arguments: [String]) -> Int32 {
         case .chat(let options):
             subcommand = "chat"
             try runChat(options)
+        case .relay(let options):
+            subcommand = "relay"
+            try runRelay(options)
         }
         return 0
     } catch let error as UsageError {
