@@ -20,9 +20,12 @@ public struct RelayOptions: Equatable, Sendable {
         receiving = try ReceivingOptions(parsed)
         listen = try parseListeningEndpoint(parsed)
         for text in parsed.values["--to"] ?? [] {
-            let (target, used) = try parseEndpoint([text], allowZeroPort: false)
-            // parseEndpoint takes a lone HOST as the start of `HOST PORT`; --to has one argument.
-            guard used == 1 else { throw UsageError("invalid target '\(text)' for '--to': expected HOST:PORT, [IPv6]:PORT, PATH or @NAME") }
+            // One argument: HOST:PORT, never HOST and PORT apart.
+            var target = try parseUnixEndpoint(text)
+            if target == nil { target = try splitHostPort(text, allowZeroPort: false) }
+            guard let target else {
+                throw UsageError("invalid target '\(text)' for '--to': expected HOST:PORT, [IPv6]:PORT, PATH or @NAME")
+            }
             targets.append(target)
         }
         guard !targets.isEmpty else { throw UsageError("missing --to ENDPOINT: where to relay to") }
