@@ -50,6 +50,7 @@ C_PROGRAMS = [
     ("recv_print", "recv_print.c", []),
     ("recv_print_static", "recv_print.c", ["-static"]),
     ("blast", "blast.c", []),
+    ("relay", "relay.c", []),
 ]
 # The Swift floor: send_one.c's work in Swift, built static and stripped as letter is.
 SWIFT_PROGRAMS = [("send_one_swift", "send_one.swift")]
@@ -62,6 +63,7 @@ CASES = {
     "d": "GBK vs UTF-8",
     "e": "listen RSS",
     "f": "start-up",
+    "g": "blast → relay → receiver",
 }
 
 ASCII_LINE_BYTES = 60
@@ -696,6 +698,90 @@ class Bench:
                 set_target(row, "0 loss, ≥ 0.9×", worst_loss[row.contender] == 0 and shown(row.ratio) >= 0.9)
         return rows
 
+    # -------------------------------------------------------- case g
+
+    def relay_into(self, relay: Listener, rate: int | None = None) -> BlastRun:
+        """Blasts datagrams (paced to `rate` a second, if given) through a relay to a C
+        receiver, and counts what the receiver printed once its output settles."""
+        count = self.sizes.blast
+        output = FileOutput(self.workdir / "relayed.out")
+        receiver = forwarder = blaster = None
+        try:
+            receiver, target, _ = self.start_listener(self.c_receiver(), output.stdout)
+            output.started()
+            forwarder, port, _ = self.start_listener(replace(relay, argv=lambda p: relay.argv(p, target)),
+                                                     subprocess.DEVNULL)
+            pace = ["-r", str(rate)] if rate else []
+            start = last_output = time.perf_counter()
+            blaster = self.processes.start([self.bin["blast"], *pace, "-f", str(self.files["ascii_payload"]), str(port),
+                                            str(count)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            size = 0
+            while True:
+                now = time.perf_counter()
+                if output.size() != size:
+                    size, last_output = output.size(), now
+                # Drained: the blast is over and nothing more has come through for a while.
+                if blaster.poll() is not None and now - last_output > SETTLE:
+                    break
+                if now - start > 120:
+                    raise BenchError(f"{relay.name} still forwarding after 120 s")
+                time.sleep(POLL)
+            _, blast_said = blaster.communicate()
+            if blaster.returncode != 0:
+                raise BenchError(f"blast into {relay.name} failed: {blast_said.decode(errors='replace')}")
+            drops = listening_socket(forwarder, port, relay.name).drops
+            self.processes.stop(forwarder)
+            self.processes.stop(receiver)
+            forwarded = output.lines()
+        finally:
+            for process in (blaster, forwarder, receiver):
+                if process:
+                    self.processes.stop(process)
+            output.finish()
+        return BlastRun(rate=forwarded / (last_output - start) if forwarded else 0.0,
+                        loss=100 * (count - forwarded) / count, drops=drops,
+                        send_rate=float(SEND_RATE.search(blast_said)[1]))
+
+    def case_relay(self) -> list[Row]:
+        """Datagrams forwarded per second at full speed, then letter alone paced at half
+        the C relay's rate, where it must lose nothing."""
+        relays = [
+            Listener("C relay (recvmmsg → sendmmsg)", lambda p, t: [self.bin["relay"], str(p), str(t)]),
+            Listener("socat -u UDP-RECV: UDP-SENDTO:",
+                     lambda p, t: ["socat", "-u", f"UDP-RECV:{p},bind={HOST}", f"UDP-SENDTO:{HOST}:{t}"], announces=False),
+        ]
+        if self.letter:
+            relays.insert(1, Listener("letter relay -q", lambda p, t: [self.letter, "relay", "-q", HOST, str(p),
+                                                                       "--to", f"{HOST}:{t}"]))
+        case = f"g {CASES['g']} ({self.sizes.blast:,})"
+        runs: dict[str, list[BlastRun]] = {relay.name: [] for relay in relays}
+        for round_index in range(self.sizes.rounds):
+            for relay in rotated(relays, round_index):
+                runs[relay.name].append(self.relay_into(relay))
+            log(f"g round {round_index + 1}/{self.sizes.rounds}: " + ", ".join(
+                f"{name} {done[-1].rate:,.0f}/s loss {done[-1].loss:.1f} %" for name, done in runs.items()))
+        rows = rows_from_samples(case, "/s", {name: [run.rate for run in done] for name, done in runs.items()},
+                                 relays[0].name)
+        for row in rows:
+            done = runs[row.contender]
+            row.detail = (f"loss {statistics.median(run.loss for run in done):.2f} %, "
+                          f"kernel drops {statistics.median(run.drops for run in done):,.0f}, "
+                          f"blast sent {statistics.median(run.send_rate for run in done):,.0f}/s")
+        if not self.letter:
+            return rows
+        by_name = {row.contender: row for row in rows}
+        letter, socat = by_name["letter relay -q"], by_name[relays[-1].name]
+        set_target(letter, "≥ 0.8× C, ≥ 2× socat",
+                   shown(letter.ratio) >= 0.8 and letter.value >= 2 * socat.value)
+        half = int(by_name[relays[0].name].value / 2)
+        paced = [self.relay_into(relays[1], rate=half) for _ in range(self.sizes.rounds)]
+        paced_rows = rows_from_samples(f"g {CASES['g']} paced at {half:,}/s", "/s",
+                                       {"letter relay -q": [run.rate for run in paced]}, "letter relay -q")
+        worst = max(run.loss for run in paced)
+        paced_rows[0].detail = f"loss {worst:.2f} % (max), half the C relay's rate"
+        set_target(paced_rows[0], "0 loss", worst == 0)
+        return rows + paced_rows
+
     # -------------------------------------------------------- case d
 
     def case_gbk(self) -> list[Row]:
@@ -874,7 +960,7 @@ def main() -> int:
     try:
         bench = Bench(sizes, letter, workdir)
         cases = {"a": bench.case_one_off, "b": bench.case_send_lines, "c": bench.case_blast,
-                 "d": bench.case_gbk, "e": bench.case_rss, "f": bench.case_startup}
+                 "d": bench.case_gbk, "e": bench.case_rss, "f": bench.case_startup, "g": bench.case_relay}
         rows = []
         for key in args.cases:
             log(f"case {key}: {CASES[key]}")
