@@ -1,4 +1,5 @@
-/// `-f hex`: for each datagram a header line — the sender as `text` prints it and the
+/// `-f hex`: for each datagram a header line — the sender as `text` prints it (relay:
+/// `SRC -> DST`) and the
 /// size (`('127.0.0.1', 54321) 5 bytes`, `... 2000 bytes, cut to 1024` when the kernel
 /// cut it) — then the payload exactly as `hexdump -Cv` prints it, less hexdump's final
 /// offset line; an empty datagram has the header alone. Datagram boundaries always show.

@@ -1,5 +1,6 @@
 /// `-f text`: what Python's `print(data.decode(ENC, errors), addr)` writes, with the
-/// characters that could move the cursor or reorder the line escaped as repr escapes them.
+/// characters that could move the cursor or reorder the line escaped as repr escapes them
+/// (relay: `TEXT SRC -> DST`).
 final class TextPrinter: Printer {
     static let summary = "print(data.decode(ENC, errors), addr) with control characters escaped as repr escapes them, "
         + "so one datagram is one line (the default)."

@@ -1,4 +1,5 @@
-/// `-f tuple`: exactly Python's `repr((data, addr))` of what `recvfrom` returned.
+/// `-f tuple`: exactly Python's `repr((data, addr))` of what `recvfrom` returned
+/// (relay: `repr((data, src, dst))`).
 final class TuplePrinter: Printer {
     static let summary = "repr((data, addr)), exactly as Python prints what recvfrom returned."
     private var addresses = AddressColumns(printForm: false, separator: ", ")
