@@ -308,7 +308,8 @@ class Sender:
 @dataclass(frozen=True)
 class Listener:
     name: str
-    argv: Callable[[int], list[str]]  # given 0 when it announces its port, else a free port picked for it
+    # given 0 when it announces its port, else a free port picked for it (a relay: and its target's port)
+    argv: Callable[..., list[str]]
     announces: bool = True  # says "listening on ('127.0.0.1', PORT)" on stderr
     raw: bool = False  # prints payloads only, so datagrams are output bytes ÷ payload size, not lines
     terminal: bool = False  # stdout is a pseudo-terminal instead of a file
@@ -320,6 +321,26 @@ class BlastRun:
     loss: float  # % of the blast not printed
     drops: int  # datagrams the kernel dropped for the listener's full receive buffer
     send_rate: float  # the blast's own datagrams per second
+
+
+def settle(blaster: subprocess.Popen, output, start: float, name: str) -> tuple[float, bytes]:
+    """Waits until the blast is over and `output` has not grown for SETTLE seconds; returns
+    when it last grew and what blast said (its rate)."""
+    size, last_output = 0, start
+    while True:
+        now = time.perf_counter()
+        if output.size() != size:
+            size, last_output = output.size(), now
+        # Drained: the blast is over and nothing more has come out for a while.
+        if blaster.poll() is not None and now - last_output > SETTLE:
+            break
+        if now - start > 120:
+            raise BenchError(f"{name} still printing after 120 s")
+        time.sleep(POLL)
+    _, blast_said = blaster.communicate()
+    if blaster.returncode != 0:
+        raise BenchError(f"blast into {name} failed: {blast_said.decode(errors='replace')}")
+    return last_output, blast_said
 
 
 def python_seed(_port: int) -> list[str]:
@@ -628,23 +649,10 @@ class Bench:
         try:
             receiver, port, _ = self.start_listener(listener, output.stdout)
             output.started()
-            start = last_output = time.perf_counter()
+            start = time.perf_counter()
             blaster = self.processes.start([self.bin["blast"], "-f", str(payload), str(port), str(count)],
                                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-            size = 0
-            while True:
-                now = time.perf_counter()
-                if output.size() != size:
-                    size, last_output = output.size(), now
-                # Drained: the blast is over and the listener has printed nothing for a while.
-                if blaster.poll() is not None and now - last_output > SETTLE:
-                    break
-                if now - start > 120:
-                    raise BenchError(f"{listener.name} still printing after 120 s")
-                time.sleep(POLL)
-            _, blast_said = blaster.communicate()
-            if blaster.returncode != 0:
-                raise BenchError(f"blast into {listener.name} failed: {blast_said.decode(errors='replace')}")
+            last_output, blast_said = settle(blaster, output, start, listener.name)
             drops = listening_socket(receiver, port, listener.name).drops
             self.processes.stop(receiver)
             printed = output.size() // datagram_size if listener.raw else output.lines()
@@ -712,23 +720,10 @@ class Bench:
             forwarder, port, _ = self.start_listener(replace(relay, argv=lambda p: relay.argv(p, target)),
                                                      subprocess.DEVNULL)
             pace = ["-r", str(rate)] if rate else []
-            start = last_output = time.perf_counter()
+            start = time.perf_counter()
             blaster = self.processes.start([self.bin["blast"], *pace, "-f", str(self.files["ascii_payload"]), str(port),
                                             str(count)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-            size = 0
-            while True:
-                now = time.perf_counter()
-                if output.size() != size:
-                    size, last_output = output.size(), now
-                # Drained: the blast is over and nothing more has come through for a while.
-                if blaster.poll() is not None and now - last_output > SETTLE:
-                    break
-                if now - start > 120:
-                    raise BenchError(f"{relay.name} still forwarding after 120 s")
-                time.sleep(POLL)
-            _, blast_said = blaster.communicate()
-            if blaster.returncode != 0:
-                raise BenchError(f"blast into {relay.name} failed: {blast_said.decode(errors='replace')}")
+            last_output, blast_said = settle(blaster, output, start, relay.name)
             drops = listening_socket(forwarder, port, relay.name).drops
             self.processes.stop(forwarder)
             self.processes.stop(receiver)

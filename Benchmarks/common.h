@@ -61,4 +61,25 @@ static socklen_t parse_address(const char *host, const char *port, struct sockad
     exit(2);
 }
 
+/* A UDP socket on 127.0.0.1:port with a 16 MiB receive buffer (SO_RCVBUFFORCE, else
+ * SO_RCVBUF); announces the bound port as "listening on ('127.0.0.1', PORT)". */
+static inline int open_listening_socket(const char *port)
+{
+    struct sockaddr_storage here;
+    socklen_t here_len = parse_address("127.0.0.1", port, &here);
+    int fd = socket(AF_INET, SOCK_DGRAM, 0);
+    if (fd < 0)
+        die("socket");
+    int size = (16 << 20);
+    if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size) < 0 &&
+        setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size) < 0)
+        die("setsockopt SO_RCVBUF");
+    if (bind(fd, (struct sockaddr *)&here, here_len) < 0)
+        die("bind");
+    if (getsockname(fd, (struct sockaddr *)&here, &here_len) < 0)
+        die("getsockname");
+    fprintf(stderr, "listening on ('127.0.0.1', %u)\n", ntohs(((struct sockaddr_in *)&here)->sin_port));
+    return fd;
+}
+
 #endif

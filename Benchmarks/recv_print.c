@@ -22,7 +22,6 @@
 #define BATCH 64
 #define DATAGRAM_MAX 65535
 #define OUTPUT_SIZE (1 << 20)
-#define RECEIVE_BUFFER (16 << 20)
 #define SYNOPSIS "[-c COUNT] [-t SECONDS] PORT"
 
 static char output[OUTPUT_SIZE];
@@ -56,26 +55,6 @@ static void stop(int signal)
     stopping = 1;
 }
 
-/* A UDP socket on 127.0.0.1:port with a large receive buffer; announces the bound port. */
-static int open_socket(const char *port)
-{
-    struct sockaddr_storage here;
-    socklen_t here_len = parse_address("127.0.0.1", port, &here);
-    int fd = socket(AF_INET, SOCK_DGRAM, 0);
-    if (fd < 0)
-        die("socket");
-    int size = RECEIVE_BUFFER;
-    if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size) < 0 &&
-        setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size) < 0)
-        die("setsockopt SO_RCVBUF");
-    if (bind(fd, (struct sockaddr *)&here, here_len) < 0)
-        die("bind");
-    if (getsockname(fd, (struct sockaddr *)&here, &here_len) < 0)
-        die("getsockname");
-    fprintf(stderr, "listening on ('127.0.0.1', %u)\n", ntohs(((struct sockaddr_in *)&here)->sin_port));
-    return fd;
-}
-
 int main(int argc, char **argv)
 {
     unsigned long count = 0; /* 0: no limit */
@@ -92,7 +71,7 @@ int main(int argc, char **argv)
     if (optind != argc - 1)
         usage(SYNOPSIS);
 
-    int fd = open_socket(argv[optind]);
+    int fd = open_listening_socket(argv[optind]);
 
     /* No SA_RESTART: a signal interrupts poll, and the loop sees `stopping`. */
     struct sigaction on_signal = { .sa_handler = stop };

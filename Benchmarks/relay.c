@@ -14,7 +14,6 @@
 
 #define BATCH 64
 #define DATAGRAM_MAX 65535
-#define RECEIVE_BUFFER (16 << 20)
 #define SYNOPSIS "PORT TARGET_PORT"
 
 static volatile sig_atomic_t stopping;
@@ -29,24 +28,14 @@ int main(int argc, char **argv)
 {
     if (argc != 3)
         usage(SYNOPSIS);
-    struct sockaddr_storage here, there;
-    socklen_t here_len = parse_address("127.0.0.1", argv[1], &here);
+    struct sockaddr_storage there;
     socklen_t there_len = parse_address("127.0.0.1", argv[2], &there);
-
-    int in = socket(AF_INET, SOCK_DGRAM, 0), out = socket(AF_INET, SOCK_DGRAM, 0);
-    if (in < 0 || out < 0)
+    int in = open_listening_socket(argv[1]);
+    int out = socket(AF_INET, SOCK_DGRAM, 0);
+    if (out < 0)
         die("socket");
-    int size = RECEIVE_BUFFER;
-    if (setsockopt(in, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size) < 0 &&
-        setsockopt(in, SOL_SOCKET, SO_RCVBUF, &size, sizeof size) < 0)
-        die("setsockopt SO_RCVBUF");
-    if (bind(in, (struct sockaddr *)&here, here_len) < 0)
-        die("bind");
     if (connect(out, (struct sockaddr *)&there, there_len) < 0)
         die("connect");
-    if (getsockname(in, (struct sockaddr *)&here, &here_len) < 0)
-        die("getsockname");
-    fprintf(stderr, "listening on ('127.0.0.1', %u)\n", ntohs(((struct sockaddr_in *)&here)->sin_port));
 
     struct sigaction action = { .sa_handler = stop };
     sigaction(SIGINT, &action, NULL);
