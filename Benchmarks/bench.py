@@ -54,6 +54,7 @@ C_PROGRAMS = [
     ("echo_server", "echo_server.c", []),
     ("ping_loop", "ping_loop.c", []),
     ("send_chunks", "send_chunks.c", []),
+    ("relay", "relay.c", []),
 ]
 # The Swift floor: send_one.c's work in Swift, built static and stripped as letter is.
 SWIFT_PROGRAMS = [("send_one_swift", "send_one.swift")]
@@ -70,6 +71,7 @@ CASES = {
     "h": "unix socket → listener",
     "k": "file → --chunk datagrams",
     "p": "ping round trips",
+    "r": "blast → relay → receiver",
 }
 LETTER_ONLY = ["d", "g"]  # cases that compare letter with itself
 
@@ -331,8 +333,9 @@ def hexdump_lines(size: int) -> int:
 @dataclass(frozen=True)
 class Listener:
     name: str
-    # Given 0 when it announces its port, else a free port picked for it; with `unix`, the socket path.
-    argv: Callable[[int | Path], list[str]]
+    # Given 0 when it announces its port, else a free port picked for it; with `unix`, the socket path
+    # (a relay: and its target's port).
+    argv: Callable[..., list[str]]
     announces: bool = True  # says "listening on ('127.0.0.1', PORT)" on stderr
     raw: bool = False  # prints payloads only, so datagrams are output bytes ÷ payload size, not lines
     terminal: bool = False  # stdout is a pseudo-terminal instead of a file
@@ -346,6 +349,26 @@ class BlastRun:
     loss: float  # % of the blast not printed
     drops: int  # datagrams the kernel dropped for the listener's full receive buffer
     send_rate: float  # the blast's own datagrams per second
+
+
+def settle(blaster: subprocess.Popen, output, start: float, name: str) -> tuple[float, bytes]:
+    """Waits until the blast is over and `output` has not grown for SETTLE seconds; returns
+    when it last grew and what blast said (its rate)."""
+    size, last_output = 0, start
+    while True:
+        now = time.perf_counter()
+        if output.size() != size:
+            size, last_output = output.size(), now
+        # Drained: the blast is over and nothing more has come out for a while.
+        if blaster.poll() is not None and now - last_output > SETTLE:
+            break
+        if now - start > 120:
+            raise BenchError(f"{name} still printing after 120 s")
+        time.sleep(POLL)
+    _, blast_said = blaster.communicate()
+    if blaster.returncode != 0:
+        raise BenchError(f"blast into {name} failed: {blast_said.decode(errors='replace')}")
+    return last_output, blast_said
 
 
 def python_seed(_port: int) -> list[str]:
@@ -732,23 +755,10 @@ class Bench:
         try:
             receiver, port, _ = self.start_listener(listener, output.stdout)
             output.started()
-            start = last_output = time.perf_counter()
+            start = time.perf_counter()
             blaster = self.processes.start([self.bin["blast"], "-f", str(payload), str(port), str(count)],
                                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-            size = 0
-            while True:
-                now = time.perf_counter()
-                if output.size() != size:
-                    size, last_output = output.size(), now
-                # Drained: the blast is over and the listener has printed nothing for a while.
-                if blaster.poll() is not None and now - last_output > SETTLE:
-                    break
-                if now - start > 120:
-                    raise BenchError(f"{listener.name} still printing after 120 s")
-                time.sleep(POLL)
-            _, blast_said = blaster.communicate()
-            if blaster.returncode != 0:
-                raise BenchError(f"blast into {listener.name} failed: {blast_said.decode(errors='replace')}")
+            last_output, blast_said = settle(blaster, output, start, listener.name)
             drops = listening_socket(receiver, port, listener.name).drops
             self.processes.stop(receiver)
             printed = (output.size() // datagram_size if listener.raw
@@ -826,6 +836,77 @@ class Bench:
         if self.letter:
             listeners.append(Listener("letter listen", lambda path: [self.letter, "listen", str(path)], unix=True))
         return self.ascii_blast_rows("h", listeners, "C recv_print", judged="letter listen", floor=None)
+
+    # -------------------------------------------------------- case g
+
+    def relay_into(self, relay: Listener, rate: int | None = None) -> BlastRun:
+        """Blasts datagrams (paced to `rate` a second, if given) through a relay to a C
+        receiver, and counts what the receiver printed once its output settles."""
+        count = self.sizes.blast
+        output = FileOutput(self.workdir / "relayed.out")
+        receiver = forwarder = blaster = None
+        try:
+            receiver, target, _ = self.start_listener(self.c_receiver(), output.stdout)
+            output.started()
+            forwarder, port, _ = self.start_listener(replace(relay, argv=lambda p: relay.argv(p, target)),
+                                                     subprocess.DEVNULL)
+            pace = ["-r", str(rate)] if rate else []
+            start = time.perf_counter()
+            blaster = self.processes.start([self.bin["blast"], *pace, "-f", str(self.files["ascii_payload"]), str(port),
+                                            str(count)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            last_output, blast_said = settle(blaster, output, start, relay.name)
+            drops = listening_socket(forwarder, port, relay.name).drops
+            self.processes.stop(forwarder)
+            self.processes.stop(receiver)
+            forwarded = output.lines()
+        finally:
+            for process in (blaster, forwarder, receiver):
+                if process:
+                    self.processes.stop(process)
+            output.finish()
+        return BlastRun(rate=forwarded / (last_output - start) if forwarded else 0.0,
+                        loss=100 * (count - forwarded) / count, drops=drops,
+                        send_rate=float(SEND_RATE.search(blast_said)[1]))
+
+    def case_relay(self) -> list[Row]:
+        """Datagrams forwarded per second at full speed, then letter alone paced at half
+        the C relay's rate, where it must lose nothing."""
+        relays = [
+            Listener("C relay (recvmmsg → sendmmsg)", lambda p, t: [self.bin["relay"], str(p), str(t)]),
+            Listener("socat -u UDP-RECV: UDP-SENDTO:",
+                     lambda p, t: ["socat", "-u", f"UDP-RECV:{p},bind={HOST}", f"UDP-SENDTO:{HOST}:{t}"], announces=False),
+        ]
+        if self.letter:
+            relays.insert(1, Listener("letter relay -q", lambda p, t: [self.letter, "relay", "-q", HOST, str(p),
+                                                                       "--to", f"{HOST}:{t}"]))
+        case = f"r {CASES['r']} ({self.sizes.blast:,})"
+        runs: dict[str, list[BlastRun]] = {relay.name: [] for relay in relays}
+        for round_index in range(self.sizes.rounds):
+            for relay in rotated(relays, round_index):
+                runs[relay.name].append(self.relay_into(relay))
+            log(f"r round {round_index + 1}/{self.sizes.rounds}: " + ", ".join(
+                f"{name} {done[-1].rate:,.0f}/s loss {done[-1].loss:.1f} %" for name, done in runs.items()))
+        rows = rows_from_samples(case, "/s", {name: [run.rate for run in done] for name, done in runs.items()},
+                                 relays[0].name)
+        for row in rows:
+            done = runs[row.contender]
+            row.detail = (f"loss {statistics.median(run.loss for run in done):.2f} %, "
+                          f"kernel drops {statistics.median(run.drops for run in done):,.0f}, "
+                          f"blast sent {statistics.median(run.send_rate for run in done):,.0f}/s")
+        if not self.letter:
+            return rows
+        by_name = {row.contender: row for row in rows}
+        letter, socat = by_name["letter relay -q"], by_name[relays[-1].name]
+        set_target(letter, "≥ 0.8× C, ≥ 2× socat",
+                   shown(letter.ratio) >= 0.8 and letter.value >= 2 * socat.value)
+        half = int(by_name[relays[0].name].value / 2)
+        paced = [self.relay_into(relays[1], rate=half) for _ in range(self.sizes.rounds)]
+        paced_rows = rows_from_samples(f"r {CASES['r']} paced at {half:,}/s", "/s",
+                                       {"letter relay -q": [run.rate for run in paced]}, "letter relay -q")
+        worst = max(run.loss for run in paced)
+        paced_rows[0].detail = f"loss {worst:.2f} % (max), half the C relay's rate"
+        set_target(paced_rows[0], "0 loss", worst == 0)
+        return rows + paced_rows
 
     # -------------------------------------------------------- case d
 
@@ -1010,7 +1091,7 @@ def main() -> int:
         bench = Bench(sizes, letter, workdir)
         cases = {"a": bench.case_one_off, "b": bench.case_send_lines, "c": bench.case_blast,
                  "d": bench.case_gbk, "e": bench.case_rss, "f": bench.case_startup, "g": bench.case_views,
-                 "h": bench.case_unix, "k": bench.case_chunks, "p": bench.case_ping}
+                 "h": bench.case_unix, "k": bench.case_chunks, "p": bench.case_ping, "r": bench.case_relay}
         rows = []
         for key in args.cases:
             log(f"case {key}: {CASES[key]}")

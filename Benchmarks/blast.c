@@ -1,11 +1,12 @@
-/* blast [-f FILE] PORT|PATH COUNT [MESSAGE]
+/* blast [-f FILE] [-r RATE] PORT|PATH COUNT [MESSAGE]
  *
  * The load generator: sends COUNT datagrams from one socket to
  * 127.0.0.1:PORT, or to the unix datagram socket at PATH (an argument with a
  * '/'; the sender is unnamed, and waits whenever the receiver's queue is
  * full), as fast as sendmmsg takes them, BATCH per call. Each
  * datagram is MESSAGE or, with -f, the next line of FILE (without its "\n"),
- * round and round. Says "sent N datagrams in S s (R/s)" on stderr.
+ * round and round. With -r RATE it paces itself to RATE datagrams a second
+ * (a batch at a time). Says "sent N datagrams in S s (R/s)" on stderr.
  */
 #include "common.h"
 
@@ -13,7 +14,7 @@
 #include <time.h>
 
 #define BATCH 256
-#define SYNOPSIS "[-f FILE] PORT|PATH COUNT [MESSAGE]"
+#define SYNOPSIS "[-f FILE] [-r RATE] PORT|PATH COUNT [MESSAGE]"
 
 /* The lines of the file at path, each without its "\n". */
 static struct iovec *read_lines(const char *path, size_t *count)
@@ -51,10 +52,13 @@ static struct iovec *read_lines(const char *path, size_t *count)
 int main(int argc, char **argv)
 {
     const char *path = NULL;
+    unsigned long rate = 0;
     int opt;
-    while ((opt = getopt(argc, argv, "f:")) != -1) {
+    while ((opt = getopt(argc, argv, "f:r:")) != -1) {
         if (opt == 'f')
             path = optarg;
+        else if (opt == 'r')
+            rate = parse_number(optarg, 100000000, "rate");
         else
             usage(SYNOPSIS);
     }
@@ -89,6 +93,17 @@ int main(int argc, char **argv)
     unsigned long sent = 0;
     while (sent < count) {
         unsigned int want = count - sent < BATCH ? (unsigned int)(count - sent) : BATCH;
+        if (rate) {
+            /* Not before the instant the datagrams already sent are due at RATE. */
+            double due = (double)sent / (double)rate;
+            struct timespec at = { .tv_sec = start.tv_sec + (time_t)due,
+                                   .tv_nsec = start.tv_nsec + (long)((due - (double)(time_t)due) * 1e9) };
+            if (at.tv_nsec >= 1000000000L) {
+                at.tv_sec++;
+                at.tv_nsec -= 1000000000L;
+            }
+            while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &at, NULL) == EINTR) {}
+        }
         for (unsigned int i = 0; i < want; i++)
             batch[i].msg_hdr = (struct msghdr){ .msg_iov = &payloads[(sent + i) % payload_count], .msg_iovlen = 1 };
         int n = sendmmsg(fd, batch, want, 0);

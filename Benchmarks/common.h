@@ -80,4 +80,29 @@ static inline socklen_t parse_endpoint(const char *argument, struct sockaddr_sto
     return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + strlen(argument) + 1);
 }
 
+/* A UDP socket on 127.0.0.1:PORT, or a unix datagram socket at PATH, with a 16 MiB
+ * receive buffer (SO_RCVBUFFORCE, else SO_RCVBUF); announces the bound port as
+ * "listening on ('127.0.0.1', PORT)", or the path. `here` gets the bound address. */
+static inline int open_listening_socket(const char *endpoint, struct sockaddr_storage *here)
+{
+    socklen_t here_len = parse_endpoint(endpoint, here);
+    int fd = socket(here->ss_family, SOCK_DGRAM, 0);
+    if (fd < 0)
+        die("socket");
+    int size = 16 << 20;
+    if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size) < 0 &&
+        setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size) < 0)
+        die("setsockopt SO_RCVBUF");
+    if (bind(fd, (struct sockaddr *)here, here_len) < 0)
+        die("bind");
+    if (here->ss_family == AF_UNIX) {
+        fprintf(stderr, "listening on '%s'\n", endpoint);
+        return fd;
+    }
+    if (getsockname(fd, (struct sockaddr *)here, &here_len) < 0)
+        die("getsockname");
+    fprintf(stderr, "listening on ('127.0.0.1', %u)\n", ntohs(((struct sockaddr_in *)here)->sin_port));
+    return fd;
+}
+
 #endif

@@ -25,7 +25,6 @@
 #define BATCH 64
 #define DATAGRAM_MAX 65535
 #define OUTPUT_SIZE (1 << 20)
-#define RECEIVE_BUFFER (16 << 20)
 #define SYNOPSIS "[-c COUNT] [-t SECONDS] PORT|PATH"
 /* The longest suffix: " ('255.255.255.255', 65535)\n", or " PATH\n" for a unix sender. */
 #define SUFFIX_MAX (sizeof " \n" + sizeof ((struct sockaddr_un *)0)->sun_path)
@@ -59,30 +58,6 @@ static void stop(int signal)
 {
     (void)signal;
     stopping = 1;
-}
-
-/* A UDP socket on 127.0.0.1:PORT, or a unix datagram socket at PATH, with a
- * large receive buffer; announces the bound port or the path. */
-static int open_socket(const char *endpoint, struct sockaddr_storage *here)
-{
-    socklen_t here_len = parse_endpoint(endpoint, here);
-    int fd = socket(here->ss_family, SOCK_DGRAM, 0);
-    if (fd < 0)
-        die("socket");
-    int size = RECEIVE_BUFFER;
-    if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size) < 0 &&
-        setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size) < 0)
-        die("setsockopt SO_RCVBUF");
-    if (bind(fd, (struct sockaddr *)here, here_len) < 0)
-        die("bind");
-    if (here->ss_family == AF_UNIX) {
-        fprintf(stderr, "listening on '%s'\n", endpoint);
-        return fd;
-    }
-    if (getsockname(fd, (struct sockaddr *)here, &here_len) < 0)
-        die("getsockname");
-    fprintf(stderr, "listening on ('127.0.0.1', %u)\n", ntohs(((struct sockaddr_in *)here)->sin_port));
-    return fd;
 }
 
 /* " ('HOST', PORT)\n" for an IPv4 sender; " PATH\n" or " None\n" for a unix one. */
@@ -119,7 +94,7 @@ int main(int argc, char **argv)
         usage(SYNOPSIS);
 
     struct sockaddr_storage here;
-    int fd = open_socket(argv[optind], &here);
+    int fd = open_listening_socket(argv[optind], &here);
 
     /* No SA_RESTART: a signal interrupts poll, and the loop sees `stopping`. */
     struct sigaction on_signal = { .sa_handler = stop };

@@ -16,6 +16,12 @@ Commands:
   codec-samples  per codec name: a text it encodes, Python's bytes for it (see below)
   canon-json   read JSON lines on stdin (strict UTF-8), print them with sorted keys
   send         send one datagram (hex) and optionally wait for a reply
+  serve        a server for relay tests (UDP on 127.0.0.1, or a unix PATH): prints
+               repr((data, addr)) per datagram and answers PREFIX, a space and the data
+               (after --delay)
+  relay-clients  clients that talk through a relay to a target, each checking that its
+               replies are its own and come from the relay's address; prints the lines
+               the relay should print for them
 """
 import argparse
 import codecs
@@ -28,6 +34,7 @@ import random
 import socket
 import subprocess
 import sys
+import time
 
 CODEC_REPORT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "encodings", "codec_names.json")
 
@@ -73,7 +80,11 @@ def sender_socket(family):
     return sock
 
 
-def expected_line(data, addr, fmt, encoding, errors):
+def expected_line(data, addr, fmt, encoding, errors, dst=None, direction=None):
+    """What letter prints for data from addr; for a relayed datagram (dst given), the
+    destination after the sender, as relay prints it."""
+    if dst is not None:
+        return relayed_line(data, addr, dst, direction, fmt, encoding, errors)
     if fmt == "tuple":
         return repr((data, addr)) + "\n"
     if fmt == "bytes":
@@ -107,6 +118,81 @@ def expected_line(data, addr, fmt, encoding, errors):
                 record["flowinfo"], record["scope_id"] = addr[2], addr[3]
         return json.dumps(record, sort_keys=True, ensure_ascii=False) + "\n"
     raise SystemExit("unknown format " + fmt)
+
+
+def relayed_line(data, src, dst, direction, fmt, encoding, errors):
+    """SPEC relay: text `TEXT SRC -> DST`, tuple repr((data, src, dst)), json with the
+    destination as to_host/to_port (or to_path) and the direction, hex `SRC -> DST N bytes`."""
+    if fmt == "tuple":
+        return repr((data, src, dst)) + "\n"
+    if fmt == "json":
+        record = json.loads(expected_line(data, src, fmt, encoding, errors))
+        destination = json.loads(expected_line(b"", dst, fmt, encoding, errors))
+        record.update({"to_" + key: value for key, value in destination.items() if key not in ("size", "text")})
+        record["direction"] = direction
+        return json.dumps(record, sort_keys=True, ensure_ascii=False) + "\n"
+    if fmt == "hex":
+        _, _, dump = expected_line(data, src, fmt, encoding, errors).partition("\n")
+        size = "1 byte" if len(data) == 1 else "%d bytes" % len(data)
+        return escape_controls(str(src)) + " -> " + escape_controls(str(dst)) + " " + size + "\n" + dump
+    line = expected_line(data, src, fmt, encoding, errors)
+    if fmt == "text":
+        return line[:-1] + " -> " + escape_controls(str(dst)) + "\n"
+    return line
+
+
+def serve(args):
+    if "/" in args.host:
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        sock.bind(args.host)
+    else:
+        sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        sock.bind((args.host, 0))
+    sock.settimeout(args.timeout)
+    print("listening on", repr(sock.getsockname()), file=sys.stderr, flush=True)
+    for _ in range(args.count):
+        try:
+            data, addr = sock.recvfrom(65535)
+        except socket.timeout:
+            break
+        print(repr((data, addr)), flush=True)
+        if args.prefix is not None:
+            time.sleep(args.delay)
+            sock.sendto(args.prefix.encode() + b" " + data, addr)
+
+
+def relay_clients(args):
+    """--clients sockets on 127.0.0.1 take turns sending each message to the relay and
+    waiting for the reply from each of --targets; each reply must be PREFIX, a space and the message, and
+    come from the relay's address. Prints the relay's expected lines: a request once per
+    target, then the replies (as the client got them, sorted when several targets answer)."""
+    relay = ("127.0.0.1", args.relay_port)
+    targets = [("127.0.0.1", int(t)) if t.isdigit() else t for t in args.target]
+    clients = []
+    for _ in range(args.clients):
+        client = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        client.bind(("127.0.0.1", 0))
+        client.settimeout(5)
+        clients.append(client)
+    out = sys.stdout.buffer
+    for message in args.message:
+        for number, client in enumerate(clients):
+            data = ("%s from client %d" % (message, number)).encode()
+            client.sendto(data, relay)
+            lines = [expected_line(data, client.getsockname(), args.format, "utf-8", "replace", dst, "request")
+                     for dst in targets]
+            replies = []
+            for _ in targets:
+                reply, addr = client.recvfrom(65535)
+                assert addr == relay, "reply from %r, not the relay %r" % (addr, relay)
+                assert reply.endswith(b" " + data), "client %d got %r, not a reply to %r" % (number, reply, data)
+                replies.append(reply)
+            # Each target's reply starts with its PREFIX: its source is the target whose prefix it has.
+            for reply in replies:
+                target = targets[args.prefix.index(reply.split(b" ")[0].decode())]
+                lines.append(expected_line(reply, target, args.format, "utf-8", "replace", client.getsockname(), "reply"))
+            out.write("".join(lines[:len(targets)] + sorted(lines[len(targets):])).encode("utf-8"))
+    out.flush()
 
 
 def unix_address(text):
@@ -286,6 +372,21 @@ def main():
     p.set_defaults(run=codec_samples)
     p = commands.add_parser("canon-json")
     p.set_defaults(run=canon_json)
+    p = commands.add_parser("serve")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--count", type=int, default=100)
+    p.add_argument("--timeout", type=float, default=10)
+    p.add_argument("--prefix")
+    p.add_argument("--delay", type=float, default=0)
+    p.set_defaults(run=serve)
+    p = commands.add_parser("relay-clients")
+    p.add_argument("--relay-port", type=int, required=True)
+    p.add_argument("--target", action="append", required=True, help="a target's port on 127.0.0.1, or its unix PATH")
+    p.add_argument("--prefix", action="append", required=True, help="each target's reply prefix, in --target order")
+    p.add_argument("--clients", type=int, default=1)
+    p.add_argument("--format", default="text")
+    p.add_argument("message", nargs="+")
+    p.set_defaults(run=relay_clients)
     p = commands.add_parser("send")
     p.add_argument("host")
     p.add_argument("port", type=int)

@@ -133,8 +133,8 @@ private func processState(_ pid: pid_t) -> UInt8? {
     return buffer[close + 2]
 }
 
-/// The whole number that ends just before `marker` in `text`.
-private func number(in text: Substring, before marker: String) -> Int? {
+/// The whole number that ends just before `marker` in `text` (in a summary line).
+func number(in text: Substring, before marker: String) -> Int? {
     guard let end = text.firstRange(of: marker)?.lowerBound else { return nil }
     return Int(String(text[..<end].reversed().prefix { $0.isNumber }.reversed()))
 }

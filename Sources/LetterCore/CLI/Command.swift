@@ -6,6 +6,7 @@ public enum Command: Equatable, Sendable {
     case listen(ListenOptions)
     case chat(ChatOptions)
     case ping(PingOptions)
+    case relay(RelayOptions)
     case encodings
     case manual
     case completionScript(Shell)
@@ -34,6 +35,7 @@ public func parseCommandLine(_ arguments: [String]) throws(UsageError) -> Comman
     case "listen": spec = listenSpec
     case "chat": spec = chatSpec
     case "ping": spec = pingSpec
+    case "relay": spec = relaySpec
     case "encodings": spec = encodingsSpec
     default:
         let suggestion = closestMatch(to: first, among: subcommands.map(\.name)).map { "; did you mean '\($0)'?" } ?? ""

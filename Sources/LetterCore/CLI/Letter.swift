@@ -29,6 +29,9 @@ public func runLetter(_ arguments: [String]) -> Int32 {
         case .ping(let options):
             subcommand = "ping"
             try runPing(options)
+        case .relay(let options):
+            subcommand = "relay"
+            try runRelay(options)
         }
         return 0
     } catch let status as ExitStatus {

@@ -17,17 +17,7 @@ public struct ListenOptions: Equatable, Sendable {
         family = try parseFamily(parsed)
         display = try DisplayOptions(parsed, errorsApply: true)
         receiving = try ReceivingOptions(parsed)
-        let positionals = parsed.positionals
-        guard let first = positionals.first else { throw UsageError("missing PORT (or a socket PATH)") }
-        let used: Int
-        // A lone argument that is not HOST:PORT, a PATH or @NAME is the port, on every interface.
-        if positionals.count == 1, try splitHostPort(first, allowZeroPort: true) == nil, try parseUnixEndpoint(first) == nil {
-            (bind, used) = (Endpoint(host: "", port: try parsePort(first, allowZero: true)), 1)
-        } else {
-            (bind, used) = try parseEndpoint(positionals, allowZeroPort: true)
-        }
-        if positionals.count > used { throw UsageError("unexpected argument '\(positionals[used])'") }
-        try rejectInternetOptions(parsed, for: bind)
+        bind = try parseListeningEndpoint(parsed)
         if let text = parsed.value(.count) { count = try parseInteger(text, option: .count, range: 1...Int.max) }
         if let text = parsed.value(.timeout) { idleTimeout = try parseSeconds(text, option: .timeout) }
         replyText = parsed.value(.reply)
@@ -44,7 +34,7 @@ public struct ListenOptions: Equatable, Sendable {
         interface = parsed.value(.interface)
         // Conflicting flags, one line each.
         if replyText != nil && echo { throw UsageError("--reply and --echo cannot be used together") }
-        for text in parsed.values(.join) ?? [] {
+        for text in parsed.values(.join) {
             guard let group = parseIPAddress(text), isMulticast(group) else {
                 throw UsageError("invalid multicast group '\(text)' for '--join': expected an address such as 239.1.2.3 or ff02::1234")
             }
@@ -52,6 +42,24 @@ public struct ListenOptions: Equatable, Sendable {
         }
         if interface != nil && groups.isEmpty { throw UsageError("--interface goes with --join") }
     }
+}
+
+/// `[HOST] PORT`, `PATH` or `@NAME`, the whole of the positional arguments (listen,
+/// relay), with the internet-only options refused for a unix socket.
+func parseListeningEndpoint(_ parsed: ParsedArguments) throws(UsageError) -> Endpoint {
+    let positionals = parsed.positionals
+    guard let first = positionals.first else { throw UsageError("missing PORT (or a socket PATH)") }
+    let endpoint: Endpoint
+    let used: Int
+    // A lone argument that is not HOST:PORT, a PATH or @NAME is the port, on every interface.
+    if positionals.count == 1, try splitHostPort(first, allowZeroPort: true) == nil, try parseUnixEndpoint(first) == nil {
+        (endpoint, used) = (Endpoint(host: "", port: try parsePort(first, allowZero: true)), 1)
+    } else {
+        (endpoint, used) = try parseEndpoint(positionals, allowZeroPort: true)
+    }
+    if positionals.count > used { throw UsageError("unexpected argument '\(positionals[used])'") }
+    try rejectInternetOptions(parsed, for: endpoint)
+    return endpoint
 }
 
 func isMulticast(_ address: Peer) -> Bool {

@@ -1,5 +1,5 @@
 /// The one table of subcommands: parsing, help, dispatch and suggestions all read it.
-public let subcommands: [SubcommandSpec] = [sendSpec, listenSpec, chatSpec, pingSpec, encodingsSpec]
+public let subcommands: [SubcommandSpec] = [sendSpec, listenSpec, chatSpec, pingSpec, relaySpec, encodingsSpec]
 
 public let letterVersion = "0.1.0"
 /// The date of this version, for the man page; change it with the version.
@@ -113,6 +113,37 @@ let pingSpec = SubcommandSpec(
     discussion: "Ends after -c N requests (each answered or timed out) or on Ctrl-C / SIGTERM, with the summary on "
         + "stdout; status 0 when any reply came, 1 when none did.",
     command: { parsed throws(UsageError) in .ping(try PingOptions(parsed)) })
+
+let relaySpec = SubcommandSpec(
+    name: "relay",
+    abstract: "Relay datagrams to one or more targets and print what passes both ways.",
+    usage: "letter relay [OPTIONS] [HOST] PORT | PATH | @NAME --to ENDPOINT [--to ENDPOINT ...]",
+    arguments: [
+        ("HOST PORT | PATH | @NAME", "Where clients send: bound as 'listen' binds it."),
+    ],
+    options: [
+        OptionSpec(.to, valueName: "ENDPOINT",
+                   help: "A target: HOST:PORT, [IPv6]:PORT, a unix socket PATH or @NAME (repeatable: fan-out).",
+                   repeatable: true),
+        OptionSpec(.idle, valueName: "SEC",
+                   help: "End a client's session after SEC seconds with nothing either way (default: 60)."),
+        OptionSpec(.maxSessions, valueName: "N",
+                   help: "At most N clients at once (default: 1024); further ones are refused and counted."),
+        OptionSpec(.quiet, short: "-q", valueName: nil, help: "Print nothing per datagram (the summary still comes)."),
+        OptionGroups.encoding, OptionGroups.displayErrors, OptionGroups.showBytes,
+    ] + OptionGroups.display + [
+        OptionSpec(.count, short: "-c", valueName: "N", help: "Exit after N datagrams, requests and replies together."),
+        OptionSpec(.timeout, short: "-t", valueName: "SEC", help: "Exit after SEC seconds with nothing either way."),
+    ] + OptionGroups.receiving + OptionGroups.family,
+    examples: [
+        "letter relay 5353 --to 127.0.0.1:53                 # watch a DNS client and its server",
+        "letter relay -f hex 127.0.0.1 9000 --to [::1]:9001",
+        "letter relay /tmp/log.sock --to 10.0.0.5:514 --to 10.0.0.6:514",
+    ],
+    discussion: "Each client gets its own upstream socket per target, so a target sees one peer per client and its "
+        + "replies go back to the right client from the listening address. Ends after -c N, -t SEC, or on Ctrl-C / "
+        + "SIGTERM (exit 0, with a summary).",
+    command: { parsed throws(UsageError) in .relay(try RelayOptions(parsed)) })
 
 let encodingsSpec = SubcommandSpec(
     name: "encodings",

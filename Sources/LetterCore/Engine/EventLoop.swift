@@ -1,6 +1,7 @@
 /// One poll loop for every command that receives: its slots are named — the socket,
-/// the signal descriptor (SIGINT, SIGTERM, SIGHUP), an optional input (chat's stdin)
-/// and an optional timer (ping's next request and reply deadlines) — and it ends on the
+/// the signal descriptor (SIGINT, SIGTERM, SIGHUP), an optional input (chat's stdin),
+/// an optional timer (ping's next request and reply deadlines) and an optional group of
+/// further sockets (relay's upstream sockets) — and it ends on the
 /// conditions written above each `if` below.
 struct EventLoop {
     /// Why the loop ended.
@@ -13,7 +14,9 @@ struct EventLoop {
     var signals: Int32 = -1
     /// A descriptor read by `onInput` when it is readable, or -1.
     var input: Int32 = -1
-    /// `-c N`: end after N datagrams.
+    /// Sockets that come and go beside the main one, each read by the group itself.
+    var group: (any SocketGroup)?
+    /// `-c N`: end after N datagrams (on the socket and the group together).
     var count: Int?
     /// `-t SEC`: end after SEC seconds with no datagram (and no input).
     var idleTimeout: Double?
@@ -28,18 +31,21 @@ struct EventLoop {
         let idleNanoseconds = idleTimeout.map { UInt64($0 * 1e9) }
         var lastActivity = monotonicNanoseconds()
         while true {
-            let remaining = receiver.remaining(toReach: count)
+            let remaining = self.remaining
             // Enough datagrams: -c N is met.
             if remaining <= 0 { return .count }
             // The timer's work is done (ping: every request answered or given up on).
             if let timer, let deadline = timer.nextDeadline, monotonicNanoseconds() >= deadline,
                try !timer.fire(now: monotonicNanoseconds(), on: socket) { return .timer }
+            // The group's deadlines (idle sessions) are kept however busy the socket is.
+            try group?.keepDeadlines(now: monotonicNanoseconds())
             if try receiver.receiveWaiting(on: socket, limit: remaining) > 0 {
                 lastActivity = monotonicNanoseconds()
                 continue
             }
             // Nothing is waiting: this is when output goes out (a slow reader may hold it up).
             try receiver.flush()
+            try group?.flush()
             var timeout: Int32 = -1
             if let idleNanoseconds {
                 // Time spent writing is not idle time if datagrams came meanwhile: the poll
@@ -47,14 +53,15 @@ struct EventLoop {
                 let idle = monotonicNanoseconds() &- lastActivity
                 timeout = idle >= idleNanoseconds ? 0 : Int32(clamping: (idleNanoseconds - idle + 999_999) / 1_000_000)
             }
-            if let deadline = timer?.nextDeadline {
-                let now = monotonicNanoseconds()
-                let wait = deadline <= now ? 0 : Int32(clamping: (deadline - now + 999_999) / 1_000_000)
-                timeout = timeout < 0 ? wait : min(timeout, wait)
+            for deadline in [timer?.nextDeadline, group?.nextDeadline].compactMap({ $0 }) {
+                let wait = deadline &- min(deadline, monotonicNanoseconds())
+                let milliseconds = Int32(clamping: (wait + 999_999) / 1_000_000)
+                timeout = timeout < 0 ? milliseconds : min(timeout, milliseconds)
             }
             let ready: Readiness
             do {
-                ready = try Readiness(socket: socket.descriptor, signals: signals, input: input, timeout: timeout)
+                ready = try Readiness(socket: socket.descriptor, signals: signals, input: input,
+                                      group: group?.descriptors ?? [], timeout: timeout)
             } catch {
                 throw RuntimeError("cannot wait for datagrams: \(error.errno)")
             }
@@ -64,6 +71,10 @@ struct EventLoop {
                 return .signal
             }
             if ready.socket { continue }
+            if let group, ready.group.contains(true) {
+                if try group.receiveWaiting(ready: ready.group, limit: remaining) > 0 { lastActivity = monotonicNanoseconds() }
+                continue
+            }
             if ready.input {
                 lastActivity = monotonicNanoseconds()
                 // The input is finished (chat's stdin reached its end).
@@ -85,10 +96,20 @@ struct EventLoop {
     private func drain(_ socket: borrowing DatagramSocket) throws {
         let deadline = monotonicNanoseconds() + 1_000_000_000
         while monotonicNanoseconds() < deadline {
-            let remaining = receiver.remaining(toReach: count)
+            var remaining = self.remaining
             if remaining <= 0 { return }
-            if try receiver.receiveWaiting(on: socket, limit: remaining) == 0 { return }
+            let taken = try receiver.receiveWaiting(on: socket, limit: remaining)
+            remaining = self.remaining
+            let groupTaken = try group.map { group in
+                try group.receiveWaiting(ready: [Bool](repeating: true, count: group.descriptors.count)[...], limit: remaining)
+            } ?? 0
+            if taken + groupTaken == 0 { return }
         }
+    }
+
+    /// How many more datagrams `-c count` allows (shown or rejected as undecodable).
+    private var remaining: Int {
+        count.map { $0 - receiver.statistics.datagrams - (group?.datagrams ?? 0) } ?? Int.max
     }
 
     /// Runs the loop, then prints the summary when it is due — `always` (--stats, chat),
@@ -108,7 +129,7 @@ struct EventLoop {
         }
         let statistics = receiver.finish(socket)
         let outputLost = failure != nil && !(failure is OutputClosed) && statistics.notWritten > 0
-        if always || ending == .signal || statistics.kernelDrops > 0 || outputLost {
+        if always || ending == .signal || statistics.lostAny || outputLost {
             writeDiagnostic(statistics.summary)
         }
         if let failure { throw failure }
@@ -120,13 +141,16 @@ private struct Readiness {
     let socket: Bool
     let signals: Bool
     let input: Bool
+    /// One flag for each of the group's descriptors, in its order.
+    let group: ArraySlice<Bool>
 
     /// Waits at most `timeout` milliseconds (-1: forever); a slot of -1 is not watched.
-    init(socket: Int32, signals: Int32, input: Int32, timeout: Int32) throws(SystemCallError) {
-        let ready = try waitReadable([socket, signals, input], timeoutMilliseconds: timeout)
+    init(socket: Int32, signals: Int32, input: Int32, group: [Int32], timeout: Int32) throws(SystemCallError) {
+        let ready = try waitReadable([socket, signals, input] + group, timeoutMilliseconds: timeout)
         self.socket = ready[0]
         self.signals = ready[1]
         self.input = ready[2]
+        self.group = ready[3...]
     }
 }
 
@@ -137,4 +161,23 @@ protocol LoopTimer: AnyObject {
     /// Does what is due at `now` (sending on `socket`, say); returns false when there
     /// is nothing left to do.
     func fire(now: UInt64, on socket: borrowing DatagramSocket) throws -> Bool
+}
+
+/// Sockets the loop watches beside its main one, as one slot group: they come and go
+/// (relay's upstream sockets, a few per client), so the group lists them at each wait,
+/// reads those poll found readable, and has deadlines of its own (idle sessions).
+protocol SocketGroup: AnyObject {
+    /// The descriptors to watch, in the order of `ready` below.
+    var descriptors: [Int32] { get }
+    /// Datagrams the group has received so far (they count towards `-c`).
+    var datagrams: Int { get }
+    /// When the group next needs the loop (monotonic nanoseconds), or nil.
+    var nextDeadline: UInt64? { get }
+    /// Receives what is waiting on the sockets whose flag is set, at most `limit`
+    /// datagrams; returns how many were taken.
+    func receiveWaiting(ready: ArraySlice<Bool>, limit: Int) throws -> Int
+    /// Does what is due at `now` (expires idle sessions).
+    func keepDeadlines(now: UInt64) throws
+    /// The loop is about to wait: nothing may be held back.
+    func flush() throws
 }

@@ -68,11 +68,6 @@ final class Receiver {
         return count
     }
 
-    /// How many more datagrams `-c count` allows (shown or rejected as undecodable).
-    func remaining(toReach count: Int?) -> Int {
-        count.map { $0 - statistics.datagrams } ?? Int.max
-    }
-
     /// Sends on whatever the sinks hold back (the output buffer): the loop is about to wait.
     func flush() throws {
         for sink in sinks { try sink.flush() }

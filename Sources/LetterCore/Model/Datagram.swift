@@ -8,14 +8,37 @@ public struct Datagram {
     /// When it reached the socket: the kernel's receive time (SO_TIMESTAMPNS) when the
     /// socket asked for it, else the clock read right after the batch was received.
     public var receivedAt: Timestamp
+    /// Where a relayed datagram went on, and which way (relay); nil for a datagram that
+    /// stops here, whose record names its sender alone.
+    public var passage: Passage?
 
-    public init(payload: ArraySlice<UInt8>, fullLength: Int, peer: Peer, receivedAt: Timestamp = Timestamp(seconds: 0, nanoseconds: 0)) {
+    public init(payload: ArraySlice<UInt8>, fullLength: Int, peer: Peer, receivedAt: Timestamp = Timestamp(seconds: 0, nanoseconds: 0),
+                passage: Passage? = nil) {
         self.payload = payload
         self.fullLength = fullLength
         self.peer = peer
         self.receivedAt = receivedAt
+        self.passage = passage
     }
 
     /// Whether the kernel cut the datagram to the receive buffer.
     public var isTruncated: Bool { fullLength > payload.count }
+}
+
+/// A relayed datagram's destination and direction: records print `SRC -> DST`.
+public struct Passage {
+    public enum Direction: String, Sendable {
+        /// From a client to a target.
+        case request
+        /// From a target back to its client.
+        case reply
+    }
+
+    public var to: Peer
+    public var direction: Direction
+
+    public init(to: Peer, direction: Direction) {
+        self.to = to
+        self.direction = direction
+    }
 }

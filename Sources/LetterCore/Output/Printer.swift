@@ -120,3 +120,24 @@ struct PeerCache {
         out.append(contentsOf: bytes)
     }
 }
+
+/// The addresses of a record: the sender and, for a relayed datagram, `separator` and
+/// its destination, each made once per run of datagrams between the same two peers.
+struct AddressColumns {
+    private var sender: PeerCache
+    private var destination: PeerCache
+    private let separator: [UInt8]
+
+    init(printForm: Bool, separator: String) {
+        sender = PeerCache(printForm: printForm)
+        destination = PeerCache(printForm: printForm)
+        self.separator = Array(separator.utf8)
+    }
+
+    mutating func append(_ datagram: Datagram, to out: inout [UInt8]) {
+        sender.append(datagram.peer, to: &out)
+        guard let passage = datagram.passage else { return }
+        out.append(contentsOf: separator)
+        destination.append(passage.to, to: &out)
+    }
+}

@@ -66,3 +66,14 @@ public func isTerminal(_ descriptor: Int32) -> Bool {
 public func writeTerminalStatus(_ text: String) {
     try? writeAll(standardError, ArraySlice(("\r" + text + "\u{1B}[K").utf8))
 }
+
+/// Raises the soft limit on open descriptors to the hard one, for a process that opens a
+/// socket per peer (relay's sessions): the usual soft limit of 1024 would cap it below
+/// its own session limit. Failing leaves the limit as it was; then a session that cannot
+/// open its socket is refused and counted. The corresponding C function is `setrlimit`.
+public func raiseDescriptorLimit() {
+    var limit = rlimit()
+    guard getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < limit.rlim_max else { return }
+    limit.rlim_cur = limit.rlim_max
+    _ = setrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit)
+}

@@ -51,6 +51,14 @@ public struct DatagramSocket: ~Copyable {
         if case .unixPath(let path) = address { createdPath = path }
     }
 
+    /// Sends to `address` by default and hears only from it: the kernel drops datagrams
+    /// from anyone else. The corresponding C function is `connect`.
+    public func connect(to address: Peer) throws(SystemCallError) {
+        _ = try retryingInterrupts("connect") {
+            address.withSockaddr { pointer, length in Glibc.connect(descriptor, pointer, length) }
+        }
+    }
+
     /// The address the socket is bound to, with the port the kernel chose for port 0.
     /// The corresponding C function is `getsockname`.
     public func localAddress() throws(SystemCallError) -> Peer {
@@ -66,7 +74,7 @@ public struct DatagramSocket: ~Copyable {
     /// process that is gone. The corresponding C function is `connect`.
     public static func isLive(unixPath path: [UInt8]) -> Bool {
         guard let probe = try? DatagramSocket(family: .unix) else { return false }
-        return Peer.unixPath(path).withSockaddr { name, length in connect(probe.descriptor, name, length) } == 0
+        return Peer.unixPath(path).withSockaddr { name, length in Glibc.connect(probe.descriptor, name, length) } == 0
     }
 
     /// The largest datagram this socket can send to `destination`: 65507 bytes over

@@ -40,9 +40,27 @@ public final class SendBatch {
     /// Drops the datagram being built (it failed to encode).
     public func discardOpenDatagram() { bytes.removeSubrange(currentStart...) }
 
-    /// Sends every closed datagram to `destination` and empties the batch.
+    /// Sends every closed datagram to `destination` and empties the batch; the first
+    /// datagram the kernel refuses ends the sending with its error.
     /// The corresponding C function is `sendmmsg`.
     func send(from descriptor: Int32, to destination: Peer) throws(SystemCallError) {
+        if let failure = send(from: descriptor, to: destination, flags: 0, onRefusal: { _ in .stop }).failure { throw failure }
+    }
+
+    /// What to do when the kernel refuses a datagram.
+    public enum RefusalAction {
+        /// End the sending there.
+        case stop
+        /// Pass over that datagram and send the rest.
+        case skip
+        /// Send it again (the error belonged to an earlier datagram).
+        case retry
+    }
+
+    /// Sends every closed datagram to `destination` and empties the batch; `onRefusal`
+    /// decides what a refusal means.
+    func send(from descriptor: Int32, to destination: Peer, flags: Int32,
+              onRefusal: (SystemCallError) -> RefusalAction) -> SendOutcome {
         var storage = sockaddr_storage()
         let nameLength = destination.write(to: &storage)
         defer {
@@ -50,8 +68,8 @@ public final class SendBatch {
             ends.removeAll(keepingCapacity: true)
         }
         // The pointers are valid only inside these closures, so the send loop lives there and
-        // hands its error out as a value.
-        let failure: SystemCallError? = withUnsafeMutablePointer(to: &storage) { name in
+        // hands its outcome out as a value.
+        return withUnsafeMutablePointer(to: &storage) { name in
             bytes.withUnsafeMutableBytes { buffer in
                 var start = 0
                 for (index, end) in ends.enumerated() {
@@ -63,21 +81,31 @@ public final class SendBatch {
                         msg_len: 0)
                     start = end
                 }
-                var sent = 0
-                while sent < ends.count {
+                var done = 0
+                var outcome = SendOutcome()
+                sending: while done < ends.count {
                     // sendmmsg may stop early (a full send buffer); go on from there.
                     do throws(SystemCallError) {
-                        sent += Int(try retryingInterrupts("sendmmsg") {
-                            letter_sendmmsg(descriptor, headers + sent, UInt32(ends.count - sent), 0)
+                        let count = Int(try retryingInterrupts("sendmmsg") {
+                            letter_sendmmsg(descriptor, headers + done, UInt32(ends.count - done), flags)
                         })
+                        // sendmmsg sends at least one datagram when it does not fail.
+                        outcome.sent += count
+                        outcome.bytes += ends[done + count - 1] - (done == 0 ? 0 : ends[done - 1])
+                        done += count
                     } catch {
-                        return error
+                        outcome.failure = error
+                        switch onRefusal(error) {
+                        case .stop: break sending
+                        case .skip: done += 1
+                        case .retry: continue
+                        }
                     }
                 }
-                return nil
+                outcome.failed = ends.count - outcome.sent
+                return outcome
             }
         }
-        if let failure { throw failure }
     }
 }
 
@@ -86,4 +114,23 @@ extension DatagramSocket {
     public func send(_ batch: SendBatch, to destination: Peer) throws(SystemCallError) {
         try batch.send(from: descriptor, to: destination)
     }
+
+    /// Sends every datagram in `batch` to `destination` and empties it, `onRefusal`
+    /// deciding about each one the kernel refuses. A unix destination is never waited for
+    /// (MSG_DONTWAIT): a peer that stopped reading fills its queue, and waiting on it would
+    /// hold up every other peer; its datagram is refused instead. Returns how many were sent
+    /// and the last refusal. The corresponding C function is `sendmmsg`.
+    public func send(_ batch: SendBatch, to destination: Peer,
+                     onRefusal: (SystemCallError) -> SendBatch.RefusalAction) -> SendOutcome {
+        batch.send(from: descriptor, to: destination, flags: destination.isUnix ? Int32(MSG_DONTWAIT) : 0, onRefusal: onRefusal)
+    }
+}
+
+/// What a batch send did: the datagrams and bytes that went out, the datagrams that did
+/// not, and the last refusal.
+public struct SendOutcome {
+    public var sent = 0
+    public var bytes = 0
+    public var failed = 0
+    public var failure: SystemCallError?
 }

@@ -111,9 +111,10 @@ import Testing
     @Test func helpAndVersion() throws {
         #expect(try parseCommandLine(["--version"]) == .version)
         guard case .help(let main) = try parseCommandLine([]) else { Issue.record("no main help"); return }
-        #expect(subcommands.count == 5)
+        #expect(subcommands.count == 6)
         for spec in subcommands { #expect(main.contains("  \(spec.name) ")) }
-        for (arguments, spec) in [(["send", "--help"], sendSpec), (["help", "listen"], listenSpec), (["chat", "-h"], chatSpec)] {
+        for (arguments, spec) in [(["send", "--help"], sendSpec), (["help", "listen"], listenSpec), (["chat", "-h"], chatSpec),
+                                  (["relay", "--help"], relaySpec)] {
             guard case .help(let text) = try parseCommandLine(arguments) else { Issue.record("no help for \(arguments)"); continue }
             #expect(text.contains("USAGE: letter \(spec.name) "))
             #expect(spec.options.count >= 8)

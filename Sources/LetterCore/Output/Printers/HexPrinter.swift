@@ -1,16 +1,16 @@
-/// `-f hex`: for each datagram a header line — the sender as `text` prints it and the
-/// size (`('127.0.0.1', 54321) 5 bytes`, `... 2000 bytes, cut to 1024` when the kernel
-/// cut it) — then the payload exactly as `hexdump -Cv` prints it, less hexdump's final
+/// `-f hex`: for each datagram a header line — the sender as `text` prints it (relay:
+/// `SRC -> DST`) and the size (`('127.0.0.1', 54321) 5 bytes`, `... 2000 bytes, cut to
+/// 1024` when the kernel cut it) — then the payload exactly as `hexdump -Cv` prints it, less hexdump's final
 /// offset line; an empty datagram has the header alone. Datagram boundaries always show.
 final class HexPrinter: Printer {
     static let summary = "A header line with the sender and size, then the payload as hexdump -Cv prints it."
-    private var sender = PeerCache(printForm: true)
+    private var addresses = AddressColumns(printForm: true, separator: " -> ")
     private var dump = HexdumpLines()
 
     init(_ context: PrinterContext) {}
 
     func append(_ datagram: Datagram, to out: inout [UInt8]) -> DecodeFailure? {
-        sender.append(datagram.peer, to: &out)
+        addresses.append(datagram, to: &out)
         out.append(UInt8(ascii: " "))
         appendDecimal(UInt64(datagram.fullLength), to: &out)
         out.append(contentsOf: (datagram.fullLength == 1 ? " byte" : " bytes").utf8)

@@ -18,6 +18,13 @@ final class JSONPrinter: Printer {
         if let failure = text.decode(datagram.payload) { return failure }
         out.append(UInt8(ascii: "{"))
         appendJSONPeerFields(datagram.peer, to: &out)
+        if let passage = datagram.passage {
+            out.append(contentsOf: ", ".utf8)
+            appendJSONPeerFields(passage.to, prefix: "to_", to: &out)
+            out.append(contentsOf: ", \"direction\": \"".utf8)
+            out.append(contentsOf: passage.direction.rawValue.utf8)
+            out.append(UInt8(ascii: "\""))
+        }
         out.append(contentsOf: ", \"size\": ".utf8)
         appendDecimal(UInt64(datagram.payload.count), to: &out)
         if datagram.isTruncated {

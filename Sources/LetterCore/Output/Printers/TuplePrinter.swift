@@ -1,7 +1,8 @@
-/// `-f tuple`: exactly Python's `repr((data, addr))` of what `recvfrom` returned.
+/// `-f tuple`: exactly Python's `repr((data, addr))` of what `recvfrom` returned
+/// (relay: `repr((data, src, dst))`).
 final class TuplePrinter: Printer {
     static let summary = "repr((data, addr)), exactly as Python prints what recvfrom returned."
-    private var sender = PeerCache(printForm: false)
+    private var addresses = AddressColumns(printForm: false, separator: ", ")
 
     init(_ context: PrinterContext) {}
 
@@ -9,7 +10,7 @@ final class TuplePrinter: Printer {
         out.append(UInt8(ascii: "("))
         appendPythonBytesRepr(datagram.payload, to: &out)
         out.append(contentsOf: ", ".utf8)
-        sender.append(datagram.peer, to: &out)
+        addresses.append(datagram, to: &out)
         out.append(contentsOf: ")\n".utf8)
         return nil
     }

@@ -1,0 +1,327 @@
+/// `letter relay`: the session table between the listening socket and the targets. It is
+/// the sink of the listening socket's receiver (requests) and the loop's socket group
+/// (the upstream sockets, whose replies a receiver of its own reads).
+///
+/// Each client gets a session: one upstream socket per target, connected to it, so the
+/// target sees one peer per client and the kernel lets only that target answer on it.
+/// Requests go out grouped by session with `sendmmsg`; replies go back to the client
+/// from the listening socket. A session idle for `idle` in both directions expires; its
+/// sockets are kept one more `idle` so that late replies are counted, not lost unseen.
+final class Relay: DatagramSink, SocketGroup {
+    /// The listening socket: requests come in here and replies leave from it.
+    let listening: DatagramSocket
+    let targets: [Peer]
+    private let printSink: PrintSink?
+    private let idleNanoseconds: UInt64
+    private let maximumSessions: Int
+    private let receiveBuffer: Int?
+    private let timestamps: Bool
+    private var sessions: [Peer: Session] = [:]
+    /// Expired sessions whose sockets still count late replies, oldest first.
+    private var lingering: [Session] = []
+    /// The upstream sockets in the order of `descriptors`: rebuilt when sessions change.
+    private var watched: [(session: Session, target: Int)] = []
+    private var watchedDescriptors: [Int32] = []
+    private var watchedIsStale = false
+    /// Reads the upstream sockets; `reading` says which one it is reading now.
+    private lazy var replies = Receiver(sinks: [ReplyPath(relay: self)], bufferSize: bufferSize)
+    private let bufferSize: Int
+    private var reading: (session: Session, target: Int)?
+    /// The requests of the batch being received, each with its session, sent at its end.
+    private var pending: [(session: Session, datagram: Datagram)] = []
+    private var batchSerial = 0
+    private let outgoing = SendBatch(capacity: 64)
+    private var statistics = RelayStatistics()
+    private var closedSessionDrops: UInt64 = 0
+    private(set) var nextDeadline: UInt64?
+    private var sendFailures = ThrottledReport()
+    private var refusals = ThrottledReport()
+    private var unreachable = ThrottledReport()
+    private var unreachableCount = 0
+
+    init(listening: consuming DatagramSocket, targets: [Peer], printSink: PrintSink?, idleSeconds: Double,
+         maximumSessions: Int, bufferSize: Int, receiveBuffer: Int?, timestamps: Bool) {
+        self.listening = listening
+        self.targets = targets
+        self.printSink = printSink
+        idleNanoseconds = UInt64(idleSeconds * 1e9)
+        self.maximumSessions = maximumSessions
+        self.receiveBuffer = receiveBuffer
+        self.timestamps = timestamps
+        statistics.targets = targets.count
+        self.bufferSize = bufferSize
+        pending.reserveCapacity(64)
+    }
+
+    // MARK: Requests (the listening socket's sink)
+
+    func take(_ datagram: Datagram, on socket: borrowing DatagramSocket) {
+        guard let session = sessions[datagram.peer] ?? openSession(for: datagram.peer) else {
+            statistics.requestsRefused += targets.count
+            return
+        }
+        if let printSink {
+            for target in targets {
+                var shown = datagram
+                shown.passage = Passage(to: target, direction: .request)
+                printSink.take(shown, on: socket)
+            }
+        }
+        pending.append((session, datagram))
+    }
+
+    /// Sends the batch's requests: for each session, its datagrams to each target with one
+    /// `sendmmsg` on that target's upstream socket.
+    func finishBatch(now: UInt64) throws {
+        batchSerial &+= 1
+        for (index, entry) in pending.enumerated() where entry.session.sentInBatch != batchSerial {
+            let session = entry.session
+            session.sentInBatch = batchSerial
+            session.lastActivity = now
+            for (target, destination) in targets.enumerated() {
+                for later in pending[index...] where later.session === session {
+                    outgoing.bytes.append(contentsOf: later.datagram.payload)
+                    outgoing.closeDatagram()
+                }
+                let outcome = send(outgoing, on: session.upstream[target].socket, to: destination)
+                statistics.requestsForwarded += outcome.sent
+                statistics.requestBytesForwarded += outcome.bytes
+                statistics.requestSendFailures += outcome.failed
+            }
+        }
+        // The datagrams are slices of the receive buffer: none may outlive the batch.
+        pending.removeAll(keepingCapacity: true)
+        try reportAndFlush(now: now)
+    }
+
+    func flush() throws {
+        try printSink?.flush()
+    }
+
+    func contribute(to statistics: inout ReceiveStatistics) {
+        var relay = self.statistics
+        relay.replies = replies.statistics.datagrams
+        relay.replyBytes = replies.statistics.bytes
+        relay.sessionKernelDrops = closedSessionDrops
+        for session in Array(sessions.values) + lingering { relay.sessionKernelDrops += session.kernelDrops() }
+        statistics.truncated += replies.statistics.truncated
+        statistics.relay = relay
+        printSink?.contribute(to: &statistics)
+    }
+
+    // MARK: Replies (the upstream sockets, as the loop's socket group)
+
+    var descriptors: [Int32] {
+        if watchedIsStale {
+            watched.removeAll(keepingCapacity: true)
+            for session in Array(sessions.values) + lingering {
+                for target in targets.indices { watched.append((session, target)) }
+            }
+            watchedDescriptors = watched.map { $0.session.upstream[$0.target].socket.descriptor }
+            watchedIsStale = false
+        }
+        return watchedDescriptors
+    }
+
+    var datagrams: Int { replies.statistics.datagrams }
+
+    func receiveWaiting(ready: ArraySlice<Bool>, limit: Int) throws -> Int {
+        var taken = 0
+        for (socket, isReady) in zip(watched, ready) where isReady && taken < limit {
+            reading = socket
+            do {
+                taken += try replies.receiveWaiting(on: socket.session.upstream[socket.target].socket, limit: limit - taken)
+            } catch is PortUnreachable {
+                // An earlier request found no one listening at the target (ICMP); the error
+                // is read now, and the datagrams after it still come.
+                unreachableCount += 1
+                unreachable.note { "\(targets[socket.target].pythonRepr) answered port unreachable: nothing listens there" }
+            }
+        }
+        reading = nil
+        return taken
+    }
+
+    /// A reply from the upstream socket being read: back to its client from the listening
+    /// socket, or counted when that cannot be.
+    fileprivate func takeReply(_ datagram: Datagram, on socket: borrowing DatagramSocket) {
+        // receiveWaiting sets `reading` around every receive on an upstream socket.
+        let session = reading!.session
+        if session.hasExpired {
+            statistics.lateReplies += 1
+            return
+        }
+        // A unix client bound to no name has no address to send to.
+        if session.client == .unnamed {
+            statistics.repliesUndeliverable += 1
+            if statistics.repliesUndeliverable == 1 {
+                writeDiagnostic("letter: cannot pass a reply to None: the client's socket is not bound to a name (counted in the summary)")
+            }
+            return
+        }
+        if let printSink {
+            var shown = datagram
+            shown.passage = Passage(to: session.client, direction: .reply)
+            printSink.take(shown, on: socket)
+        }
+        outgoing.bytes.append(contentsOf: datagram.payload)
+        outgoing.closeDatagram()
+    }
+
+    /// Sends the replies of one receive batch (all from one upstream socket, so all for one client).
+    fileprivate func finishReplies(now: UInt64) throws {
+        // receiveWaiting sets `reading` around every receive on an upstream socket.
+        let session = reading!.session
+        session.lastActivity = now
+        let outcome = send(outgoing, on: listening, to: session.client)
+        statistics.repliesForwarded += outcome.sent
+        statistics.replyBytesForwarded += outcome.bytes
+        statistics.replySendFailures += outcome.failed
+        try reportAndFlush(now: now)
+    }
+
+    func keepDeadlines(now: UInt64) throws {
+        guard let deadline = nextDeadline, now >= deadline else { return }
+        var next: UInt64?
+        for (client, session) in sessions {
+            if now &- session.lastActivity >= idleNanoseconds {
+                sessions[client] = nil
+                session.hasExpired = true
+                session.lastActivity = now
+                lingering.append(session)
+                statistics.sessionsExpired += 1
+                watchedIsStale = true
+            } else {
+                next = min(next ?? .max, session.lastActivity + idleNanoseconds)
+            }
+        }
+        // After a second idle period nothing late is to be expected: the sockets close.
+        while let oldest = lingering.first, now &- oldest.lastActivity >= idleNanoseconds {
+            close(lingering.removeFirst())
+        }
+        if let oldest = lingering.first { next = min(next ?? .max, oldest.lastActivity + idleNanoseconds) }
+        nextDeadline = next
+    }
+
+    // MARK: Sessions
+
+    /// A new session for `client`: an upstream socket for each target, connected to it.
+    /// Nil, counted and told on stderr when the table is full or a socket cannot be had.
+    private func openSession(for client: Peer) -> Session? {
+        guard sessions.count < maximumSessions else {
+            refuse(client) { "the session table is full (--max-sessions \(maximumSessions))" }
+            return nil
+        }
+        var upstream: [Upstream] = []
+        for target in targets {
+            do {
+                upstream.append(Upstream(socket: try openUpstreamSocket(to: target)))
+            } catch {
+                refuse(client) { "cannot open a socket to \(target.pythonRepr): \(error.call): \(error.errno)" }
+                return nil
+            }
+        }
+        let now = monotonicNanoseconds()
+        let session = Session(client: client, upstream: upstream, now: now)
+        sessions[client] = session
+        statistics.sessionsOpened += 1
+        watchedIsStale = true
+        nextDeadline = min(nextDeadline ?? .max, now + idleNanoseconds)
+        // Expired sessions still listening for late replies hold descriptors too: at most as
+        // many as live ones, the oldest closing early.
+        if lingering.count > maximumSessions { close(lingering.removeFirst()) }
+        return session
+    }
+
+    private func openUpstreamSocket(to target: Peer) throws(SystemCallError) -> DatagramSocket {
+        var socket = try DatagramSocket(family: target.addressFamily)
+        // A unix target can answer only a named socket: the kernel picks an abstract name.
+        if target.isUnix { try socket.bind(to: .unnamed) }
+        try socket.connect(to: target)
+        _ = try socket.requestReceiveBuffer(receiveBuffer ?? 16 << 20)
+        if timestamps { try socket.enableReceiveTimestamps() }
+        return socket
+    }
+
+    private func refuse(_ client: Peer, _ why: () -> String) {
+        statistics.clientsRefused += 1
+        refusals.note { "refused \(client.pythonRepr): \(why()); its datagrams are counted, not forwarded" }
+    }
+
+    private func close(_ session: Session) {
+        closedSessionDrops += session.kernelDrops()
+        watchedIsStale = true
+    }
+
+    /// Sends `batch` on `socket`, counting what the kernel refuses. An ICMP error left
+    /// from an earlier datagram (ECONNREFUSED) refuses the next send once: that datagram
+    /// goes again.
+    private func send(_ batch: SendBatch, on socket: borrowing DatagramSocket, to destination: Peer) -> SendOutcome {
+        var retried = false
+        let outcome = socket.send(batch, to: destination) { error in
+            if error.errno == .connectionRefused && !retried {
+                retried = true
+                return .retry
+            }
+            return .skip
+        }
+        if outcome.failed > 0, let failure = outcome.failure {
+            sendFailures.note { "cannot forward to \(destination.pythonRepr): \(failure.errno)" }
+        }
+        return outcome
+    }
+
+    /// The stderr reports due, and output that must go now.
+    private func reportAndFlush(now: UInt64) throws {
+        let failed = statistics.requestSendFailures + statistics.replySendFailures
+        sendFailures.report(now: now, total: failed) { first in first ?? "\(failed) datagrams could not be forwarded so far" }
+        refusals.report(now: now, total: statistics.clientsRefused) { first in
+            first ?? "\(statistics.clientsRefused) clients refused a session so far"
+        }
+        unreachable.report(now: now, total: unreachableCount) { first in
+            first ?? "\(unreachableCount) port unreachable errors from the targets so far"
+        }
+        try printSink?.finishBatch(now: now)
+    }
+}
+
+/// One client's session: its upstream sockets (one per target, in the targets' order).
+private final class Session {
+    let client: Peer
+    let upstream: [Upstream]
+    var lastActivity: UInt64
+    var hasExpired = false
+    /// The receive batch whose requests were last sent for this session.
+    var sentInBatch = 0
+
+    init(client: Peer, upstream: [Upstream], now: UInt64) {
+        self.client = client
+        self.upstream = upstream
+        lastActivity = now
+    }
+
+    /// Replies the kernel dropped on this session's sockets (their receive buffers were full).
+    func kernelDrops() -> UInt64 {
+        upstream.reduce(0) { $0 + ((try? $1.socket.kernelDropCount()) ?? 0) }
+    }
+}
+
+/// A socket in an array: sockets are not copyable, their owner is.
+private final class Upstream {
+    let socket: DatagramSocket
+
+    init(socket: consuming DatagramSocket) { self.socket = socket }
+}
+
+/// The sink of the upstream sockets' receiver: hands each reply to the relay.
+private final class ReplyPath: DatagramSink {
+    unowned let relay: Relay
+
+    init(relay: Relay) { self.relay = relay }
+
+    func take(_ datagram: Datagram, on socket: borrowing DatagramSocket) { relay.takeReply(datagram, on: socket) }
+
+    func finishBatch(now: UInt64) throws { try relay.finishReplies(now: now) }
+
+    func contribute(to statistics: inout ReceiveStatistics) {}
+}

@@ -1,0 +1,249 @@
+import Glibc
+import Testing
+
+/// `letter relay` between Python clients and Python servers (Fixtures/peers/oracle.py):
+/// the expected lines come from Python's own getsockname, recvfrom and repr, and the
+/// clients themselves check that each reply is theirs and comes from the relay's address.
+@Suite struct RelayTests {
+    /// A Python server (`oracle.py serve`) and its address as its banner gives it.
+    struct Server {
+        let child: Child
+        /// The port (as text) or the unix path: what `oracle.py relay-clients --target` takes.
+        let target: String
+        /// The `--to` argument for letter.
+        let endpoint: String
+
+        /// Ends the server (the test is over with it) and returns the datagrams it received,
+        /// as `repr((data, addr))` lines.
+        func received() -> [String] {
+            child.signal(SIGTERM)
+            child.wait()
+            return child.stdoutText.split(separator: "\n").map(String.init)
+        }
+    }
+
+    func startServer(prefix: String?, host: String = "127.0.0.1", count: Int = 100, delay: Double = 0,
+                     timeout: Double = 10) throws -> Server {
+        let reply = prefix.map { ["--prefix", $0] } ?? []
+        let child = try Child(Paths.python, [Paths.oracle, "serve", "--host", host, "--count", String(count),
+                                             "--delay", String(delay), "--timeout", String(timeout)] + reply)
+        guard let banner = child.stderrLine(containing: "listening on") else {
+            throw SpawnError(message: "no banner from the Python server: \(child.stderrText)")
+        }
+        if host.contains("/") { return Server(child: child, target: host, endpoint: host) }
+        let port = String(try portFromTuple(banner))
+        return Server(child: child, target: port, endpoint: "127.0.0.1:" + port)
+    }
+
+    /// Starts `letter relay ARGS` (listening on port 0 or a path) and waits for its banner
+    /// and one `relaying to` line per target.
+    func startRelay(_ arguments: [String], targets: Int) throws -> (child: Child, banner: String) {
+        let child = try Child(Paths.letter, ["relay"] + arguments)
+        child.pump(seconds: 10) { $0.stderrText.components("relaying to") == targets || $0.status != nil }
+        guard let banner = child.stderrLine(containing: "listening on"), child.stderrText.components("relaying to") == targets else {
+            throw SpawnError(message: "no banner from letter relay \(arguments): \(child.stderrText)")
+        }
+        return (child, banner)
+    }
+
+    /// Runs the Python clients through the relay on `port`; returns the lines the relay should print.
+    func clients(relay port: UInt16, servers: [Server], prefixes: [String], clients: Int, format: String = "text",
+                 messages: [String]) throws -> String {
+        let targets = zip(servers, prefixes).flatMap { ["--target", $0.target, "--prefix", $1] }
+        let run = try run(Paths.python, [Paths.oracle, "relay-clients", "--relay-port", String(port), "--clients", String(clients),
+                                         "--format", format] + targets + messages)
+        #expect(run.status == 0, "the clients failed: \(run.stderrText)")
+        return run.stdoutText
+    }
+
+    /// Ends the relay with SIGINT and returns its stdout and its summary line.
+    func stop(_ relay: Child) throws -> (output: String, summary: Substring) {
+        relay.signal(SIGINT)
+        #expect(relay.wait() == 0, "\(relay.stderrText)")
+        guard let summary = relay.stderrText.split(separator: "\n").last(where: { $0.contains("received") }) else {
+            throw SpawnError(message: "no summary from letter relay: \(relay.stderrText)")
+        }
+        return (relay.stdoutText, summary)
+    }
+
+    @Test(arguments: ["text", "tuple", "json", "hex"])
+    func twoClientsEachGetTheirOwnRepliesFromTheRelaysAddress(format: String) throws {
+        let server = try startServer(prefix: "hi")
+        let relay = try startRelay(["-f", format, "127.0.0.1", "0", "--to", server.endpoint], targets: 1)
+        let expected = try clients(relay: try portFromTuple(relay.banner), servers: [server], prefixes: ["hi"], clients: 2,
+                                   format: format, messages: ["你好", "second\tround"])
+        let (output, summary) = try stop(relay.child)
+        if format == "json" {
+            #expect(try canonicalJSON(output) == expected)
+        } else {
+            #expect(output == expected)
+        }
+        // The server saw one peer per client: two distinct source addresses, each twice.
+        let received = server.received()
+        let sources = received.map { $0[$0.index(after: $0.firstIndex(of: ",")!)...] }  // every line is a tuple
+        #expect(received.count == 4)
+        #expect(Set(sources).count == 2, "\(received)")
+        #expect(number(in: summary, before: " requests") == 4 && summary.contains("forwarded 4 ("), "\(summary)")
+        #expect(summary.contains("sessions: 2 opened"), "\(summary)")
+    }
+
+    @Test func fanOutSendsEveryDatagramToEachTargetAndBringsEveryReplyBack() throws {
+        let first = try startServer(prefix: "one")
+        let second = try startServer(prefix: "two")
+        let relay = try startRelay(["127.0.0.1", "0", "--to", first.endpoint, "--to", second.endpoint], targets: 2)
+        let messages = (1...5).map { "letter \($0)" }
+        let expected = try clients(relay: try portFromTuple(relay.banner), servers: [first, second], prefixes: ["one", "two"],
+                                   clients: 1, messages: messages)
+        let (output, summary) = try stop(relay.child)
+        // The two targets' replies to one request may come in either order.
+        #expect(output.split(separator: "\n").sorted() == expected.split(separator: "\n").sorted())
+        for server in [first, second] {
+            // Each target got every datagram, in order.
+            let received = server.received()
+            let payloads = received.map { $0.split(separator: "'")[1] }
+            #expect(payloads.map(String.init) == messages.map { "\($0) from client 0" }, "\(received)")
+        }
+        #expect(summary.contains("forwarded 10 (") && summary.contains("(to 2 targets each)"), "\(summary)")
+        #expect(summary.contains("received 10 replies"), "\(summary)")
+    }
+
+    @Test func aClientBeyondMaxSessionsIsRefusedAndCounted() throws {
+        let server = try startServer(prefix: "hi")
+        let relay = try startRelay(["--max-sessions", "1", "127.0.0.1", "0", "--to", server.endpoint], targets: 1)
+        let port = try portFromTuple(relay.banner)
+        _ = try clients(relay: port, servers: [server], prefixes: ["hi"], clients: 1, messages: ["first"])
+        // A second client gets no answer: its datagrams are refused, not forwarded.
+        let second = try run(Paths.python, [Paths.oracle, "relay-clients", "--relay-port", String(port),
+                                            "--target", server.target, "--prefix", "hi", "--clients", "1", "again", "more"])
+        #expect(second.status != 0 && second.stderrText.contains("timed out"), "\(second.stderrText)")
+        let (_, summary) = try stop(relay.child)
+        #expect(summary.contains("sessions: 1 opened, 0 expired, 1 refused"), "\(summary)")
+        #expect(summary.contains("1 request refused (no session)"), "\(summary)")
+        #expect(server.received().count == 1)
+        #expect(relay.child.stderrText.contains("the session table is full (--max-sessions 1)"))
+    }
+
+    /// With --idle 1 a session whose server answers after 1.5 s has expired: the late reply
+    /// is counted, not passed on, and the summary comes unasked because something was lost.
+    @Test func aReplyAfterItsSessionExpiredIsCounted() throws {
+        let server = try startServer(prefix: "late", count: 1, delay: 1.5)
+        let relay = try Child(Paths.letter, ["relay", "--idle", "1", "-t", "3", "127.0.0.1", "0", "--to", server.endpoint])
+        guard let banner = relay.stderrLine(containing: "listening on") else { throw SpawnError(message: relay.stderrText) }
+        let sent = try run(Paths.python, [Paths.oracle, "send", "127.0.0.1", String(try portFromTuple(banner)), hex(bytes("ping"))])
+        #expect(sent.status == 0)
+        #expect(relay.wait(seconds: 15) == 0, "\(relay.stderrText)")
+        let summary = relay.stderrText.split(separator: "\n").last { $0.contains("received") } ?? ""
+        #expect(summary.contains("sessions: 1 opened, 1 expired, 0 refused"), "\(summary)")
+        #expect(summary.contains("received 1 reply") && summary.contains("forwarded 0 (0 bytes); sessions"), "\(summary)")
+        #expect(summary.contains("1 reply after their session expired"), "\(summary)")
+        #expect(server.child.wait() == 0)
+    }
+
+    /// UDP in, unix out and back: the Python server is an AF_UNIX socket; letter's upstream
+    /// socket autobinds so the server can answer it.
+    @Test func bridgesUDPClientsToAUnixServer() throws {
+        let directory = try TemporaryDirectory("relay")
+        let server = try startServer(prefix: "hi", host: directory.path + "/server.sock")
+        let relay = try startRelay(["127.0.0.1", "0", "--to", server.endpoint], targets: 1)
+        let expected = try clients(relay: try portFromTuple(relay.banner), servers: [server], prefixes: ["hi"], clients: 2,
+                                   messages: ["over unix"])
+        let (output, summary) = try stop(relay.child)
+        #expect(output == expected)
+        #expect(summary.contains("received 2 replies") && summary.contains("send failures: 0 requests, 0 replies"), "\(summary)")
+        // Each session's socket has an abstract name of its own.
+        let received = server.received()
+        #expect(Set(received.map { $0.split(separator: ",").last! }).count == 2, "\(received)")
+    }
+
+    /// `logger -u` sends from an unnamed unix socket: its datagram goes on to UDP, and the
+    /// reply, which has nowhere to go, is counted.
+    @Test func anUnnamedUnixClientIsRelayedAndItsReplyCounted() throws {
+        guard let logger = requirePeer("logger", package: "bsdutils") else { return }
+        let directory = try TemporaryDirectory("relay")
+        let path = directory.path + "/log.sock"
+        let server = try startServer(prefix: "ack", count: 1)
+        let relay = try startRelay(["-t", "2", path, "--to", server.endpoint], targets: 1)
+        #expect(try run(logger, ["-u", path, "relayed by letter"]).status == 0)
+        #expect(relay.child.wait() == 0, "\(relay.child.stderrText)")
+        #expect(server.child.wait() == 0)
+        // What the server received is what the relay printed, from None to the server.
+        let check = try run(Paths.python, ["-c", """
+            import ast, sys
+            data, addr = ast.literal_eval(sys.argv[1])
+            assert b"relayed by letter" in data, data
+            print(data.decode(), None, "->", ("127.0.0.1", int(sys.argv[2])))
+            """, server.received().first ?? "", server.target])
+        #expect(check.status == 0, "\(check.stderrText)")
+        #expect(relay.child.stdoutText.split(separator: "\n").first.map(String.init) == check.stdoutText.split(separator: "\n").first.map(String.init))
+        #expect(relay.child.stderrText.contains("1 reply to unnamed clients not delivered"), "\(relay.child.stderrText)")
+    }
+
+    /// A full-speed blast into a small receive buffer: every request is forwarded or
+    /// counted, and the relay's count plus the kernel's drops is what blast sent, exactly.
+    @Test func aBlastIsForwardedOrCounted() throws {
+        guard let blast = try LossAccountingTests().compileBlast() else { return }
+        defer { LossAccountingTests().removeBlast(blast) }
+        // The target takes the datagrams and never reads them: its own loss is not the relay's.
+        let target = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+        defer { close(target) }
+        var address = sockaddr_in(sin_family: sa_family_t(AF_INET), sin_port: 0, sin_addr: in_addr(s_addr: UInt32(0x7f00_0001).bigEndian),
+                                  sin_zero: (0, 0, 0, 0, 0, 0, 0, 0))
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        try withUnsafeMutablePointer(to: &address) { pointer in
+            try pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { name in
+                guard bind(target, name, length) == 0, getsockname(target, name, &length) == 0 else {
+                    throw SpawnError(message: "cannot bind the target: \(String(cString: strerror(errno)))")
+                }
+            }
+        }
+        let targetPort = UInt16(bigEndian: address.sin_port)
+        let relay = try startRelay(["-q", "--rcvbuf", "65536", "--stats", "-t", "2", "127.0.0.1", "0",
+                                    "--to", "127.0.0.1:\(targetPort)"], targets: 1)
+        let sent = 100_000
+        let sender = try Child(blast, [String(try portFromTuple(relay.banner)), String(sent), "x"], closeStdin: true)
+        #expect(sender.wait(seconds: 30) == 0, "blast: \(sender.stderrText)")
+        #expect(relay.child.wait(seconds: 20) == 0, "\(relay.child.stderrText)")
+        let summary = relay.child.stderrText.split(separator: "\n").last { $0.contains("received") } ?? ""
+        print("relay loss accounting: \(summary)")
+        let received = try #require(number(in: summary, before: " requests"), "\(summary)")
+        let forwarded = try #require(number(in: summary, after: "; forwarded "), "\(summary)")
+        let failed = try #require(number(in: summary, before: " requests, "), "\(summary)")
+        let dropped = try #require(number(in: summary, before: " on the listening socket"), "\(summary)")
+        #expect(forwarded + failed == received, "\(summary)")
+        #expect(received + dropped == sent, "\(summary)")
+    }
+
+    @Test(arguments: [
+        (["0"], "missing --to"),
+        (["--reply", "hi", "0", "--to", "127.0.0.1:9"], "unknown option '--reply'"),
+        (["--echo", "0", "--to", "127.0.0.1:9"], "unknown option '--echo'"),
+        (["-q", "-f", "json", "0", "--to", "127.0.0.1:9"], "-q prints none"),
+        (["0", "--to", "localhost"], "invalid target 'localhost'"),
+        (["0", "--to", "127.0.0.1:9", "--max-sessions", "0"], "--max-sessions"),
+        (["/tmp/x.sock", "--allow", "127.0.0.1/32", "--to", "127.0.0.1:9"], "--allow applies to internet sockets"),
+    ])
+    func usageErrorsExit2WithOneLine(arguments: [String], message: String) throws {
+        let result = try run(Paths.letter, ["relay"] + arguments)
+        #expect(result.status == 2)
+        let lines = result.stderrText.split(separator: "\n")
+        #expect(lines.count == 1 && lines[0].contains(message) && lines[0].hasPrefix("letter relay: "), "\(result.stderrText)")
+    }
+}
+
+/// The whole number that starts just after `marker` in `text`.
+private func number(in text: Substring, after marker: String) -> Int? {
+    guard let start = text.firstRange(of: marker)?.upperBound else { return nil }
+    return Int(String(text[start...].prefix { $0.isNumber }))
+}
+
+extension String {
+    /// How many times `marker` occurs.
+    func components(_ marker: String) -> Int { split(separator: marker, omittingEmptySubsequences: false).count - 1 }
+}
+
+/// JSON lines with their keys sorted by Python, to compare with the oracle's.
+func canonicalJSON(_ lines: String) throws -> String {
+    let canon = try run(Paths.python, [Paths.oracle, "canon-json"], input: Array(lines.utf8))
+    #expect(canon.status == 0, "\(canon.stderrText)")
+    return canon.stdoutText
+}
