@@ -11,11 +11,9 @@ public struct ChatOptions: Equatable, Sendable {
     public var lingerAfterInput: Double?
 
     init(_ parsed: ParsedArguments) throws(UsageError) {
-        family = try parseFamily(parsed)
-        let (peer, used) = try parseEndpoint(parsed.positionals, allowZeroPort: false)
-        self.peer = peer
+        let used: Int
+        (peer, family, used) = try parseDestination(parsed)
         if parsed.positionals.count > used { throw UsageError("unexpected argument '\(parsed.positionals[used])'") }
-        try rejectInternetOptions(parsed, for: peer)
         encoding = try parseEncoding(parsed.value(.encoding), option: .encoding)
         inputEncoding = try parseEncoding(parsed.value(.inputEncoding), option: .inputEncoding)
         display = try DisplayOptions(parsed, errorsApply: true)

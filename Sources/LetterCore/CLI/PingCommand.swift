@@ -14,10 +14,8 @@ public struct PingOptions: Equatable, Sendable {
     public var display: DisplayOptions
 
     init(_ parsed: ParsedArguments) throws(UsageError) {
-        family = try parseFamily(parsed)
-        let (destination, used) = try parseEndpoint(parsed.positionals, allowZeroPort: false)
-        self.destination = destination
-        try rejectInternetOptions(parsed, for: destination)
+        let used: Int
+        (destination, family, used) = try parseDestination(parsed)
         payload = try PayloadOptions(parsed, words: parsed.positionals.dropFirst(used))
         if let text = parsed.value(.count) { count = try parseInteger(text, option: .count, range: 1...Int(Int32.max)) }
         if let text = parsed.value(.interval) { interval = try parseSeconds(text, option: .interval, allowZero: true) }

@@ -123,6 +123,16 @@ func describeBindFailure(_ error: SystemCallError, _ address: Peer) -> String {
     }
 }
 
+/// The ENDPOINT at the head of the positionals (send, chat, ping): where to send, the
+/// family `-4`/`-6` asks for, and how many positionals it took. Internet-only options
+/// with a unix endpoint are refused.
+func parseDestination(_ parsed: ParsedArguments) throws(UsageError) -> (Endpoint, AddressFamily?, used: Int) {
+    let family = try parseFamily(parsed)
+    let (endpoint, used) = try parseEndpoint(parsed.positionals, allowZeroPort: false)
+    try rejectInternetOptions(parsed, for: endpoint)
+    return (endpoint, family, used)
+}
+
 /// Options that only internet sockets have, refused with a unix endpoint (one line:
 /// the first one given).
 func rejectInternetOptions(_ parsed: ParsedArguments, for endpoint: Endpoint) throws(UsageError) {

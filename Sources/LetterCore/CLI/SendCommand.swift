@@ -15,10 +15,8 @@ public struct SendOptions: Equatable, Sendable {
     public var display: DisplayOptions
 
     init(_ parsed: ParsedArguments) throws(UsageError) {
-        family = try parseFamily(parsed)
-        let (destination, used) = try parseEndpoint(parsed.positionals, allowZeroPort: false)
-        self.destination = destination
-        try rejectInternetOptions(parsed, for: destination)
+        let used: Int
+        (destination, family, used) = try parseDestination(parsed)
         if let text = parsed.value(.chunk) { chunk = try parseInteger(text, option: .chunk, range: 1...65527) }
         payload = try PayloadOptions(parsed, words: parsed.positionals.dropFirst(used), untouchedBy: chunk != nil ? "--chunk" : nil)
         wait = parsed.has(.wait)
