@@ -7,18 +7,20 @@ public struct OptionSpec: Sendable {
     public let help: String
     public var repeatable = false
     /// Every value the option accepts, when they are a fixed list: the completion scripts
-    /// offer them. Derived from the enum or table that parses them, never typed twice.
-    public var values: [String] = []
+    /// offer them. Derived from the enum or table that parses them, never typed twice,
+    /// and only when asked: a one-off send builds its row and must not pay for them.
+    public var values: [String] { valueList() }
+    private let valueList: @Sendable () -> [String]
 
     public var key: String { names.last! }  // the key's name is always there
 
     public init(_ key: OptionKey, short: String? = nil, valueName: String?, help: String, repeatable: Bool = false,
-                values: [String] = []) {
+                values: @escaping @autoclosure @Sendable () -> [String] = []) {
         names = (short.map { [$0] } ?? []) + [key.rawValue]
         self.valueName = valueName
         self.help = help
         self.repeatable = repeatable
-        self.values = values
+        valueList = values
     }
 }
 

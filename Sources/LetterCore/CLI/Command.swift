@@ -54,6 +54,8 @@ public func parseCommandLine(_ arguments: [String]) throws(UsageError) -> Comman
 /// `--generate-manual` and `--generate-completion-script SHELL` (or `=SHELL`), alone on
 /// the command line; nil for any other command line.
 private func parseGenerator(_ arguments: [String]) throws(UsageError) -> Command? {
+    // Most command lines name a subcommand: they skip the option look-up below.
+    guard arguments[0].hasPrefix("--generate-") else { return nil }
     let (name, inlineValue) = splitInlineValue(arguments[0])
     var rest = arguments.dropFirst()
     let command: Command
