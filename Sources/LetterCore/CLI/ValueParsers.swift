@@ -97,7 +97,7 @@ public struct ReceivingOptions: Equatable, Sendable {
         if let text = parsed.value(.rcvbuf) {
             receiveBuffer = try parseInteger(text, option: .rcvbuf, range: 1024...(1 << 30))
         }
-        for list in parsed.values(.allow) ?? [] {
+        for list in parsed.values(.allow) {
             // An empty item ('', ',', 'a,,b') would leave the filter looser than written.
             for item in list.split(separator: ",", omittingEmptySubsequences: false) {
                 guard !item.isEmpty, let network = Network(String(item)) else {
