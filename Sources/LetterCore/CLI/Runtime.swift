@@ -7,7 +7,7 @@ func iconvCannotOpen(_ encoding: TextEncoding) -> RuntimeError {
     RuntimeError("encoding '\(encoding.name)' cannot be opened by iconv on this machine (is its gconv module installed?)")
 }
 
-/// What listen, chat and send --wait print with: the printer of `-f` with its decoder,
+/// What listen, chat, send --wait, ping and relay print with: the printer of `-f` with its decoder,
 /// and the `--time` column, whose `elapsed` counts from now.
 func makePrintSink(_ display: DisplayOptions) throws -> PrintSink {
     guard let decoder = TextDecoder(encoding: display.encoding, errors: display.errors) else {
@@ -60,8 +60,13 @@ func openBoundSocket(_ address: Peer, reuseAddress: Bool) throws(RuntimeError) -
         case .other:
             throw RuntimeError("cannot bind \(address.pythonRepr): the path exists and is not a socket (left untouched)")
         case .socket:
-            if DatagramSocket.isLive(unixPath: path) {
+            switch DatagramSocket.probe(unixPath: path) {
+            case .live:
                 throw RuntimeError("cannot bind \(address.pythonRepr): a socket is already bound there and in use")
+            case .unknown(let error):
+                throw RuntimeError("cannot bind \(address.pythonRepr): a socket file is there (\(error)); left untouched")
+            case .stale:
+                break
             }
             do { try removeFile(atPath: path) } catch {
                 throw RuntimeError("cannot replace the stale socket \(address.pythonRepr): \(error.errno)")

@@ -23,9 +23,10 @@ struct EventLoop {
     /// Wakes the loop at times of its own.
     var timer: (any LoopTimer)?
 
-    /// Runs until an ending condition holds. Whatever ends the loop, the datagrams
-    /// already queued on the socket are taken first (up to `count`, for at most a
-    /// second), so that each one that reached letter is printed or counted.
+    /// Runs until an ending condition holds. When a signal or -t SEC ends the loop, the
+    /// datagrams already queued on the socket are taken first (up to `count`, for at most
+    /// a second), so that each one that reached letter is printed or counted; -c, the
+    /// end of chat's input and the timer's end leave the rest queued, as they should.
     /// `onInput` returns false when the input has ended.
     func run(_ socket: borrowing DatagramSocket, onInput: () throws -> Bool = { true }) throws -> Ending {
         let idleNanoseconds = idleTimeout.map { UInt64($0 * 1e9) }
@@ -39,24 +40,18 @@ struct EventLoop {
                try !timer.fire(now: monotonicNanoseconds(), on: socket) { return .timer }
             // The group's deadlines (idle sessions) are kept however busy the socket is.
             try group?.keepDeadlines(now: monotonicNanoseconds())
-            if try receiver.receiveWaiting(on: socket, limit: remaining) > 0 {
+            let received = try receiver.receiveWaiting(on: socket, limit: remaining)
+            var timeout: Int32 = 0
+            if received > 0 {
+                // More may be waiting, but signals, the group and the input are looked at
+                // after every batch (a poll that does not wait): a flood that keeps the
+                // socket busy must not keep Ctrl-C, replies or typed lines out.
                 lastActivity = monotonicNanoseconds()
-                continue
-            }
-            // Nothing is waiting: this is when output goes out (a slow reader may hold it up).
-            try receiver.flush()
-            try group?.flush()
-            var timeout: Int32 = -1
-            if let idleNanoseconds {
-                // Time spent writing is not idle time if datagrams came meanwhile: the poll
-                // below, with no wait left, sees them and the loop goes on.
-                let idle = monotonicNanoseconds() &- lastActivity
-                timeout = idle >= idleNanoseconds ? 0 : Int32(clamping: (idleNanoseconds - idle + 999_999) / 1_000_000)
-            }
-            for deadline in [timer?.nextDeadline, group?.nextDeadline].compactMap({ $0 }) {
-                let wait = deadline &- min(deadline, monotonicNanoseconds())
-                let milliseconds = Int32(clamping: (wait + 999_999) / 1_000_000)
-                timeout = timeout < 0 ? milliseconds : min(timeout, milliseconds)
+            } else {
+                // Nothing is waiting: this is when output goes out (a slow reader may hold it up).
+                try receiver.flush()
+                try group?.flush()
+                timeout = waitTime(idle: idleNanoseconds, since: lastActivity)
             }
             let ready: Readiness
             do {
@@ -70,17 +65,16 @@ struct EventLoop {
                 try drain(socket)
                 return .signal
             }
-            if ready.socket { continue }
-            if let group, ready.group.contains(true) {
-                if try group.receiveWaiting(ready: ready.group, limit: remaining) > 0 { lastActivity = monotonicNanoseconds() }
-                continue
+            if let group, ready.group.contains(true),
+               try group.receiveWaiting(ready: ready.group, limit: self.remaining) > 0 {
+                lastActivity = monotonicNanoseconds()
             }
             if ready.input {
                 lastActivity = monotonicNanoseconds()
                 // The input is finished (chat's stdin reached its end).
                 if try !onInput() { return .input }
-                continue
             }
+            if received > 0 || ready.socket || ready.group.contains(true) || ready.input { continue }
             // The timer's time came: the loop goes round to it.
             if let deadline = timer?.nextDeadline, monotonicNanoseconds() >= deadline { continue }
             // Quiet for the whole -t SEC (the poll timed out with nothing readable).
@@ -89,6 +83,25 @@ struct EventLoop {
                 return .idle
             }
         }
+    }
+
+    /// Milliseconds the poll may wait: until -t SEC of quiet is reached (-1: for ever when
+    /// there is no -t), or sooner for the timer's or the group's next deadline. Time spent
+    /// writing is not idle time if datagrams came meanwhile: the poll, with no wait left,
+    /// sees them and the loop goes on.
+    private func waitTime(idle idleNanoseconds: UInt64?, since lastActivity: UInt64) -> Int32 {
+        var timeout: Int32 = -1
+        if let idleNanoseconds {
+            let idle = monotonicNanoseconds() &- lastActivity
+            timeout = idle >= idleNanoseconds ? 0 : Int32(clamping: (idleNanoseconds - idle + 999_999) / 1_000_000)
+        }
+        for deadline in [timer?.nextDeadline, group?.nextDeadline] {
+            guard let deadline else { continue }
+            let wait = deadline &- min(deadline, monotonicNanoseconds())
+            let milliseconds = Int32(clamping: (wait + 999_999) / 1_000_000)
+            timeout = timeout < 0 ? milliseconds : min(timeout, milliseconds)
+        }
+        return timeout
     }
 
     /// Takes the datagrams queued when the loop is about to end. Bounded by `-c` and by

@@ -74,7 +74,9 @@ final class LineReader {
     func fill() throws -> Bool {
         if atEnd { return false }
         if start > 0 {
-            buffer.replaceSubrange(0..<end - start, with: buffer[start..<end])
+            // The unread tail (part of one line) moves to the front in place: passing a
+            // slice of the buffer to its own replaceSubrange would copy the whole buffer.
+            for index in 0..<end - start { buffer[index] = buffer[start + index] }
             end -= start
             start = 0
         }

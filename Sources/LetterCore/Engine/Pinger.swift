@@ -44,9 +44,8 @@ final class Pinger: DatagramSink, LoopTimer {
     private var outgoing: [UInt8] = []
     private var statistics = PingStatistics()
     private var scratch: [UInt8] = []
-    /// When the first request went, and the last thing happened: ping(8)'s "time".
+    /// When the first request went: ping(8)'s "time" counts from it.
     private(set) var firstSendAt: UInt64?
-    private(set) var lastActivity: UInt64 = 0
 
     init(destination: Peer, payload: Payload, printSink: PrintSink, count: Int?, interval: Double, timeout: Double) {
         self.destination = destination
@@ -101,13 +100,26 @@ final class Pinger: DatagramSink, LoopTimer {
         let sentAt = monotonicNanoseconds()
         do {
             try socket.send(outgoing[...], to: destination)
+        } catch where error.errno == .connectionRefused {
+            // An earlier request's ICMP port unreachable, reported to this send: said for
+            // that request, and this one goes again.
+            socket.clearErrorQueue()
+            noteUnreachable()
+            do { try socket.send(outgoing[...], to: destination) } catch {
+                throw RuntimeError(describeSendFailure(error, to: destination))
+            }
         } catch {
             throw RuntimeError(describeSendFailure(error, to: destination))
+        }
+        // More requests waiting than the ring holds (-t much longer than -i): the one this
+        // slot held is given up on now rather than silently overwritten.
+        if requests[slot(seq)].state == .waiting {
+            requests[slot(seq)].sentAt = 0
+            expireRequests(now: sentAt)
         }
         requests[slot(seq)] = Request(seq: seq, state: .waiting, sentAt: sentAt, sentWall: sentWall)
         statistics.sent += 1
         if firstSendAt == nil { firstSendAt = sentAt }
-        lastActivity = sentAt
         nextSeq += 1
         // -c N reached: no more sends. -i 0: the next goes when this one is done.
         if count.map({ nextSeq > $0 }) == true {
@@ -159,7 +171,6 @@ final class Pinger: DatagramSink, LoopTimer {
 
     func take(_ datagram: Datagram, on socket: borrowing DatagramSocket) {
         let now = monotonicNanoseconds()
-        lastActivity = now
         let start = printSink.output.bytes.count
         printSink.take(datagram, on: socket)
         // --errors strict: an undecodable reply is reported by the print sink, not matched.

@@ -1,8 +1,13 @@
-/// The receiving path shared by `listen`, `chat` and `send --wait`: takes the datagrams
-/// waiting on a socket in batches, keeps those `--allow` lets through, counts them, and
-/// hands each to the sinks in order (print, then reply). Truncation and kernel drops
-/// belong to the receive itself, so they are noted here.
+/// The receiving path of every command that receives (listen, chat, send --wait, ping,
+/// relay): takes the datagrams waiting on a socket in batches, keeps those `--allow`
+/// lets through, counts them, and hands each to the sinks in order (print, then reply,
+/// or ping's matching, or relay's forwarding). Truncation and kernel drops belong to
+/// the receive itself, so they are noted here.
 final class Receiver {
+    /// The receive buffer asked for by default: large enough that a full-speed burst
+    /// on loopback loses nothing (SO_RCVBUFFORCE as root; else the kernel's maximum).
+    static let defaultReceiveBuffer = 16 << 20
+
     private let batch: ReceiveBatch
     private let allow: [Network]
     private let sinks: [any DatagramSink]
@@ -22,7 +27,7 @@ final class Receiver {
     /// the kernel's receive times when `timestamps` (--time).
     func prepare(_ socket: borrowing DatagramSocket, receiveBuffer requested: Int?, timestamps: Bool) throws(RuntimeError) {
         do {
-            statistics.receiveBufferBytes = try socket.requestReceiveBuffer(requested ?? 16 << 20)
+            statistics.receiveBufferBytes = try socket.requestReceiveBuffer(requested ?? Self.defaultReceiveBuffer)
             try socket.enableDropCounter()
             if timestamps { try socket.enableReceiveTimestamps() }
         } catch {
@@ -38,7 +43,10 @@ final class Receiver {
             count = try socket.receive(into: batch, limit: limit)
         } catch {
             // Only a socket that asked for ICMP errors (send -w) is told of these.
-            if error.errno == .connectionRefused { throw PortUnreachable() }
+            if error.errno == .connectionRefused {
+                socket.clearErrorQueue()
+                throw PortUnreachable()
+            }
             throw RuntimeError("cannot receive: \(error.errno)")
         }
         for index in 0..<count {

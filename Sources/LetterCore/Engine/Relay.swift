@@ -17,6 +17,10 @@ final class Relay: DatagramSink, SocketGroup {
     private let receiveBuffer: Int?
     private let timestamps: Bool
     private var sessions: [Peer: Session] = [:]
+    /// Clients refused a session: each is counted once, and their later datagrams are
+    /// refused without trying again until a session expires (a bounded memory: past it,
+    /// a client counts anew).
+    private var refusedClients: Set<Peer> = []
     /// Expired sessions whose sockets still count late replies, oldest first.
     private var lingering: [Session] = []
     /// The upstream sockets in the order of `descriptors`: rebuilt when sessions change.
@@ -56,7 +60,8 @@ final class Relay: DatagramSink, SocketGroup {
     // MARK: Requests (the listening socket's sink)
 
     func take(_ datagram: Datagram, on socket: borrowing DatagramSocket) {
-        guard let session = sessions[datagram.peer] ?? openSession(for: datagram.peer) else {
+        guard let session = sessions[datagram.peer]
+                ?? (refusedClients.contains(datagram.peer) ? nil : openSession(for: datagram.peer)) else {
             statistics.requestsRefused += targets.count
             return
         }
@@ -172,7 +177,8 @@ final class Relay: DatagramSink, SocketGroup {
     fileprivate func finishReplies(now: UInt64) throws {
         // receiveWaiting sets `reading` around every receive on an upstream socket.
         let session = reading!.session
-        session.lastActivity = now
+        // A late reply is counted, but it keeps no expired session open.
+        if !session.hasExpired { session.lastActivity = now }
         let outcome = send(outgoing, on: listening, to: session.client)
         statistics.repliesForwarded += outcome.sent
         statistics.replyBytesForwarded += outcome.bytes
@@ -186,6 +192,8 @@ final class Relay: DatagramSink, SocketGroup {
         for (client, session) in sessions {
             if now &- session.lastActivity >= idleNanoseconds {
                 sessions[client] = nil
+                // Room is free now: clients refused before may have a session.
+                refusedClients.removeAll(keepingCapacity: true)
                 session.hasExpired = true
                 session.lastActivity = now
                 lingering.append(session)
@@ -238,12 +246,13 @@ final class Relay: DatagramSink, SocketGroup {
         // A unix target can answer only a named socket: the kernel picks an abstract name.
         if target.isUnix { try socket.bind(to: .unnamed) }
         try socket.connect(to: target)
-        _ = try socket.requestReceiveBuffer(receiveBuffer ?? 16 << 20)
+        _ = try socket.requestReceiveBuffer(receiveBuffer ?? Receiver.defaultReceiveBuffer)
         if timestamps { try socket.enableReceiveTimestamps() }
         return socket
     }
 
     private func refuse(_ client: Peer, _ why: () -> String) {
+        if refusedClients.count < 65_536 { refusedClients.insert(client) }
         statistics.clientsRefused += 1
         refusals.note { "refused \(client.pythonRepr): \(why()); its datagrams are counted, not forwarded" }
     }

@@ -42,7 +42,8 @@ final class ReplySink: DatagramSink {
         case .echo: bytes = datagram.payload
         }
         do {
-            try socket.send(bytes, to: sender)
+            // A unix sender that reads nothing must not stop the listener once its queue is full.
+            try socket.send(bytes, to: sender, waiting: !sender.isUnix)
             sent += 1
         } catch {
             failed += 1

@@ -38,7 +38,7 @@ public struct DatagramSocket: ~Copyable {
 
     deinit {
         close(descriptor)
-        if let createdPath { _ = unlink(String(decoding: createdPath, as: UTF8.self)) }
+        if let createdPath { try? removeFile(atPath: createdPath) }
     }
 
     /// Binds to `address`; a path then belongs to this socket, which removes its file at
@@ -69,13 +69,26 @@ public struct DatagramSocket: ~Copyable {
         return address!
     }
 
-    /// Whether a socket is bound to the unix path `path` and takes datagrams: a connect
-    /// to it succeeds. A socket file that refuses (ECONNREFUSED) is stale, left by a
-    /// process that is gone. The corresponding C function is `connect`.
-    public static func isLive(unixPath path: [UInt8]) -> Bool {
-        guard let probe = try? DatagramSocket(family: .unix) else { return false }
-        return Peer.unixPath(path).withSockaddr { name, length in Glibc.connect(probe.descriptor, name, length) } == 0
+    /// What a socket file is, told by connecting a datagram socket to it: live (the
+    /// connect succeeds), stale (refused: no process is bound to it), or something letter
+    /// cannot tell and so must not remove (a stream socket, no permission).
+    /// The corresponding C function is `connect`.
+    public static func probe(unixPath path: [UInt8]) -> SocketFileState {
+        guard let descriptor = try? DatagramSocket(family: .unix) else { return .unknown(Errno(rawValue: EMFILE)) }
+        let connected = Peer.unixPath(path).withSockaddr { name, length in Glibc.connect(descriptor.descriptor, name, length) } == 0
+        if connected { return .live }
+        let error = Errno.current
+        return error == .connectionRefused ? .stale : .unknown(error)
     }
+}
+
+/// What `DatagramSocket.probe(unixPath:)` found at a socket file.
+public enum SocketFileState: Equatable, Sendable {
+    case live, stale
+    case unknown(Errno)
+}
+
+extension DatagramSocket {
 
     /// The largest datagram this socket can send to `destination`: 65507 bytes over
     /// IPv4, 65527 over IPv6 (65535 less the headers), and for a unix socket its send
@@ -89,11 +102,34 @@ public struct DatagramSocket: ~Copyable {
     }
 
     /// Sends one datagram. The corresponding C function is `sendto`.
-    public func send(_ payload: ArraySlice<UInt8>, to address: Peer) throws(SystemCallError) {
+    /// `waiting: false` returns EAGAIN instead of blocking: a unix peer whose queue is
+    /// full would otherwise stop letter until it reads.
+    public func send(_ payload: ArraySlice<UInt8>, to address: Peer, waiting: Bool = true) throws(SystemCallError) {
+        let flags = waiting ? 0 : Int32(MSG_DONTWAIT)
         _ = try retryingInterrupts("sendto") {
             address.withSockaddr { name, nameLength in
-                payload.withUnsafeBytes { bytes in sendto(descriptor, bytes.baseAddress, bytes.count, 0, name, nameLength) }
+                payload.withUnsafeBytes { bytes in sendto(descriptor, bytes.baseAddress, bytes.count, flags, name, nameLength) }
             }
+        }
+    }
+
+    /// Reads and drops the ICMP errors queued on a socket that asked for them
+    /// (IP_RECVERR): the error has been reported once, and while it stays queued poll
+    /// keeps saying the socket is ready. The corresponding C function is `recvmsg`
+    /// with MSG_ERRQUEUE.
+    public func clearErrorQueue() {
+        var scratch = [UInt8](repeating: 0, count: 512)
+        for _ in 0..<64 {
+            let count = scratch.withUnsafeMutableBytes { raw -> Int in
+                var vector = iovec(iov_base: raw.baseAddress, iov_len: raw.count / 2)
+                return withUnsafeMutablePointer(to: &vector) { vectorPointer in
+                    var message = msghdr(msg_name: nil, msg_namelen: 0, msg_iov: vectorPointer, msg_iovlen: 1,
+                                         msg_control: raw.baseAddress! + raw.count / 2, msg_controllen: raw.count / 2,
+                                         msg_flags: 0)
+                    return recvmsg(descriptor, &message, Int32(MSG_ERRQUEUE) | Int32(MSG_DONTWAIT))
+                }
+            }
+            if count < 0 { return }
         }
     }
 

@@ -119,9 +119,6 @@ extension Peer {
     }
 }
 
-/// The longest unix socket name: `sun_path` less the path's final NUL.
-let maximumUnixNameLength = MemoryLayout.size(ofValue: sockaddr_un().sun_path) - 1
-
 /// Calls `body` with zeroed storage for an address the kernel will write, and the
 /// length variable it fills in; returns the address read back.
 func readingAddress(_ body: (UnsafeMutablePointer<sockaddr>, UnsafeMutablePointer<socklen_t>) throws(SystemCallError) -> Void)
