@@ -73,6 +73,27 @@ import Testing
         #expect(tally.received == tally.printed, "\(tally)")
     }
 
+    /// A flood that keeps the socket busy (echoing every datagram with a `sendto` each
+    /// makes letter slower than the blast) must not keep SIGTERM out: letter stops within
+    /// a moment, with its summary.
+    @Test func aSignalIsHeardDuringAFlood() throws {
+        guard let blast = try compileBlast() else { return }
+        defer { removeBlast(blast) }
+        let listener = try startListener(["-f", "hex", "--echo", "--reply-rate", "1000000", "--rcvbuf", "1048576",
+                                          "127.0.0.1", "0"])
+        let sender = try Child(blast, [String(listener.port), "20000000", String(repeating: "z", count: 200)], closeStdin: true)
+        listener.child.pump(seconds: 1) { _ in false }
+        listener.child.signal(SIGTERM)
+        let signalled = now()
+        listener.child.pump(seconds: 5) { $0.status != nil }
+        let took = now() - signalled
+        sender.signal(SIGKILL)
+        sender.wait(seconds: 5)
+        #expect(listener.child.status == 0, "\(listener.child.stderrText.suffix(300))")
+        #expect(took < 3, "letter took \(took) s to heed SIGTERM during the flood")
+        #expect(listener.child.stderrText.contains("letter: received "), "no summary")
+    }
+
     /// Compiles blast.c into a fresh temporary directory; nil (skipped, or failed under CI)
     /// when there is no C compiler.
     func compileBlast() throws -> String? {

@@ -178,6 +178,47 @@ import Testing
         #expect(try run("/bin/cat", [regular]).stdoutText == "keep me")
     }
 
+    /// A live socket of another kind (a stream server) is not stale: listen refuses the
+    /// path and leaves the file, and the server goes on.
+    @Test func aLiveStreamSocketIsNeverTakenForStale() throws {
+        let directory = try SocketDirectory()
+        let path = directory.file("stream.sock")
+        let server = try Child(Paths.python, ["-c", """
+            import socket, sys
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            s.bind(sys.argv[1])
+            s.listen(1)
+            print('listening', file=sys.stderr, flush=True)
+            s.settimeout(10)
+            connection, _ = s.accept()
+            print('still serving')
+            """, path])
+        try #require(server.stderrLine(containing: "listening") != nil)
+        let refused = try run(Paths.letter, ["listen", path])
+        #expect(refused.status == 1)
+        #expect(refused.stderrText.hasPrefix("letter listen: cannot bind '\(path)': a socket file is there ("), "\(refused.stderrText)")
+        #expect(access(path, F_OK) == 0, "letter removed a live socket")
+        _ = try python("import socket, sys; socket.socket(socket.AF_UNIX, socket.SOCK_STREAM).connect(sys.argv[1])", [path])
+        #expect(server.wait() == 0)
+        #expect(server.stdoutText == "still serving\n")
+    }
+
+    /// A unix sender that reads nothing fills its queue: --echo must not block on it.
+    @Test func echoNeverBlocksOnASenderThatDoesNotRead() throws {
+        let directory = try SocketDirectory()
+        let path = directory.file("echo.sock")
+        let (listener, _) = try listen(["--echo", "--reply-rate", "1000", "--stats", "-c", "40", "-t", "10"], at: path)
+        _ = try python("""
+            import socket, sys
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+            s.bind(sys.argv[2])
+            for i in range(40):
+                s.sendto(b'%d' % i, sys.argv[1])
+            """, [path, directory.file("deaf.sock")])
+        #expect(listener.wait(seconds: 10) == 0, "\(listener.stderrText)")
+        #expect(listener.stderrText.contains("refused by the kernel"), "\(listener.stderrText)")
+    }
+
     /// The socket file letter created is gone after every way listen ends.
     @Test(arguments: ["count", "idle", "SIGINT", "SIGTERM", "SIGHUP", "write error"])
     func theSocketFileIsRemovedHoweverListenEnds(ending: String) throws {
