@@ -200,6 +200,17 @@ def unix_address(text):
     return b"\0" + text[1:].encode() if text.startswith("@") else text
 
 
+def bound_socket(host, port=0):
+    """A datagram socket bound to HOST and PORT, or to a unix PATH / @NAME."""
+    if "/" in host or host.startswith("@"):
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        sock.bind(unix_address(host))
+    else:
+        sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_DGRAM)
+        sock.bind((host, port))
+    return sock
+
+
 def unix_send_expect(args):
     """As send-expect, to letter's unix socket --to, from a sender bound as --sender says:
     unnamed, a path in --dir, or an abstract name."""
@@ -245,13 +256,7 @@ def send_expect(args):
 
 
 def recv(args):
-    if "/" in args.host or args.host.startswith("@"):
-        sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-        sock.bind(unix_address(args.host))
-    else:
-        family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
-        sock = socket.socket(family, socket.SOCK_DGRAM)
-        sock.bind((args.host, args.port))
+    sock = bound_socket(args.host, args.port)
     sock.settimeout(args.timeout)
     print("listening on", sock.getsockname(), file=sys.stderr, flush=True)
     for _ in range(args.count):

@@ -16,6 +16,8 @@ import argparse
 import socket
 import sys
 
+from oracle import bound_socket
+
 
 def main():
     parser = argparse.ArgumentParser()
@@ -25,12 +27,7 @@ def main():
     parser.add_argument("--timeout", type=float, default=10)
     parser.add_argument("--text", default="hi")
     args = parser.parse_args()
-    if "/" in args.host:
-        sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-        sock.bind(args.host)
-    else:
-        sock = socket.socket(socket.AF_INET6 if ":" in args.host else socket.AF_INET, socket.SOCK_DGRAM)
-        sock.bind((args.host, 0))
+    sock = bound_socket(args.host)
     sock.settimeout(args.timeout)
     print("listening on", repr(sock.getsockname()), file=sys.stderr, flush=True)
     for index in range(args.count):

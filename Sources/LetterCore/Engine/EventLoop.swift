@@ -22,6 +22,8 @@ struct EventLoop {
     var idleTimeout: Double?
     /// Wakes the loop at times of its own.
     var timer: (any LoopTimer)?
+    /// The poll slots, kept from one wait to the next.
+    private let poller = PollSet()
 
     /// Runs until an ending condition holds. When a signal or -t SEC ends the loop, the
     /// datagrams already queued on the socket are taken first (up to `count`, for at most
@@ -55,7 +57,7 @@ struct EventLoop {
             }
             let ready: Readiness
             do {
-                ready = try Readiness(socket: socket.descriptor, signals: signals, input: input,
+                ready = try Readiness(poller, socket: socket.descriptor, signals: signals, input: input,
                                       group: group?.descriptors ?? [], timeout: timeout)
             } catch {
                 throw RuntimeError("cannot wait for datagrams: \(error.errno)")
@@ -65,7 +67,7 @@ struct EventLoop {
                 try drain(socket)
                 return .signal
             }
-            if let group, ready.group.contains(true),
+            if let group, ready.anyOfGroup,
                try group.receiveWaiting(ready: ready.group, limit: self.remaining) > 0 {
                 lastActivity = monotonicNanoseconds()
             }
@@ -74,7 +76,7 @@ struct EventLoop {
                 // The input is finished (chat's stdin reached its end).
                 if try !onInput() { return .input }
             }
-            if received > 0 || ready.socket || ready.group.contains(true) || ready.input { continue }
+            if received > 0 || ready.socket || ready.anyOfGroup || ready.input { continue }
             // The timer's time came: the loop goes round to it.
             if let deadline = timer?.nextDeadline, monotonicNanoseconds() >= deadline { continue }
             // Quiet for the whole -t SEC (the poll timed out with nothing readable).
@@ -95,12 +97,14 @@ struct EventLoop {
             let idle = monotonicNanoseconds() &- lastActivity
             timeout = idle >= idleNanoseconds ? 0 : Int32(clamping: (idleNanoseconds - idle + 999_999) / 1_000_000)
         }
-        for deadline in [timer?.nextDeadline, group?.nextDeadline] {
-            guard let deadline else { continue }
+        func wake(by deadline: UInt64?) {
+            guard let deadline else { return }
             let wait = deadline &- min(deadline, monotonicNanoseconds())
             let milliseconds = Int32(clamping: (wait + 999_999) / 1_000_000)
             timeout = timeout < 0 ? milliseconds : min(timeout, milliseconds)
         }
+        wake(by: timer?.nextDeadline)
+        wake(by: group?.nextDeadline)
         return timeout
     }
 
@@ -151,20 +155,25 @@ struct EventLoop {
 
 /// Which of the loop's slots poll found readable (or hung up).
 private struct Readiness {
-    let socket: Bool
-    let signals: Bool
-    let input: Bool
-    /// One flag for each of the group's descriptors, in its order.
-    let group: ArraySlice<Bool>
+    private let poller: PollSet
 
     /// Waits at most `timeout` milliseconds (-1: forever); a slot of -1 is not watched.
-    init(socket: Int32, signals: Int32, input: Int32, group: [Int32], timeout: Int32) throws(SystemCallError) {
-        let ready = try waitReadable([socket, signals, input] + group, timeoutMilliseconds: timeout)
-        self.socket = ready[0]
-        self.signals = ready[1]
-        self.input = ready[2]
-        self.group = ready[3...]
+    init(_ poller: PollSet, socket: Int32, signals: Int32, input: Int32, group: [Int32], timeout: Int32)
+        throws(SystemCallError) {
+        poller.watch(socket, signals, input, then: group)
+        try poller.wait(timeoutMilliseconds: timeout)
+        self.poller = poller
     }
+
+    var socket: Bool { poller.isReady(0) }
+    var signals: Bool { poller.isReady(1) }
+    var input: Bool { poller.isReady(2) }
+
+    /// Whether any of the group's sockets is ready.
+    var anyOfGroup: Bool { (3..<poller.count).contains { poller.isReady($0) } }
+
+    /// One flag for each of the group's descriptors, in its order.
+    var group: ArraySlice<Bool> { (3..<poller.count).map { poller.isReady($0) }[...] }
 }
 
 /// Work that must happen at times of its own, between datagrams: the loop wakes for
