@@ -119,8 +119,10 @@ $(DEB): $(LETTER) $(MANPAGE) $(COMPLETIONS) LICENSE Makefile packaging/deb/contr
 	find .build/deb -exec touch -h -d @$(SOURCE_DATE_EPOCH) {} +
 	dpkg-deb --root-owner-group -Zxz --build .build/deb $@
 
-# The peers the end-to-end tests talk to, and the tools that check the man page,
-# completions and packages; installed when missing (root and apt-get).
+# The peers the end-to-end tests talk to, the tools that check the man page, completions
+# and packages, and the oracles of captures (tshark, tcpdump), ping's wording (iputils
+# ping) and the latency bench (sockperf); installed when missing (root and apt-get).
+# tshark's package asks whether non-root users may capture: noninteractive answers no.
 peers:
 	@missing=""; \
 	command -v python3 >/dev/null || missing="$$missing python3"; \
@@ -137,6 +139,10 @@ peers:
 	command -v hexdump >/dev/null || missing="$$missing bsdextrautils"; \
 	command -v logger >/dev/null || missing="$$missing bsdutils"; \
 	[ -e /usr/share/zoneinfo/Asia/Kolkata ] || missing="$$missing tzdata"; \
+	command -v tshark >/dev/null || missing="$$missing tshark"; \
+	command -v tcpdump >/dev/null || missing="$$missing tcpdump"; \
+	command -v sockperf >/dev/null || missing="$$missing sockperf"; \
+	command -v ping >/dev/null || missing="$$missing iputils-ping"; \
 	if [ -n "$$missing" ]; then \
 		echo "installing:$$missing"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \

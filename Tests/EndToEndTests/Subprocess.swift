@@ -141,8 +141,17 @@ final class Child {
 
     /// Reads stderr until it holds a line containing `marker`; returns that line.
     func stderrLine(containing marker: String, seconds: Double = 10) -> String? {
+        line(containing: marker, in: \.stderrText, seconds: seconds)
+    }
+
+    /// Reads stdout until it holds a line containing `marker`; returns that line.
+    func stdoutLine(containing marker: String, seconds: Double = 10) -> String? {
+        line(containing: marker, in: \.stdoutText, seconds: seconds)
+    }
+
+    private func line(containing marker: String, in stream: KeyPath<Child, String>, seconds: Double) -> String? {
         func completeLine(_ child: Child) -> String? {
-            child.stderrText.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+            child[keyPath: stream].split(separator: "\n", omittingEmptySubsequences: false).dropLast()
                 .first { $0.contains(marker) }.map(String.init)
         }
         pump(seconds: seconds) { completeLine($0) != nil || $0.status != nil }

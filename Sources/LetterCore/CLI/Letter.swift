@@ -2,7 +2,7 @@
 /// failure, 2 usage error. Every failure becomes one line on stderr.
 public func runLetter(_ arguments: [String]) -> Int32 {
     openClosedStandardDescriptors()
-    ignoreBrokenPipes()
+    prepareSignals()
     var subcommand: String?
     do {
         let command = try parseCommandLine(arguments)

@@ -27,7 +27,7 @@ public func fileExists(_ path: String) -> Bool {
     access(path, F_OK) == 0
 }
 
-private func withPathString<Result>(_ path: [UInt8], _ body: (UnsafePointer<CChar>) -> Result) -> Result {
+func withPathString<Result>(_ path: [UInt8], _ body: (UnsafePointer<CChar>) -> Result) -> Result {
     (path + [0]).withUnsafeBufferPointer { bytes in
         bytes.withMemoryRebound(to: CChar.self) { body($0.baseAddress!) }  // never empty: it holds the NUL
     }

@@ -21,12 +21,14 @@ extension Peer {
 /// A datagram socket — UDP over IPv4 or IPv6, or a unix datagram socket — that owns its
 /// descriptor and closes it exactly once, when it goes away. A socket file it created
 /// by binding to a path is removed then too, however letter ends (a normal end, -c,
-/// -t, a signal turned into a normal end, or an error after the bind).
+/// -t, a signal turned into a normal end, an error after the bind, or any signal that
+/// ends the process, through the cleanup handler) — but only while the path still holds
+/// that very socket (same device and inode): a file put there since is left alone.
 public struct DatagramSocket: ~Copyable {
     public let descriptor: Int32
     public let family: AddressFamily
-    /// The socket file this socket created, removed when it goes away.
-    private var createdPath: [UInt8]?
+    /// The cleanup table's slot of the socket file this socket created, or -1.
+    private var createdFile: Int32 = -1
 
     /// The corresponding C function is `socket`.
     public init(family: AddressFamily) throws(SystemCallError) {
@@ -38,7 +40,7 @@ public struct DatagramSocket: ~Copyable {
 
     deinit {
         close(descriptor)
-        if let createdPath { try? removeFile(atPath: createdPath) }
+        forgetSocketFile(createdFile)
     }
 
     /// Binds to `address`; a path then belongs to this socket, which removes its file at
@@ -48,7 +50,9 @@ public struct DatagramSocket: ~Copyable {
         _ = try retryingInterrupts("bind") {
             address.withSockaddr { pointer, length in Glibc.bind(descriptor, pointer, length) }
         }
-        if case .unixPath(let path) = address { createdPath = path }
+        if case .unixPath(let path) = address {
+            createdFile = registerSocketFile(path)
+        }
     }
 
     /// Sends to `address` by default and hears only from it: the kernel drops datagrams
