@@ -153,7 +153,7 @@ demo: release
 
 # The end-to-end tests drive the static release binary, the one users run.
 test: peers release
-	LETTER_BIN=$(LETTER) $(SWIFT) test
+	LETTER_BIN=$(LETTER) $(SWIFT) test --disable-xctest
 
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS = $(basename $(notdir $(wildcard Fuzz/Targets/*.swift)))
@@ -167,7 +167,7 @@ fuzz: release
 test-asan: peers
 	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
 	env -u LETTER_BIN LSAN_OPTIONS=suppressions=$(CURDIR)/Fuzz/lsan-suppressions.txt SWIFT_BACKTRACE=enable=no \
-		$(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan
+		$(SWIFT) test --skip-build --disable-xctest --sanitize=address --scratch-path .build-asan
 
 bench: peers release
 	python3 Benchmarks/bench.py --letter $(LETTER)

@@ -5,7 +5,11 @@
 /// - in total, over every sender: `totalRate` replies a second;
 /// - the table of addresses is bounded: when it is full a new address gets no reply.
 ///   An address is let go only once its bucket has filled up again, when it is in the
-///   same state as an address never seen: letting it go gives nobody a fresh burst.
+///   same state as an address never seen: letting it go gives nobody a fresh burst;
+/// - by size as well as by count: a reply costs one token for every 1,500 bytes (an
+///   Ethernet MTU) begun, so a long `--reply` text cannot turn the limit into a byte
+///   amplifier: all replies together stay under `totalRate` × 1,500 bytes a second,
+///   whatever the text's length. A reply dearer than a full bucket waits for a full one.
 struct ReplyLimiter {
     /// Why a reply was held back.
     enum Verdict: Equatable {
@@ -19,12 +23,13 @@ struct ReplyLimiter {
         var tokens: Double
         var updated: UInt64
 
-        /// Refills for the time since the last look; spends a token when there is one.
-        mutating func take(rate: Double, burst: Double, now: UInt64) -> Bool {
+        /// Refills for the time since the last look; spends `cost` tokens when there are
+        /// as many (a full bucket pays for any cost, else a dear reply could never go).
+        mutating func take(_ cost: Double, rate: Double, burst: Double, now: UInt64) -> Bool {
             tokens = min(burst, tokens + Double(now &- updated) / 1e9 * rate)
             updated = now
-            guard tokens >= 1 else { return false }
-            tokens -= 1
+            guard tokens >= min(cost, burst) else { return false }
+            tokens -= min(cost, burst)
             return true
         }
 
@@ -41,6 +46,13 @@ struct ReplyLimiter {
     static let maximumSenders = 4096
     /// All senders together get at most this many times one sender's rate.
     static let totalMultiple = 10.0
+    /// The bytes one token pays for.
+    static let bytesPerToken = 1500
+
+    /// The tokens a reply of `size` bytes costs: one per 1,500 bytes begun, at least one.
+    static func cost(ofReplySize size: Int) -> Double {
+        Double(max(1, (size + bytesPerToken - 1) / bytesPerToken))
+    }
 
     init(rate: Double, now: UInt64 = 0) {
         self.rate = rate
@@ -48,9 +60,10 @@ struct ReplyLimiter {
         total = Bucket(tokens: totalRate, updated: now)
     }
 
-    /// Whether a reply to `sender` at monotonic time `now` (nanoseconds) may go; spends
-    /// the sender's and the total's token if so.
-    mutating func allow(_ sender: Peer, now: UInt64) -> Verdict {
+    /// Whether a reply of `size` bytes to `sender` at monotonic time `now` (nanoseconds)
+    /// may go; spends the sender's and the total's tokens if so.
+    mutating func allow(_ sender: Peer, size: Int = 1, now: UInt64) -> Verdict {
+        let cost = Self.cost(ofReplySize: size)
         let key = sender.withoutPort
         let burst = max(rate, 1)
         if buckets[key] == nil {
@@ -58,8 +71,8 @@ struct ReplyLimiter {
             buckets[key] = Bucket(tokens: burst, updated: now)
         }
         // The sender's own limit first: a sender over its limit spends nothing of the total.
-        guard buckets[key]!.take(rate: rate, burst: burst, now: now) else { return .senderLimit }  // set just above
-        guard total.take(rate: totalRate, burst: max(totalRate, 1), now: now) else { return .totalLimit }
+        guard buckets[key]!.take(cost, rate: rate, burst: burst, now: now) else { return .senderLimit }  // set just above
+        guard total.take(cost, rate: totalRate, burst: max(totalRate, 1), now: now) else { return .totalLimit }
         return .allowed
     }
 

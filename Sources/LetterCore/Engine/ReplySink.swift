@@ -30,16 +30,16 @@ final class ReplySink: DatagramSink {
             }
             return
         }
-        let verdict = limiter.allow(sender, now: monotonicNanoseconds())
-        guard verdict == .allowed else {
-            heldBack += 1
-            heldBackReports.note { describeHoldBack(sender, verdict) }
-            return
-        }
         let bytes: ArraySlice<UInt8>
         switch answer {
         case .text(let text): bytes = text[...]
         case .echo: bytes = datagram.payload
+        }
+        let verdict = limiter.allow(sender, size: bytes.count, now: monotonicNanoseconds())
+        guard verdict == .allowed else {
+            heldBack += 1
+            heldBackReports.note { describeHoldBack(sender, verdict) }
+            return
         }
         do {
             // A unix sender that reads nothing must not stop the listener once its queue is full.

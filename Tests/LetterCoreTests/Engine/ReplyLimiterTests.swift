@@ -60,3 +60,42 @@ struct ReplyLimiterTests {
         #expect(limiter.allow(address(2 * half - 1), now: then) == .senderLimit)
     }
 }
+
+/// The size charge: a long `--reply` text cannot make the limit a byte amplifier.
+struct ReplyLimiterSizeTests {
+    let second: UInt64 = 1_000_000_000
+    let start: UInt64 = 5_000_000_000
+
+    @Test(arguments: [(0, 1.0), (1, 1.0), (1500, 1.0), (1501, 2.0), (60_000, 40.0), (65_507, 44.0)])
+    func aReplyCostsOneTokenPerMTUBegun(size: Int, cost: Double) {
+        #expect(ReplyLimiter.cost(ofReplySize: size) == cost)
+    }
+
+    /// The adversarial trial's flood: 10-byte requests from 3,000 addresses, a
+    /// 60,000-byte reply, for 10 s. What goes out stays under the total rate's bytes
+    /// (100 tokens of 1,500 bytes a second) plus one burst, whatever the text's length.
+    @Test func aFloodFromManyAddressesGetsAtMostTheTotalBytes() {
+        var limiter = ReplyLimiter(rate: 10, now: start)
+        let replySize = 60_000
+        var bytesOut = 0, requests = 0
+        for step in 0..<6000 {
+            let now = start + UInt64(step) * second / 600
+            let sender = Peer.v4(octets: (10, 0, UInt8(step % 3000 >> 8), UInt8(step % 3000 & 255)), port: 4000)
+            requests += 1
+            if limiter.allow(sender, size: replySize, now: now) == .allowed { bytesOut += replySize }
+        }
+        let ceiling = Int(limiter.totalRate) * ReplyLimiter.bytesPerToken * 10 + Int(limiter.totalRate) * ReplyLimiter.bytesPerToken
+        #expect(bytesOut > 0, "a long reply still goes out now and then")
+        #expect(bytesOut <= ceiling, "\(bytesOut) bytes for \(requests * 10) bytes of requests")
+    }
+
+    /// One sender asking for a reply dearer than its bucket gets one when the bucket is
+    /// full, then waits until it is full again.
+    @Test func aDearReplyWaitsForAFullBucket() {
+        var limiter = ReplyLimiter(rate: 10, now: start)
+        let sender = Peer.v4(octets: (10, 0, 0, 1), port: 4000)
+        #expect(limiter.allow(sender, size: 60_000, now: start) == .allowed)
+        #expect(limiter.allow(sender, size: 60_000, now: start + second / 2) == .senderLimit)
+        #expect(limiter.allow(sender, size: 60_000, now: start + second * 2) == .allowed)
+    }
+}
