@@ -101,3 +101,19 @@ import Testing
 }
 
 func getuidIsRoot() -> Bool { getuid() == 0 }
+
+/// No argument reaches the terminal raw through a diagnostic: control characters are
+/// quoted as Python's `repr` quotes them, and one diagnostic is one line.
+@Suite struct DiagnosticEscapingTests {
+    @Test(arguments: [["listen", "\u{1B}[31mX\n"], ["send", "127.0.0.1", "\u{1B}]0;title\u{07}", "hi"],
+                      ["listen", "-e", "\u{9B}2J", "9000"]])
+    func controlCharactersInArgumentsAreEscaped(arguments: [String]) throws {
+        let child = try run(Paths.letter, arguments)
+        #expect(child.status == 2)
+        let typed = arguments.first { $0.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) } }!  // each row has one
+        let quoted = try run(Paths.python, ["-c", "import sys; print(repr(sys.argv[1]), end='')", typed]).stdoutText
+        #expect(child.stderrText.contains(quoted), "\(child.stderrText)")
+        #expect(!child.stderr.contains { $0 < 0x20 && $0 != 0x0A } && !child.stderrText.unicodeScalars.contains { (0x7F...0x9F).contains($0.value) })
+        #expect(child.stderrText.split(separator: "\n").count == 1)
+    }
+}

@@ -47,8 +47,14 @@ public func writeAll(_ descriptor: Int32, _ bytes: ArraySlice<UInt8>) throws(Par
 }
 
 /// Writes a diagnostic line to stderr, ignoring failure (there is nowhere else to say it).
+/// Control characters in it — an argument quoted back, a file name — are written as
+/// Python's `repr` writes them (`'\x1b[31m'`), so nothing typed or received reaches the
+/// terminal raw through stderr, and one diagnostic stays one line.
 public func writeDiagnostic(_ line: String) {
-    try? writeAll(standardError, ArraySlice((line + "\n").utf8))
+    var out: [UInt8] = []
+    appendEscapingControls(ArraySlice(line.utf8), to: &out)
+    out.append(UInt8(ascii: "\n"))
+    try? writeAll(standardError, out[...])
 }
 
 /// Ends the process with `status` (main.swift's last word).
