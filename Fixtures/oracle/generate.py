@@ -15,6 +15,8 @@ Files (tab-separated, one case a line, bytes as hex so any byte survives):
                                  writes values above U+10FFFF as bytes that are not UTF-8
   encode.tsv      codec errors   text-hex  output-hex | error POSITION
   codec_name.tsv  name           Python's normalisation of that codec name
+  argument_text.tsv input-hex    the code points (hex) of input.decode('utf-8', 'surrogateescape'):
+                                 how an argument's bytes read as text
 """
 import encodings
 import json
@@ -189,3 +191,14 @@ write("decode.tsv", decode_rows())
 write("decode_ucs4.tsv", ucs4_rows())
 write("encode.tsv", encode_rows())
 write("codec_name.tsv", codec_name_rows())
+
+
+def argument_text_rows():
+    # Last, so the rows of the files above keep their seeded bytes.
+    crafted = [b"/t\xff\xfe.s", b"\xe4\xbd\xa0", b"\xe2\x82A", b"\xc0\xaf", b"\xed\xa0\x80", b"\xf4\x90\x80\x80",
+               b"\xf0\x9f\x98\x80", b"\xef\xbf\xbd"]
+    for data in crafted + [random_bytes(16) for _ in range(300)]:
+        yield data.hex(), " ".join("%x" % ord(c) for c in data.decode("utf-8", "surrogateescape"))
+
+
+write("argument_text.tsv", argument_text_rows())
