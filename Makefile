@@ -136,6 +136,7 @@ peers:
 	command -v lintian >/dev/null || missing="$$missing lintian"; \
 	command -v hexdump >/dev/null || missing="$$missing bsdextrautils"; \
 	command -v logger >/dev/null || missing="$$missing bsdutils"; \
+	command -v ping >/dev/null || missing="$$missing iputils-ping"; \
 	[ -e /usr/share/zoneinfo/Asia/Kolkata ] || missing="$$missing tzdata"; \
 	if [ -n "$$missing" ]; then \
 		echo "installing:$$missing"; \
