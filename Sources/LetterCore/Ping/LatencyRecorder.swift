@@ -10,11 +10,12 @@ struct LatencyRecorder {
     /// Replies whose round trips are kept exactly: 16 Mi, 64 MiB of samples.
     static let exactCapacity = 16 * 1024 * 1024
 
-    /// Round trips in microseconds, in order of arrival, up to `capacity` of them.
+    /// Round trips in microseconds, up to `capacity` of them (in order of arrival until
+    /// `summary()` sorts them).
     private(set) var samples: [UInt32] = []
     private let capacity: Int
-    /// Every reply past `capacity` and all those before it, by `FineHistogram`; built when
-    /// the samples are full.
+    /// Every reply in fine buckets, made from the samples when a reply comes that they
+    /// have no room for.
     private var fine: FineHistogram?
     /// The histogram the summary shows, over every reply.
     private var histogram = LatencyHistogram()
@@ -129,10 +130,11 @@ struct LatencySummary: Equatable {
     /// The percentiles shown, in thousandths: p50, p90, p99, p99.9.
     static let perMille = [500, 900, 990, 999]
 
-    /// The nearest rank of a percentile: ceil(p/100 * n), 1-based.
+    /// The nearest rank of a percentile: ceil(p/100 * n), 1-based, in integers (a double's
+    /// 0.999 * n can land just above a whole rank).
     static func rank(perMille: Int, of count: Int) -> Int {
-        let (product, overflow) = perMille.multipliedReportingOverflow(by: count)
-        return overflow ? Int((Double(perMille) * Double(count) / 1000).rounded(.up)) : (product + 999) / 1000
+        let (quotient, remainder) = 1000.dividingFullWidth(perMille.multipliedFullWidth(by: count))
+        return remainder > 0 ? quotient + 1 : quotient
     }
 
     var count: Int

@@ -55,7 +55,8 @@ func appendHexBytes<Input: Collection<UInt8>>(_ text: Input, to out: inout [UInt
     func digitsEnd(from index: Input.Index) -> Input.Index {
         text[index...].firstIndex { hexDigitValue($0) == nil } ?? text.endIndex
     }
-    /// Where a run of digits may stop: the end, a separator, a line end or a `\x`.
+    /// Where a run of digits may stop: the end, a separator, a line end, or a backslash
+    /// (which the next step requires to begin `\x`).
     func endsRun(_ index: Input.Index) -> Bool {
         index == text.endIndex || isHexSeparator(text[index]) || text[index] == UInt8(ascii: "\\")
     }
