@@ -2,19 +2,21 @@ import Glibc
 import Testing
 @testable import LetterCore
 
-/// Reads the tab-separated expectations Python wrote into Fixtures/oracle/.
+/// Reads the tab-separated expectations Python wrote into Fixtures/oracle/ (and the
+/// other folders of Fixtures/ that hold a generate.py).
 enum OracleFixtures {
-    static let directory: String = {
+    static let fixtures: String = {
         var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
         parts.removeLast(3)  // Tests/LetterCoreTests/OracleFixtures.swift
-        return parts.joined(separator: "/") + "/Fixtures/oracle/"
+        return parts.joined(separator: "/") + "/Fixtures/"
     }()
 
-    /// The rows of `name`, each split on tabs. A missing or empty fixture is a test
-    /// failure, so that no loop over its rows can pass by running zero times.
-    static func rows(_ name: String) -> [[String]] {
-        guard let file = fopen(directory + name, "r") else {
-            Issue.record("missing fixture \(directory + name): run python3 Fixtures/oracle/generate.py")
+    /// The rows of `name` in Fixtures/`folder`, each split on tabs. A missing or empty
+    /// fixture is a test failure, so that no loop over its rows can pass by running zero times.
+    static func rows(_ name: String, in folder: String = "oracle") -> [[String]] {
+        let path = fixtures + folder + "/" + name
+        guard let file = fopen(path, "r") else {
+            Issue.record("missing fixture \(path): run python3 Fixtures/\(folder)/generate.py")
             return []
         }
         defer { fclose(file) }
@@ -26,7 +28,7 @@ enum OracleFixtures {
             rows.append(text.dropLast().split(separator: "\t", omittingEmptySubsequences: false).map(String.init))
         }
         free(line)
-        if rows.isEmpty { Issue.record("fixture \(directory + name) has no rows") }
+        if rows.isEmpty { Issue.record("fixture \(path) has no rows") }
         return rows
     }
 }
