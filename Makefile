@@ -138,7 +138,6 @@ peers:
 	command -v lintian >/dev/null || missing="$$missing lintian"; \
 	command -v hexdump >/dev/null || missing="$$missing bsdextrautils"; \
 	command -v logger >/dev/null || missing="$$missing bsdutils"; \
-	command -v ping >/dev/null || missing="$$missing iputils-ping"; \
 	[ -e /usr/share/zoneinfo/Asia/Kolkata ] || missing="$$missing tzdata"; \
 	command -v tshark >/dev/null || missing="$$missing tshark"; \
 	command -v tcpdump >/dev/null || missing="$$missing tcpdump"; \
