@@ -9,8 +9,8 @@ SWIFT ?= swift
 RELEASE_FLAGS = -c release --static-swift-stdlib -Xswiftc -static-executable -Xlinker --strip-all \
 	-Xswiftc -Xfrontend -Xswiftc -disable-concrete-type-metadata-mangled-name-accessors
 LETTER = .build/release/letter
-# The one version, as Sources/LetterCore/CLI/Subcommands.swift declares it.
-VERSION := $(shell sed -n 's/^public let letterVersion = "\(.*\)"$$/\1/p' Sources/LetterCore/CLI/Subcommands.swift)
+# The one version, as Sources/LetterCLI/Subcommands.swift declares it.
+VERSION := $(shell sed -n 's/^public let letterVersion = "\(.*\)"$$/\1/p' Sources/LetterCLI/Subcommands.swift)
 
 # Where `make install` puts things (GNU names; DESTDIR is prefixed to every path).
 PREFIX ?= /usr/local

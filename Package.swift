@@ -8,17 +8,23 @@ let package = Package(
         .executable(name: "letter", targets: ["letter"]),
     ],
     targets: [
-        // recvmmsg/sendmmsg, which Swift's Glibc module does not expose.
+        // recvmmsg, sendmmsg and signalfd, which Swift's Glibc module does not expose.
         .target(name: "CLetterSystem"),
+        // The engine: model, system calls, transport, engine, output and text. It does not
+        // know the command line, so nothing in it can reach back to options or usage errors.
         .target(
             name: "LetterCore", dependencies: ["CLetterSystem"],
             // The hot paths append to buffers held by classes; dynamic exclusivity checks
             // on those accesses cost more than the work itself (debug builds keep them).
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]),
+        // The command line: the option table, parsing, help, man page, completions, and the
+        // words for the engine's errors. It drives LetterCore; LetterCore never sees it.
+        .target(name: "LetterCLI", dependencies: ["LetterCore"]),
         // argv for CommandLine without the runtime's /proc/self/maps scan at start-up.
         .target(name: "CLetterArguments"),
-        .executableTarget(name: "letter", dependencies: ["LetterCore", "CLetterArguments"]),
+        .executableTarget(name: "letter", dependencies: ["LetterCLI", "CLetterArguments"]),
         .testTarget(name: "LetterCoreTests", dependencies: ["LetterCore"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["LetterCore"]),
+        .testTarget(name: "LetterCLITests", dependencies: ["LetterCLI", "LetterCore"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["LetterCLI", "LetterCore"]),
     ]
 )

@@ -2,9 +2,9 @@
 # Builds letter's libFuzzer targets: Fuzz/build.sh [TARGET ...] (default: all of them).
 #
 # SwiftPM cannot build a libFuzzer binary, so this does by hand what it would do:
-# LetterCore (with its C helper) becomes one static library instrumented for
-# coverage and AddressSanitizer, and each Fuzz/Targets/NAME.swift is linked against
-# it, with Fuzz/Support, into .build/fuzz/bin/NAME.
+# LetterCore (with its C helper) and LetterCLI become static libraries instrumented
+# for coverage and AddressSanitizer, and each Fuzz/Targets/NAME.swift is linked against
+# them, with Fuzz/Support, into .build/fuzz/bin/NAME.
 set -eu
 
 cd "$(dirname "$0")/.."
@@ -19,8 +19,10 @@ if [ $# -eq 0 ]; then
 fi
 mkdir -p "$LIB" "$OUT/bin"
 
-# The library is rebuilt only when a source is newer than it.
+# Each library is rebuilt only when a source is newer than it: LetterCore (the engine,
+# with its C helper), then LetterCLI (the command line, built against LetterCore).
 library=$LIB/libLetterCore.a
+cli=$LIB/libLetterCLI.a
 if [ ! -f "$library" ] || [ -n "$(find Sources/LetterCore Sources/CLetterSystem -newer "$library" -print -quit)" ]; then
     echo "building LetterCore for fuzzing" >&2
     # A fresh archive: an old one keeps the members of files that were renamed or removed.
@@ -35,11 +37,18 @@ if [ ! -f "$library" ] || [ -n "$(find Sources/LetterCore Sources/CLetterSystem 
         -emit-module -emit-module-path "$LIB/LetterCore.swiftmodule" \
         -emit-library -static -o "$library" $(find Sources/LetterCore -name '*.swift' | sort)
 fi
+if [ ! -f "$cli" ] || [ "$library" -nt "$cli" ] || [ -n "$(find Sources/LetterCLI -newer "$cli" -print -quit)" ]; then
+    echo "building LetterCLI for fuzzing" >&2
+    rm -f "$cli"
+    "$SWIFTC" $FLAGS -parse-as-library -enable-testing -module-name LetterCLI -I "$LIB" \
+        -emit-module -emit-module-path "$LIB/LetterCLI.swiftmodule" \
+        -emit-library -static -o "$cli" $(find Sources/LetterCLI -name '*.swift' | sort)
+fi
 
 for target in "$@"; do
     source=Fuzz/Targets/$target.swift
     [ -f "$source" ] || { echo "build.sh: no fuzz target '$target' ($source)" >&2; exit 2; }
     echo "building $OUT/bin/$target" >&2
     "$SWIFTC" $FLAGS -parse-as-library -module-name "Fuzz$target" -I "$LIB" \
-        "$source" Fuzz/Support/*.swift "$library" "$LIB/CLetterSystem.o" -o "$OUT/bin/$target"
+        "$source" Fuzz/Support/*.swift "$cli" "$library" "$LIB/CLetterSystem.o" -o "$OUT/bin/$target"
 done

@@ -19,7 +19,7 @@ Each target reads a few choice bytes, then its payload (see Fuzz/Support/FuzzSup
               2 bytes of cut for each datagram, 2 bytes where the payload splits in two,
               then the payload
 Arguments.dict and Addresses.dict are libFuzzer dictionaries: every option spelling
-found in Sources/LetterCore/CLI (and values they take), and the pieces of addresses.
+found in Sources/LetterCLI (and values they take), and the pieces of addresses.
 The choice bytes index tables in letter's own order (encodingTable, DecodeErrorHandler,
 RecordFormat); a seed stays a valid input if they change, only its choice moves.
 Views' zone byte indexes the zone list at the top of Fuzz/Targets/Views.swift.

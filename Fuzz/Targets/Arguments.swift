@@ -1,4 +1,4 @@
-@testable import LetterCore
+@testable import LetterCLI
 
 /// The command-line parser over arbitrary argument lists (the fuzzer's bytes split at
 /// NUL, as argv is): it returns a command or a usage error and never crashes, gives the

@@ -1,4 +1,6 @@
+import LetterCLI
 import LetterCore
 
-// Everything lives in LetterCore; this target only hands over the arguments and exits.
+// The command line lives in LetterCLI, the engine in LetterCore: this target only hands
+// over the arguments and exits.
 exitProgram(runLetter(Array(CommandLine.arguments.dropFirst())))

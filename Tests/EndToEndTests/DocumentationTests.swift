@@ -1,4 +1,5 @@
 import Glibc
+import LetterCLI
 import LetterCore
 import Testing
 

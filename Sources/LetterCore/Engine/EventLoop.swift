@@ -3,9 +3,9 @@
 /// an optional timer (ping's next request and reply deadlines) and an optional group of
 /// further sockets (relay's upstream sockets) — and it ends on the
 /// conditions written above each `if` below.
-struct EventLoop {
+public struct EventLoop {
     /// Why the loop ended.
-    enum Ending {
+    public enum Ending: Sendable {
         case count, idle, signal, input, timer
     }
 
@@ -24,6 +24,15 @@ struct EventLoop {
     var timer: (any LoopTimer)?
     /// The poll slots, kept from one wait to the next.
     private let poller = PollSet()
+
+    /// A loop over `receiver`'s socket and the signal descriptor (-1: none), ended by
+    /// `count` datagrams or `idleTimeout` seconds of quiet when they are given.
+    public init(receiver: Receiver, signals: Int32 = -1, count: Int? = nil, idleTimeout: Double? = nil) {
+        self.receiver = receiver
+        self.signals = signals
+        self.count = count
+        self.idleTimeout = idleTimeout
+    }
 
     /// Runs until an ending condition holds. When a signal or -t SEC ends the loop, the
     /// datagrams already queued on the socket are taken first (up to `count`, for at most
@@ -132,14 +141,12 @@ struct EventLoop {
     /// Runs the loop, then prints the summary when it is due — `always` (--stats, chat),
     /// after a signal, when the kernel dropped datagrams, or when output was lost to a
     /// write error — however the loop ended; then passes on what ended it.
-    func runThenSummarize(_ socket: borrowing DatagramSocket, always: Bool,
-                          onInput: () throws -> Bool = { true }, then next: ((Ending) throws -> Ending)? = nil) throws {
+    public func runThenSummarize(_ socket: borrowing DatagramSocket, always: Bool,
+                          onInput: () throws -> Bool = { true }, then next: (Ending) throws -> Ending = { $0 }) throws {
         var ending: Ending?
         var failure: Error?
         do {
-            var end = try run(socket, onInput: onInput)
-            if let next { end = try next(end) }
-            ending = end
+            ending = try next(try run(socket, onInput: onInput))
             try receiver.flush()
         } catch {
             failure = error

@@ -7,9 +7,9 @@
 /// reply answers the oldest unanswered request (fixed-reply servers, such as the notes'
 /// `sendto(b'hi', addr)`). A reply to a request already answered is a duplicate, one to
 /// a request given up on is late: both are counted and shown, never matched twice.
-final class Pinger: DatagramSink, LoopTimer {
+public final class Pinger: DatagramSink, LoopTimer {
     /// What the requests carry.
-    enum Payload {
+    public enum Payload: Sendable {
         /// `letter-ping ID seq=N`, ID fixed for the run.
         case numbered(id: String)
         /// The same bytes every time (MESSAGE, or --whole stdin).
@@ -47,7 +47,7 @@ final class Pinger: DatagramSink, LoopTimer {
     /// When the first request went: ping(8)'s "time" counts from it.
     private(set) var firstSendAt: UInt64?
 
-    init(destination: Peer, payload: Payload, printSink: PrintSink, count: Int?, interval: Double, timeout: Double) {
+    public init(destination: Peer, payload: Payload, printSink: PrintSink, count: Int?, interval: Double, timeout: Double) {
         self.destination = destination
         self.payload = payload
         self.printSink = printSink
@@ -63,6 +63,32 @@ final class Pinger: DatagramSink, LoopTimer {
     }
 
     var figures: PingStatistics { statistics }
+
+    /// Sends the requests and prints the replies until every request is answered or given
+    /// up on (-c N) or a signal comes on `signals`; then ping(8)'s summary on stdout.
+    /// Returns whether any reply came.
+    public func run(on socket: borrowing DatagramSocket, bufferSize: Int, signals: Int32) throws -> Bool {
+        let receiver = Receiver(sinks: [self], bufferSize: bufferSize)
+        var loop = EventLoop(receiver: receiver, signals: signals)
+        loop.timer = self
+        while true {
+            do {
+                _ = try loop.run(socket)
+                break
+            } catch is ICMPPortUnreachable {
+                // The service is not there (yet): this request is lost, the next one goes on time.
+                noteUnreachable()
+            }
+        }
+        try receiver.flush()
+        let elapsed = firstSendAt.map { Double(monotonicNanoseconds() &- $0) / 1e6 } ?? 0
+        do {
+            try writeAll(standardOutput, ArraySlice(pingSummary(statistics, milliseconds: elapsed, json: printSink.writesFields)))
+        } catch {
+            throw outputFailure(error.error)
+        }
+        return statistics.received > 0
+    }
 
     // MARK: The timer: sending, and giving up on requests
 
@@ -106,10 +132,10 @@ final class Pinger: DatagramSink, LoopTimer {
             socket.clearErrorQueue()
             noteUnreachable()
             do { try socket.send(outgoing[...], to: destination) } catch {
-                throw RuntimeError(describeSendFailure(error, to: destination))
+                throw SendFailure(destination: destination, errno: error.errno)
             }
         } catch {
-            throw RuntimeError(describeSendFailure(error, to: destination))
+            throw SendFailure(destination: destination, errno: error.errno)
         }
         // More requests waiting than the ring holds (-t much longer than -i): the one this
         // slot held is given up on now rather than silently overwritten.
@@ -169,7 +195,7 @@ final class Pinger: DatagramSink, LoopTimer {
 
     // MARK: The sink: replies
 
-    func take(_ datagram: Datagram, on socket: borrowing DatagramSocket) {
+    public func take(_ datagram: Datagram, on socket: borrowing DatagramSocket) {
         let now = monotonicNanoseconds()
         let start = printSink.output.bytes.count
         printSink.take(datagram, on: socket)
@@ -199,13 +225,13 @@ final class Pinger: DatagramSink, LoopTimer {
         insert(scratch, intoRecordAt: start)
     }
 
-    func contribute(to statistics: inout ReceiveStatistics) {
+    public func contribute(to statistics: inout ReceiveStatistics) {
         printSink.contribute(to: &statistics)
     }
 
-    func finishBatch(now: UInt64) throws { try printSink.finishBatch(now: now) }
+    public func finishBatch(now: UInt64) throws { try printSink.finishBatch(now: now) }
 
-    func flush() throws { try printSink.flush() }
+    public func flush() throws { try printSink.flush() }
 
     private enum Match {
         case answer(Int), duplicate(Int), late(Int), unmatched
@@ -333,4 +359,60 @@ func appendMilliseconds(_ milliseconds: Double, to out: inout [UInt8]) {
     if fraction < 100 { out.append(UInt8(ascii: "0")) }
     if fraction < 10 { out.append(UInt8(ascii: "0")) }
     appendDecimal(UInt64(fraction), to: &out)
+}
+
+/// ping(8)'s closing lines, or one JSON object with `"summary": true`.
+func pingSummary(_ figures: PingStatistics, milliseconds elapsed: Double, json: Bool) -> [UInt8] {
+    var out: [UInt8] = []
+    func milliseconds(_ value: Double) { appendMilliseconds(value, to: &out) }
+    let time = Int(elapsed.rounded())
+    if json {
+        out.append(contentsOf: "{\"summary\": true, \"sent\": \(figures.sent), \"received\": \(figures.received), ".utf8)
+        out.append(contentsOf: "\"duplicates\": \(figures.duplicates), \"late\": \(figures.late), ".utf8)
+        out.append(contentsOf: "\"loss_pct\": \(shortDecimal(figures.lossPercent)), \"time_ms\": \(time)".utf8)
+        for (name, value) in [("min", figures.minimum), ("avg", figures.average), ("max", figures.maximum),
+                              ("mdev", figures.deviation)] {
+            out.append(contentsOf: ", \"rtt_\(name)_ms\": ".utf8)
+            if figures.received > 0 { milliseconds(value) } else { out.append(contentsOf: "null".utf8) }
+        }
+        out.append(contentsOf: "}\n".utf8)
+        return out
+    }
+    out.append(contentsOf: "\(figures.sent) sent, \(figures.received) received".utf8)
+    if figures.duplicates > 0 { out.append(contentsOf: ", +\(figures.duplicates) duplicates".utf8) }
+    if figures.late > 0 { out.append(contentsOf: ", +\(figures.late) late".utf8) }
+    out.append(contentsOf: ", \(shortDecimal(figures.lossPercent))% loss, time \(time) ms\n".utf8)
+    if figures.received > 0 {
+        out.append(contentsOf: "rtt min/avg/max/mdev = ".utf8)
+        milliseconds(figures.minimum)
+        out.append(UInt8(ascii: "/"))
+        milliseconds(figures.average)
+        out.append(UInt8(ascii: "/"))
+        milliseconds(figures.maximum)
+        out.append(UInt8(ascii: "/"))
+        milliseconds(figures.deviation)
+        out.append(contentsOf: " ms\n".utf8)
+    }
+    return out
+}
+
+/// A number as C's `%g` writes it (ping(8)'s loss): at most six significant digits,
+/// no trailing zeros: `20`, `33.3333`, `0.1`.
+func shortDecimal(_ value: Double) -> String {
+    if value == value.rounded() { return String(Int(value)) }
+    let digitsBeforePoint = value >= 1 ? String(Int(value)).count : 1
+    let scale = pow10(max(0, 6 - digitsBeforePoint))
+    var text = String(Int((value * Double(scale)).rounded()))
+    let decimals = max(0, 6 - digitsBeforePoint)
+    while text.count <= decimals { text = "0" + text }
+    text.insert(".", at: text.index(text.endIndex, offsetBy: -decimals))
+    while text.hasSuffix("0") { text.removeLast() }
+    if text.hasSuffix(".") { text.removeLast() }
+    return text
+}
+
+private func pow10(_ exponent: Int) -> Int {
+    var value = 1
+    for _ in 0..<exponent { value *= 10 }
+    return value
 }

@@ -1,6 +1,6 @@
 /// Prints each datagram through the printer of `-f` into the output buffer, which goes
 /// to stdout when the socket has nothing more waiting (or the buffer is full).
-final class PrintSink: DatagramSink {
+public final class PrintSink: DatagramSink {
     let output: OutputBuffer
     private let printer: any Printer
     private let encodingName: String
@@ -15,10 +15,21 @@ final class PrintSink: DatagramSink {
         self.output = output
     }
 
+    /// What listen, chat, send --wait, ping and relay print with: the printer of the
+    /// display's format with its decoder, and the time column, whose `elapsed` counts from now.
+    public convenience init(_ display: DisplayOptions) throws(EncodingUnavailable) {
+        guard let decoder = TextDecoder(encoding: display.encoding, errors: display.errors) else {
+            throw EncodingUnavailable(encoding: display.encoding)
+        }
+        let time = display.time.map { TimeColumn($0, start: Timestamp.now()) }
+        let printer = display.format.printer.init(PrinterContext(decoder: decoder, showBytes: display.showBytes, time: time))
+        self.init(printer: printer, encodingName: display.encoding.name, time: time)
+    }
+
     /// Whether records carry columns as json fields (else on their first line).
     var writesFields: Bool { type(of: printer).columnPlacement == .fields }
 
-    func take(_ datagram: Datagram, on socket: borrowing DatagramSocket) {
+    public func take(_ datagram: Datagram, on socket: borrowing DatagramSocket) {
         let start = output.bytes.count
         if let timeBefore {
             timeBefore.append(datagram.receivedAt, to: &output.bytes)
@@ -34,15 +45,15 @@ final class PrintSink: DatagramSink {
         output.endRecord()
     }
 
-    func finishBatch(now: UInt64) throws {
+    public func finishBatch(now: UInt64) throws {
         do { try output.flushIfFull() } catch { throw outputFailure(error) }
     }
 
-    func flush() throws {
+    public func flush() throws {
         do { try output.flush() } catch { throw outputFailure(error) }
     }
 
-    func contribute(to statistics: inout ReceiveStatistics) {
+    public func contribute(to statistics: inout ReceiveStatistics) {
         statistics.undecodable = undecodable
         statistics.notWritten = output.unwrittenRecords
     }

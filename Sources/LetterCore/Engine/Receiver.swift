@@ -3,7 +3,7 @@
 /// lets through, counts them, and hands each to the sinks in order (print, then reply,
 /// or ping's matching, or relay's forwarding). Truncation and kernel drops belong to
 /// the receive itself, so they are noted here.
-final class Receiver {
+public final class Receiver {
     /// The receive buffer asked for by default: large enough that a full-speed burst
     /// on loopback loses nothing (SO_RCVBUFFORCE as root; else the kernel's maximum).
     static let defaultReceiveBuffer = 16 << 20
@@ -16,7 +16,7 @@ final class Receiver {
     private var dropReports = Throttle()
     private var truncations = ThrottledReport()
 
-    init(sinks: [any DatagramSink], bufferSize: Int, allow: [Network] = [], batchCapacity: Int = 64) {
+    public init(sinks: [any DatagramSink], bufferSize: Int, allow: [Network] = [], batchCapacity: Int = 64) {
         self.sinks = sinks
         batch = ReceiveBatch(capacity: batchCapacity, bufferSize: bufferSize)
         self.allow = allow
@@ -25,7 +25,7 @@ final class Receiver {
     /// Sets up a receiving socket: the receive buffer (`requested`, or as large as the
     /// system allows up to 16 MiB so a loopback burst loses nothing), drop counting, and
     /// the kernel's receive times when `timestamps` (--time).
-    func prepare(_ socket: borrowing DatagramSocket, receiveBuffer requested: Int?, timestamps: Bool) throws(RuntimeError) {
+    public func prepare(_ socket: borrowing DatagramSocket, receiveBuffer requested: Int?, timestamps: Bool) throws(RuntimeError) {
         do {
             statistics.receiveBufferBytes = try socket.requestReceiveBuffer(requested ?? Self.defaultReceiveBuffer)
             try socket.enableDropCounter()
@@ -45,7 +45,7 @@ final class Receiver {
             // Only a socket that asked for ICMP errors (send -w) is told of these.
             if error.errno == .connectionRefused {
                 socket.clearErrorQueue()
-                throw PortUnreachable()
+                throw ICMPPortUnreachable()
             }
             throw RuntimeError("cannot receive: \(error.errno)")
         }
@@ -77,7 +77,7 @@ final class Receiver {
     }
 
     /// Sends on whatever the sinks hold back (the output buffer): the loop is about to wait.
-    func flush() throws {
+    public func flush() throws {
         for sink in sinks { try sink.flush() }
     }
 
@@ -103,7 +103,7 @@ final class Receiver {
 
 /// Where a received datagram goes once the receiver has let it through: printed,
 /// answered (and later forwarded, or matched to a ping).
-protocol DatagramSink: AnyObject {
+public protocol DatagramSink: AnyObject {
     /// Takes one datagram; `socket` is the one it came in on (to answer on).
     func take(_ datagram: Datagram, on socket: borrowing DatagramSocket)
     /// After each batch: the reports due at `now`, output that must go now.
@@ -115,9 +115,13 @@ protocol DatagramSink: AnyObject {
 }
 
 extension DatagramSink {
-    func finishBatch(now: UInt64) throws {}
-    func flush() throws {}
+    public func finishBatch(now: UInt64) throws {}
+    public func flush() throws {}
 }
+
+/// ICMP port unreachable for something a socket sent, reported to its next receive
+/// (ECONNREFUSED): whoever reads the socket decides what it means.
+struct ICMPPortUnreachable: Error {}
 
 /// At most one report a second: the first is due at once.
 struct Throttle {

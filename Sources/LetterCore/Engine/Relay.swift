@@ -7,10 +7,10 @@
 /// Requests go out grouped by session with `sendmmsg`; replies go back to the client
 /// from the listening socket. A session idle for `idle` in both directions expires; its
 /// sockets are kept one more `idle` so that late replies are counted, not lost unseen.
-final class Relay: DatagramSink, SocketGroup {
+public final class Relay: DatagramSink, SocketGroup {
     /// The listening socket: requests come in here and replies leave from it.
-    let listening: DatagramSocket
-    let targets: [Peer]
+    public let listening: DatagramSocket
+    public let targets: [Peer]
     private let printSink: PrintSink?
     private let idleNanoseconds: UInt64
     private let maximumSessions: Int
@@ -43,8 +43,8 @@ final class Relay: DatagramSink, SocketGroup {
     private var unreachable = ThrottledReport()
     private var unreachableCount = 0
 
-    init(listening: consuming DatagramSocket, targets: [Peer], printSink: PrintSink?, idleSeconds: Double,
-         maximumSessions: Int, bufferSize: Int, receiveBuffer: Int?, timestamps: Bool) {
+    public init(listening: consuming DatagramSocket, targets: [Peer], printSink: PrintSink?, idleSeconds: Double,
+                maximumSessions: Int, bufferSize: Int, receiveBuffer: Int?, timestamps: Bool) {
         self.listening = listening
         self.targets = targets
         self.printSink = printSink
@@ -57,9 +57,19 @@ final class Relay: DatagramSink, SocketGroup {
         pending.reserveCapacity(64)
     }
 
+    /// Relays what `receiver` takes from the listening socket, and the replies, until
+    /// `count` datagrams both ways together, `idleTimeout` seconds of quiet either way, or
+    /// a signal on `signals`; then the summary, when due or `alwaysSummarize`.
+    public func run(_ receiver: Receiver, signals: Int32, count: Int?, idleTimeout: Double?,
+                    alwaysSummarize: Bool) throws {
+        var loop = EventLoop(receiver: receiver, signals: signals, count: count, idleTimeout: idleTimeout)
+        loop.group = self
+        try loop.runThenSummarize(listening, always: alwaysSummarize)
+    }
+
     // MARK: Requests (the listening socket's sink)
 
-    func take(_ datagram: Datagram, on socket: borrowing DatagramSocket) {
+    public func take(_ datagram: Datagram, on socket: borrowing DatagramSocket) {
         guard let session = sessions[datagram.peer]
                 ?? (refusedClients.contains(datagram.peer) ? nil : openSession(for: datagram.peer)) else {
             statistics.requestsRefused += targets.count
@@ -77,7 +87,7 @@ final class Relay: DatagramSink, SocketGroup {
 
     /// Sends the batch's requests: for each session, its datagrams to each target with one
     /// `sendmmsg` on that target's upstream socket.
-    func finishBatch(now: UInt64) throws {
+    public func finishBatch(now: UInt64) throws {
         batchSerial &+= 1
         for (index, entry) in pending.enumerated() where entry.session.sentInBatch != batchSerial {
             let session = entry.session
@@ -99,11 +109,11 @@ final class Relay: DatagramSink, SocketGroup {
         try reportAndFlush(now: now)
     }
 
-    func flush() throws {
+    public func flush() throws {
         try printSink?.flush()
     }
 
-    func contribute(to statistics: inout ReceiveStatistics) {
+    public func contribute(to statistics: inout ReceiveStatistics) {
         var relay = self.statistics
         relay.replies = replies.statistics.datagrams
         relay.replyBytes = replies.statistics.bytes
@@ -136,7 +146,7 @@ final class Relay: DatagramSink, SocketGroup {
             reading = socket
             do {
                 taken += try replies.receiveWaiting(on: socket.session.upstream[socket.target].socket, limit: limit - taken)
-            } catch is PortUnreachable {
+            } catch is ICMPPortUnreachable {
                 // An earlier request found no one listening at the target (ICMP); the error
                 // is read now, and the datagrams after it still come.
                 unreachableCount += 1

@@ -1,8 +1,8 @@
 /// `--reply TEXT` and `--echo`: answers each datagram on the socket it came in on, as
 /// the notes' server does with `sendto(b'hi', addr)`, within the limits that keep letter
 /// from being a reflector (`ReplyLimiter`).
-final class ReplySink: DatagramSink {
-    enum Answer {
+public final class ReplySink: DatagramSink {
+    public enum Answer {
         case text([UInt8])
         case echo
     }
@@ -15,12 +15,12 @@ final class ReplySink: DatagramSink {
     private var unanswerable = 0
     private var heldBackReports = ThrottledReport()
 
-    init(_ answer: Answer, rate: Double) {
+    public init(_ answer: Answer, rate: Double) {
         self.answer = answer
         limiter = ReplyLimiter(rate: rate, now: monotonicNanoseconds())
     }
 
-    func take(_ datagram: Datagram, on socket: borrowing DatagramSocket) {
+    public func take(_ datagram: Datagram, on socket: borrowing DatagramSocket) {
         let sender = datagram.peer
         // A unix sender bound to no name has no address to answer.
         if sender == .unnamed {
@@ -51,13 +51,13 @@ final class ReplySink: DatagramSink {
         }
     }
 
-    func finishBatch(now: UInt64) throws {
+    public func finishBatch(now: UInt64) throws {
         heldBackReports.report(now: now, total: heldBack) { first in
             first ?? "\(heldBack) replies held back by the rate limit so far"
         }
     }
 
-    func contribute(to statistics: inout ReceiveStatistics) {
+    public func contribute(to statistics: inout ReceiveStatistics) {
         statistics.replies = sent
         statistics.repliesLimited = heldBack
         statistics.replyFailures = failed

@@ -1,34 +1,55 @@
+/// How input text becomes a datagram's bytes (send, chat, ping).
+public struct PayloadEncoding: Equatable, Sendable {
+    /// The encoding on the wire.
+    public var wire: TextEncoding
+    /// The encoding of the input (MESSAGE words arrive as UTF-8).
+    public var input: TextEncoding
+    /// Input bytes go out as they are, neither decoded nor encoded (--bytes, --chunk).
+    public var untouched: Bool
+    /// Invalid input becomes U+FFFD and unencodable text '?', instead of an error.
+    public var replaceErrors: Bool
+
+    public init(wire: TextEncoding, input: TextEncoding, untouched: Bool, replaceErrors: Bool) {
+        self.wire = wire
+        self.input = input
+        self.untouched = untouched
+        self.replaceErrors = replaceErrors
+    }
+}
+
 /// Turns input text (a message or a line) into a datagram's bytes: decode the input
 /// encoding, encode the wire encoding, or pass bytes through with --bytes and --chunk.
-final class OutgoingEncoder {
+public final class OutgoingEncoder {
+    let settings: PayloadEncoding
     private let inputDecoder: TextDecoder?
     private let wireEncoder: TextEncoder?
     private var text: [UInt8] = []
     /// Whether a newline in the input encoding is the one byte 0x0A, which then never
     /// stands inside another character, so that lines can be split on bytes (true for
     /// every ASCII-compatible encoding; false for UTF-16 and UTF-32).
-    let inputNewlineIsOneByte: Bool
+    public let inputNewlineIsOneByte: Bool
 
-    init(wire: TextEncoding, input: TextEncoding, untouched: Bool, replaceErrors: Bool) throws {
-        if untouched {
+    public init(_ settings: PayloadEncoding) throws(EncodingUnavailable) {
+        self.settings = settings
+        if settings.untouched {
             inputDecoder = nil
             wireEncoder = nil
             inputNewlineIsOneByte = true
             return
         }
-        inputDecoder = TextDecoder(encoding: input, errors: replaceErrors ? .replace : .strict)
-        wireEncoder = TextEncoder(encoding: wire, replaceUnencodable: replaceErrors)
+        inputDecoder = TextDecoder(encoding: settings.input, errors: settings.replaceErrors ? .replace : .strict)
+        wireEncoder = TextEncoder(encoding: settings.wire, replaceUnencodable: settings.replaceErrors)
         guard inputDecoder != nil, wireEncoder != nil else {
-            throw iconvCannotOpen(inputDecoder == nil ? input : wire)
+            throw EncodingUnavailable(encoding: inputDecoder == nil ? settings.input : settings.wire)
         }
         var newline: [UInt8] = []
-        try? TextEncoder(encoding: input, replaceUnencodable: false)?.encode([UInt8(ascii: "\n")][...], appendingTo: &newline)
+        try? TextEncoder(encoding: settings.input, replaceUnencodable: false)?.encode([UInt8(ascii: "\n")][...], appendingTo: &newline)
         inputNewlineIsOneByte = newline == [UInt8(ascii: "\n")]
     }
 
     /// Appends the datagram for `input` to `out`. `place` names the input in messages
     /// ("line 3", "message").
-    func append(_ input: ArraySlice<UInt8>, place: @autoclosure () -> String, to out: inout [UInt8]) throws(RuntimeError) {
+    public func append(_ input: ArraySlice<UInt8>, place: @autoclosure () -> String, to out: inout [UInt8]) throws(RuntimeError) {
         guard let inputDecoder, let wireEncoder else {
             out.append(contentsOf: input)
             return
@@ -89,7 +110,7 @@ func sendLines(from reader: LineReader, sender: DatagramSender, on socket: borro
 /// Encodes datagrams into a batch, refuses those the transport cannot carry, and sends
 /// them in batches (or one by one, paced by --rate or -i). A long send (over a second)
 /// shows its progress on a terminal's stderr.
-final class DatagramSender {
+public final class DatagramSender {
     let destination: Peer
     /// What one input record is called in messages: "line 3", "chunk 3".
     let recordName: String
@@ -102,8 +123,8 @@ final class DatagramSender {
     private var nextSlot: UInt64 = 0
     private var progress: Progress?
 
-    init(on socket: borrowing DatagramSocket, to destination: Peer, encoder: OutgoingEncoder, interval: Double?,
-         recordName: String = "line", showsProgress: Bool = false) throws(RuntimeError) {
+    public init(on socket: borrowing DatagramSocket, to destination: Peer, encoder: OutgoingEncoder, interval: Double?,
+                recordName: String = "line", showsProgress: Bool = false) throws(RuntimeError) {
         self.destination = destination
         do { limit = try socket.maximumDatagramSize(to: destination) } catch { throw RuntimeError("\(error.call) failed: \(error.errno)") }
         self.encoder = encoder
@@ -147,7 +168,7 @@ final class DatagramSender {
             try socket.send(batch, to: destination)
         } catch {
             progress?.clear()
-            throw RuntimeError(describeSendFailure(error, to: destination))
+            throw SendFailure(destination: destination, errno: error.errno)
         }
         progress?.note(datagrams: datagrams, bytes: bytes, now: monotonicNanoseconds())
     }

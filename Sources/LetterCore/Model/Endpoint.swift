@@ -27,25 +27,49 @@ public enum Endpoint: Equatable, Sendable {
     }
 }
 
+/// What is wrong with an endpoint as written. The command line words it for users.
+public enum EndpointError: Error, Equatable, Sendable {
+    /// No argument at all where the endpoint should be.
+    case missing
+    /// HOST without the PORT argument that should follow it.
+    case missingPort(after: String)
+    /// A port that is not a number from `lowest` to 65535; `ipv6Host` is the bare IPv6
+    /// address before it, which takes its port in brackets.
+    case invalidPort(String, lowest: Int, ipv6Host: String?)
+    /// An address that cannot be taken apart: see `AddressProblem`.
+    case invalidAddress(String, AddressProblem)
+    /// `@` alone, or a name longer than a unix socket name can be.
+    case invalidSocketName(String, tooLong: Bool)
+    /// `-b` text that is none of `[HOST:]PORT`, `PATH` or `@NAME`.
+    case invalidBindAddress(String)
+
+    public enum AddressProblem: Equatable, Sendable {
+        /// `http://...`: a URL, not a socket path.
+        case url
+        /// `[::1` without its `]`.
+        case missingBracket
+        /// `[::1]` with no `:PORT` after it.
+        case bracketWithoutPort
+        /// Colons that make neither HOST:PORT nor an IPv6 address (`a:1:2`).
+        case notHostPort
+    }
+}
+
 /// `PATH` (any argument with a `/`) or `@NAME`, or nil for anything else (a host).
 /// A URL is refused rather than taken for a path.
-public func parseUnixEndpoint(_ text: String) throws(UsageError) -> Endpoint? {
+public func parseUnixEndpoint(_ text: String) throws(EndpointError) -> Endpoint? {
     let endpoint: Endpoint
     if text.hasPrefix("@") {
         endpoint = .abstract(name: String(text.dropFirst()))
-        if text.count == 1 { throw UsageError("invalid socket name '@': expected @NAME") }
+        if text.count == 1 { throw .invalidSocketName(text, tooLong: false) }
     } else if text.contains("/") {
-        if text.contains("://") {
-            throw UsageError("invalid address '\(text)': a URL; expected HOST PORT, HOST:PORT, [IPv6]:PORT, a socket PATH or @NAME")
-        }
+        if text.contains("://") { throw .invalidAddress(text, .url) }
         endpoint = .unix(path: text)
     } else {
         return nil
     }
     // sun_path holds 108 bytes: a path's final NUL, or an abstract name's leading one.
-    if text.utf8.count > 107 {
-        throw UsageError("invalid socket name '\(text)': longer than the 107 bytes a unix socket name can have")
-    }
+    if text.utf8.count > 107 { throw .invalidSocketName(text, tooLong: true) }
     return endpoint
 }
 
@@ -55,11 +79,11 @@ private func isDecimalNumber(_ text: String) -> Bool {
 }
 
 /// Parses a port number: decimal digits only, 0 to 65535 (1 to 65535 unless `allowZero`).
-public func parsePort(_ text: String, allowZero: Bool) throws(UsageError) -> UInt16 {
+public func parsePort(_ text: String, allowZero: Bool) throws(EndpointError) -> UInt16 {
     let lowest = allowZero ? 0 : 1
     guard isDecimalNumber(text), let value = Int(text.count > 6 ? "999999" : text), value >= lowest, value <= 65535
     else {
-        throw UsageError("invalid port '\(text)': expected a number from \(lowest) to 65535")
+        throw .invalidPort(text, lowest: lowest, ipv6Host: nil)
     }
     return UInt16(value)
 }
@@ -67,16 +91,12 @@ public func parsePort(_ text: String, allowZero: Bool) throws(UsageError) -> UIn
 /// Splits `HOST:PORT` or `[IPv6]:PORT` written as one argument. Returns nil when the
 /// argument is a plain host (a name, an IPv4 literal, or a bare IPv6 literal such as
 /// `::1`, whose colons belong to the address).
-public func splitHostPort(_ text: String, allowZeroPort: Bool) throws(UsageError) -> Endpoint? {
+public func splitHostPort(_ text: String, allowZeroPort: Bool) throws(EndpointError) -> Endpoint? {
     if text.hasPrefix("[") {
-        guard let close = text.firstIndex(of: "]") else {
-            throw UsageError("invalid address '\(text)': missing ']'")
-        }
+        guard let close = text.firstIndex(of: "]") else { throw .invalidAddress(text, .missingBracket) }
         let host = String(text[text.index(after: text.startIndex)..<close])
         let rest = text[text.index(after: close)...]
-        guard rest.hasPrefix(":") else {
-            throw UsageError("invalid address '\(text)': expected [IPv6]:PORT")
-        }
+        guard rest.hasPrefix(":") else { throw .invalidAddress(text, .bracketWithoutPort) }
         return Endpoint(host: host, port: try parsePort(String(rest.dropFirst()), allowZero: allowZeroPort))
     }
     let colons = text.filter { $0 == ":" }.count
@@ -86,18 +106,18 @@ public func splitHostPort(_ text: String, allowZeroPort: Bool) throws(UsageError
 }
 
 /// Parses `-b/--bind`'s `[HOST:]PORT|PATH|@NAME`: a lone number is a port on every interface.
-public func parseBindAddress(_ text: String) throws(UsageError) -> Endpoint {
+public func parseBindAddress(_ text: String) throws(EndpointError) -> Endpoint {
     if let endpoint = try parseUnixEndpoint(text) { return endpoint }
     if let endpoint = try splitHostPort(text, allowZeroPort: true) { return endpoint }
     if isDecimalNumber(text) { return Endpoint(host: "", port: try parsePort(text, allowZero: true)) }
-    throw UsageError("invalid bind address '\(text)': expected [HOST:]PORT, PATH or @NAME")
+    throw .invalidBindAddress(text)
 }
 
 /// `HOST PORT`, or `HOST:PORT` / `[IPv6]:PORT` / `PATH` / `@NAME` as one argument, at
 /// the head of `arguments` (a bracketed host may also stand alone before PORT).
 /// Returns the endpoint and how many arguments it took.
-public func parseEndpoint(_ arguments: [String], allowZeroPort: Bool) throws(UsageError) -> (Endpoint, Int) {
-    guard let first = arguments.first else { throw UsageError("missing HOST and PORT (or a socket PATH)") }
+public func parseEndpoint(_ arguments: [String], allowZeroPort: Bool) throws(EndpointError) -> (Endpoint, Int) {
+    guard let first = arguments.first else { throw .missing }
     if let endpoint = try parseUnixEndpoint(first) { return (endpoint, 1) }
     let bracketed = first.hasPrefix("[") && first.hasSuffix("]")
     if !bracketed, let endpoint = try splitHostPort(first, allowZeroPort: allowZeroPort) { return (endpoint, 1) }
@@ -105,14 +125,12 @@ public func parseEndpoint(_ arguments: [String], allowZeroPort: Bool) throws(Usa
     // A host with colons that is not an IPv6 address (`a:1:2`, `::1:99999`, a URL) is
     // a mistyped HOST:PORT: say so, rather than blame the next argument as a port.
     let looksLikeAddress = !host.contains(":") || parseIPAddress(host.split(separator: "%").first.map(String.init) ?? "") != nil
-    guard looksLikeAddress else {
-        throw UsageError("invalid address '\(first)': expected HOST PORT, HOST:PORT or [IPv6]:PORT")
-    }
-    guard arguments.count >= 2 else { throw UsageError("missing PORT after '\(first)'") }
+    guard looksLikeAddress else { throw .invalidAddress(first, .notHostPort) }
+    guard arguments.count >= 2 else { throw .missingPort(after: first) }
     do {
         return (Endpoint(host: host, port: try parsePort(arguments[1], allowZero: allowZeroPort)), 2)
     } catch where host.contains(":") && !bracketed {
         // `::1:9000 hello`: an IPv6 address takes its port in brackets.
-        throw UsageError("\(error.message) (an IPv6 address with a port is written [\(host)]:PORT)")
+        throw .invalidPort(arguments[1], lowest: allowZeroPort ? 0 : 1, ipv6Host: host)
     }
 }

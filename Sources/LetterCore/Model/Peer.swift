@@ -34,6 +34,15 @@ public enum Peer: Hashable, Sendable {
         }
     }
 
+    /// Whether this is a multicast group's address (224.0.0.0/4, ff00::/8).
+    public var isMulticast: Bool {
+        switch self {
+        case .v4(let octets, _): return (224...239).contains(octets.0)
+        case .v6(let bytes, _, _, _): return bytes.isMulticast
+        case .unixPath, .abstract, .unnamed: return false
+        }
+    }
+
     /// Compared case by case without pairing the two values up in a tuple, which would
     /// copy (and retain) both: this runs once per datagram.
     public static func == (lhs: Peer, rhs: Peer) -> Bool {

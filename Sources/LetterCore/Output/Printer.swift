@@ -62,19 +62,6 @@ public enum RecordFormat: String, CaseIterable, Sendable {
     }
 
     public var summary: String { printer.summary }
-
-    /// `text (default), tuple, json, lines or raw`, joined by hand: it is part of the
-    /// table a one-off send builds, and `joined(separator:)` costs that a generic
-    /// metadata look-up of a third of its start-up.
-    static var listing: String {
-        var text = ""
-        for (index, format) in allCases.enumerated() {
-            if index > 0 { text += index == allCases.count - 1 ? " or " : ", " }
-            text += format.rawValue
-            if format == .text { text += " (default)" }
-        }
-        return text
-    }
 }
 
 /// The decoded text of the datagram being printed, in one reused buffer.

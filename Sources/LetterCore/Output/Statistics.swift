@@ -71,6 +71,11 @@ public struct ReceiveStatistics: Sendable {
     }
 }
 
+/// A number of seconds (or a rate) as the user wrote it: `2`, `0.5`.
+func formatSeconds(_ seconds: Double) -> String {
+    seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)
+}
+
 /// `1 datagram`, `2 datagrams`.
 func counted(_ count: Int, _ singular: String, _ plural: String? = nil) -> String {
     "\(count) \(count == 1 ? singular : plural ?? singular + "s")"

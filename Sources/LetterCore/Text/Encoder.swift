@@ -3,6 +3,17 @@ public struct EncodeFailure: Error, Equatable, Sendable {
     /// 1-based character position in the text.
     public let column: Int
     public let scalar: UInt32
+
+    /// The character for a message: `'é' (U+00E9)`, the code alone for a control.
+    public var character: String { describeScalar(scalar) }
+}
+
+/// `'é' (U+00E9)`, for messages about one character.
+func describeScalar(_ value: UInt32) -> String {
+    let hex = String(value, radix: 16, uppercase: true)
+    let padded = String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+    let shown = Unicode.Scalar(value).map { $0.properties.generalCategory == .control ? "" : "'\(Character($0))' " } ?? ""
+    return "\(shown)(U+\(padded))"
 }
 
 /// The error handlers `send --errors` offers (Python's `str.encode(enc, errors)` names).

@@ -39,7 +39,7 @@ public struct TextEncoding: Equatable, Sendable {
     }
 
     /// Whether iconv on this machine converts this encoding both ways.
-    var works: Bool {
+    public var works: Bool {
         switch method {
         case .utf8, .latin1, .ascii: return true
         case .iconv(let name): return iconvAvailable(name)

@@ -3,7 +3,7 @@
 
 /// Python's codecs outside the exact table whose codec iconv also has (the same bytes
 /// both ways over the codec's repertoire), by Python's module name, with Python's aliases.
-let generatedPythonCodecs: [TextEncoding] = [
+public let generatedPythonCodecs: [TextEncoding] = [
     TextEncoding(name: "cp037", aliases: ["037", "csibm037", "ebcdic_cp_ca", "ebcdic_cp_nl", "ebcdic_cp_us", "ebcdic_cp_wt", "ibm037", "ibm039"], method: .iconv("CP037")),
     TextEncoding(name: "cp1026", aliases: ["1026", "csibm1026", "ibm1026"], method: .iconv("CP1026")),
     TextEncoding(name: "cp1125", aliases: ["1125", "cp866u", "ibm1125", "ruscii"], method: .iconv("CP1125")),

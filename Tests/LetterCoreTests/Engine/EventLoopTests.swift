@@ -66,7 +66,9 @@ import Testing
         _ = write(writeEnd, "abc", 3)
         close(writeEnd)
         var read: [UInt8] = []
-        let ending = try EventLoop(receiver: Receiver(sinks: [], bufferSize: 100), input: readEnd).run(receiver) {
+        var loop = EventLoop(receiver: Receiver(sinks: [], bufferSize: 100))
+        loop.input = readEnd
+        let ending = try loop.run(receiver) {
             var chunk = [UInt8](repeating: 0, count: 16)
             let count = Glibc.read(readEnd, &chunk, chunk.count)
             read += chunk.prefix(max(count, 0))

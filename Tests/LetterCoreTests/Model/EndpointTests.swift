@@ -7,11 +7,11 @@ import Testing
         #expect(try parsePort("0", allowZero: true) == 0)
         #expect(try parsePort("65535", allowZero: false) == 65535)
         for bad in ["70000", "abc", "", "-1", "+5", "99999999999999999999", "1.5", " 80"] {
-            #expect(throws: UsageError("invalid port '\(bad)': expected a number from 1 to 65535")) {
+            #expect(throws: EndpointError.invalidPort(bad, lowest: 1, ipv6Host: nil)) {
                 try parsePort(bad, allowZero: false)
             }
         }
-        #expect(throws: UsageError("invalid port '0': expected a number from 1 to 65535")) { try parsePort("0", allowZero: false) }
+        #expect(throws: EndpointError.invalidPort("0", lowest: 1, ipv6Host: nil)) { try parsePort("0", allowZero: false) }
     }
 
     @Test func hostPortFormsSplit() throws {
@@ -20,16 +20,16 @@ import Testing
         #expect(try splitHostPort("[fe80::1%eth0]:53", allowZeroPort: false) == Endpoint(host: "fe80::1%eth0", port: 53))
         #expect(try splitHostPort("::1", allowZeroPort: false) == nil)
         #expect(try splitHostPort("example.com", allowZeroPort: false) == nil)
-        #expect(throws: UsageError("invalid address '[::1': missing ']'")) { try splitHostPort("[::1", allowZeroPort: false) }
-        #expect(throws: UsageError("invalid address '[::1]': expected [IPv6]:PORT")) { try splitHostPort("[::1]", allowZeroPort: false) }
-        #expect(throws: UsageError("invalid port 'x': expected a number from 1 to 65535")) { try splitHostPort("h:x", allowZeroPort: false) }
+        #expect(throws: EndpointError.invalidAddress("[::1", .missingBracket)) { try splitHostPort("[::1", allowZeroPort: false) }
+        #expect(throws: EndpointError.invalidAddress("[::1]", .bracketWithoutPort)) { try splitHostPort("[::1]", allowZeroPort: false) }
+        #expect(throws: EndpointError.invalidPort("x", lowest: 1, ipv6Host: nil)) { try splitHostPort("h:x", allowZeroPort: false) }
     }
 
     @Test func bindAddresses() throws {
         #expect(try parseBindAddress("9001") == Endpoint(host: "", port: 9001))
         #expect(try parseBindAddress("127.0.0.1:0") == Endpoint(host: "127.0.0.1", port: 0))
         #expect(try parseBindAddress("[::]:5") == Endpoint(host: "::", port: 5))
-        #expect(throws: UsageError("invalid bind address 'here': expected [HOST:]PORT, PATH or @NAME")) { try parseBindAddress("here") }
+        #expect(throws: EndpointError.invalidBindAddress("here")) { try parseBindAddress("here") }
     }
 
     @Test func ipLiteralsParseBackFromInetNtopText() {

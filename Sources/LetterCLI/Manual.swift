@@ -1,3 +1,5 @@
+import LetterCore
+
 /// The man page (troff, man(7) macros), written from the command table that drives
 /// parsing and `--help`, so every subcommand and option is documented as it is parsed.
 public func manualPage() -> String {

@@ -1,3 +1,5 @@
+import LetterCore
+
 /// `letter relay [OPTIONS] LISTEN --to ENDPOINT [--to ENDPOINT ...]`: a datagram proxy
 /// (one target) or fan-out (several) that prints what passes both ways.
 public struct RelayOptions: Equatable, Sendable {
@@ -21,8 +23,10 @@ public struct RelayOptions: Equatable, Sendable {
         listen = try parseListeningEndpoint(parsed)
         for text in parsed.values(.to) {
             // One argument: HOST:PORT, never HOST and PORT apart.
-            var target = try parseUnixEndpoint(text)
-            if target == nil { target = try splitHostPort(text, allowZeroPort: false) }
+            let target = try parsingEndpoint { () throws(EndpointError) -> Endpoint? in
+                if let path = try parseUnixEndpoint(text) { return path }
+                return try splitHostPort(text, allowZeroPort: false)
+            }
             guard let target else {
                 throw UsageError("invalid target '\(text)' for '--to': expected HOST:PORT, [IPv6]:PORT, PATH or @NAME")
             }
@@ -45,7 +49,7 @@ public struct RelayOptions: Equatable, Sendable {
 }
 
 func runRelay(_ options: RelayOptions) throws {
-    let printSink = options.quiet ? nil : try makePrintSink(options.display)
+    let printSink = options.quiet ? nil : try PrintSink(options.display)
     var targets: [Peer] = []
     for endpoint in options.targets { targets.append(try resolveDestination(endpoint, family: options.family)) }
     let address = try resolveBindAddress(options.listen, family: options.family)
@@ -60,7 +64,6 @@ func runRelay(_ options: RelayOptions) throws {
     let signals = try watchSignals()
     writeDiagnostic("listening on \(try boundAddress(of: relay.listening).pythonRepr)")
     for target in targets { writeDiagnostic("relaying to \(target.pythonRepr)") }
-    let loop = EventLoop(receiver: receiver, signals: signals.descriptor, group: relay, count: options.count,
-                         idleTimeout: options.idleTimeout)
-    try loop.runThenSummarize(relay.listening, always: options.receiving.stats)
+    try relay.run(receiver, signals: signals.descriptor, count: options.count, idleTimeout: options.idleTimeout,
+                  alwaysSummarize: options.receiving.stats)
 }

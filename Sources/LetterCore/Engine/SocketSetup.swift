@@ -1,27 +1,11 @@
-/// Steps every subcommand takes between parsed options and a working socket, with the
-/// failures turned into one-line messages.
-
-/// An encoding letter knows but iconv cannot open here (its gconv module is missing):
-/// a fault of the machine, not of the command line.
-func iconvCannotOpen(_ encoding: TextEncoding) -> RuntimeError {
-    RuntimeError("encoding '\(encoding.name)' cannot be opened by iconv on this machine (is its gconv module installed?)")
-}
-
-/// What listen, chat, send --wait, ping and relay print with: the printer of `-f` with its decoder,
-/// and the `--time` column, whose `elapsed` counts from now.
-func makePrintSink(_ display: DisplayOptions) throws -> PrintSink {
-    guard let decoder = TextDecoder(encoding: display.encoding, errors: display.errors) else {
-        throw iconvCannotOpen(display.encoding)
-    }
-    let time = display.time.map { TimeColumn($0, start: Timestamp.now()) }
-    let printer = display.format.printer.init(PrinterContext(decoder: decoder, showBytes: display.showBytes, time: time))
-    return PrintSink(printer: printer, encodingName: display.encoding.name, time: time)
-}
+/// The steps between an endpoint as written and a working socket: resolving, binding
+/// (with the stale-socket policy), the sending options and multicast membership. Each
+/// failure is one `RuntimeError` line.
 
 /// Resolves where to send: a unix name as it is; for a host, the first address of the
 /// wanted family, IPv4 first when either will do (as Python's default AF_INET socket
 /// does for `localhost`).
-func resolveDestination(_ endpoint: Endpoint, family: AddressFamily?) throws(RuntimeError) -> Peer {
+public func resolveDestination(_ endpoint: Endpoint, family: AddressFamily?) throws(RuntimeError) -> Peer {
     switch endpoint {
     case .unix(let path): return .unixPath(Array(path.utf8))
     case .abstract(let name): return .abstract(Array(name.utf8))
@@ -41,7 +25,7 @@ func resolveDestination(_ endpoint: Endpoint, family: AddressFamily?) throws(Run
 
 /// The address to bind: a unix name as it is; for `[HOST:]PORT`, every interface when
 /// HOST is empty (IPv6 `::` with -6, else IPv4 `0.0.0.0`, like Python's '').
-func resolveBindAddress(_ endpoint: Endpoint, family: AddressFamily?) throws(RuntimeError) -> Peer {
+public func resolveBindAddress(_ endpoint: Endpoint, family: AddressFamily?) throws(RuntimeError) -> Peer {
     if case .inet(let host, let port) = endpoint, host.isEmpty {
         return family == .v6 ? .v6(bytes: .any, port: port, flowInfo: 0, scopeID: 0) : .v4(octets: (0, 0, 0, 0), port: port)
     }
@@ -51,7 +35,7 @@ func resolveBindAddress(_ endpoint: Endpoint, family: AddressFamily?) throws(Run
 /// A socket of `address`'s family bound to it. `::` is made dual-stack. A unix path
 /// must be free: a stale socket file (nobody bound to it) is replaced, a live one is
 /// in use, and a file that is not a socket is never touched.
-func openBoundSocket(_ address: Peer, reuseAddress: Bool) throws(RuntimeError) -> DatagramSocket {
+public func openBoundSocket(_ address: Peer, reuseAddress: Bool) throws(RuntimeError) -> DatagramSocket {
     var socket = try openSocket(family: address.addressFamily)
     if case .unixPath(let path) = address {
         switch fileKind(atPath: path) {
@@ -84,11 +68,11 @@ func openBoundSocket(_ address: Peer, reuseAddress: Bool) throws(RuntimeError) -
 }
 
 /// A socket to send to `destination` from `bind` (or from wherever the kernel picks).
-/// A socket that must hear replies (`autobind`: send -w, ping) is bound at once, so
-/// its address is known: an internet one to any port, a unix one to an abstract name
+/// A socket that must hear replies (`autobind`: send -w, chat, ping) is bound at once,
+/// so its address is known: an internet one to any port, a unix one to an abstract name
 /// the kernel picks (without a name, the peer could not answer).
-func openSendingSocket(to destination: Peer, bind: Endpoint?, autobind: Bool,
-                       reuseAddress: Bool = false) throws(RuntimeError) -> DatagramSocket {
+public func openSendingSocket(to destination: Peer, bind: Endpoint?, autobind: Bool,
+                              reuseAddress: Bool = false) throws(RuntimeError) -> DatagramSocket {
     if let bind {
         let local = try resolveBindAddress(bind, family: destination.addressFamily == .unix ? nil : destination.addressFamily)
         guard local.addressFamily == destination.addressFamily || (!local.isUnix && !destination.isUnix) else {
@@ -116,7 +100,7 @@ func openSocket(family: AddressFamily) throws(RuntimeError) -> DatagramSocket {
     }
 }
 
-func describeBindFailure(_ error: SystemCallError, _ address: Peer) -> String {
+private func describeBindFailure(_ error: SystemCallError, _ address: Peer) -> String {
     let place = "\(address.pythonRepr)"
     switch (error.errno, address.isUnix) {
     case (.addressInUse, false):
@@ -128,38 +112,18 @@ func describeBindFailure(_ error: SystemCallError, _ address: Peer) -> String {
     }
 }
 
-/// The ENDPOINT at the head of the positionals (send, chat, ping): where to send, the
-/// family `-4`/`-6` asks for, and how many positionals it took. Internet-only options
-/// with a unix endpoint are refused.
-func parseDestination(_ parsed: ParsedArguments) throws(UsageError) -> (Endpoint, AddressFamily?, used: Int) {
-    let family = try parseFamily(parsed)
-    let (endpoint, used) = try parseEndpoint(parsed.positionals, allowZeroPort: false)
-    try rejectInternetOptions(parsed, for: endpoint)
-    return (endpoint, family, used)
+/// The address the socket is bound to, for the 'listening on' line.
+public func boundAddress(of socket: borrowing DatagramSocket) throws(RuntimeError) -> Peer {
+    do { return try socket.localAddress() } catch { throw RuntimeError("cannot read the bound address: \(error.errno)") }
 }
 
-/// Options that only internet sockets have, refused with a unix endpoint (one line:
-/// the first one given).
-func rejectInternetOptions(_ parsed: ParsedArguments, for endpoint: Endpoint) throws(UsageError) {
-    guard endpoint.isUnix else { return }
-    let internetOnly: [OptionKey] = [.ipv4, .ipv6, .broadcast, .join, .interface, .ttl, .noLoop, .allow]
-    if let option = internetOnly.first(where: { parsed.has($0) || parsed.value($0) != nil }) {
-        throw UsageError("\(option.rawValue) applies to internet sockets; '\(endpoint.text)' is a unix socket")
-    }
+/// SIGINT, SIGTERM and SIGHUP as a descriptor the loop watches.
+public func watchSignals() throws(RuntimeError) -> SignalWatcher {
+    do { return try SignalWatcher() } catch { throw RuntimeError("cannot watch signals: \(error.errno)") }
 }
 
-/// Applies --broadcast, --ttl, --no-loop and --interface to a socket sending to
-/// `destination`. The multicast ones are refused for a unicast destination, where they
-/// would silently do nothing.
-func applySendingOptions(_ options: SendingOptions, to socket: borrowing DatagramSocket,
-                         destination: Peer) throws {
-    if !isMulticast(destination) {
-        let given = [(options.multicastHops != nil, "--ttl"), (!options.multicastLoop, "--no-loop"),
-                     (options.interface != nil, "--interface")]
-        if let (_, option) = given.first(where: { $0.0 }) {
-            throw UsageError("\(option) applies to multicast; \(destination.host) is not a multicast address")
-        }
-    }
+/// Applies `--broadcast`, `--ttl`, `--no-loop` and `--interface` to a sending socket.
+public func applySendingOptions(_ options: SendingOptions, to socket: borrowing DatagramSocket) throws(RuntimeError) {
     let interface = try options.interface.map(resolveInterface)
     do throws(SystemCallError) {
         if options.broadcast { try socket.setBroadcast() }
@@ -171,11 +135,28 @@ func applySendingOptions(_ options: SendingOptions, to socket: borrowing Datagra
     }
 }
 
+/// Joins each multicast group on the interface named by `interface` (or the kernel's choice).
+public func joinGroups(_ groups: [Peer], interface: String?, on socket: borrowing DatagramSocket) throws(RuntimeError) {
+    guard !groups.isEmpty else { return }
+    let (index, interfaceAddress) = try interface.map(resolveInterface) ?? (0, nil)
+    for address in groups {
+        let group = address.host
+        guard address.isIPv6 == (socket.family == .v6) else {
+            throw RuntimeError("cannot join \(group): the socket is \(socket.family == .v6 ? "IPv6" : "IPv4"); bind a matching address (-4/-6)")
+        }
+        do {
+            try socket.joinGroup(address, interfaceIndex: index, interfaceAddress: interfaceAddress)
+        } catch {
+            throw RuntimeError("cannot join multicast group \(group): \(error.errno)")
+        }
+    }
+}
+
 /// `--interface NAME|ADDR`: the interface's index, and for an IPv4 ADDR the address
 /// itself (IPv4 multicast then leaves from it). An ADDR is looked up among the
 /// interfaces' own addresses, so that it names an interface for IPv6 too and one that
 /// no interface has is refused rather than ignored.
-func resolveInterface(_ text: String) throws(RuntimeError) -> (UInt32, Peer?) {
+private func resolveInterface(_ text: String) throws(RuntimeError) -> (UInt32, Peer?) {
     if let address = parseIPAddress(text), let exact = Network(text) {
         let owners: [(index: UInt32, address: Peer)]
         do { owners = try interfaceAddresses() } catch { throw RuntimeError("cannot list network interfaces: \(error.errno)") }
@@ -186,25 +167,4 @@ func resolveInterface(_ text: String) throws(RuntimeError) -> (UInt32, Peer?) {
     }
     guard let index = interfaceIndex(named: text) else { throw RuntimeError("no network interface named '\(text)'") }
     return (index, nil)
-}
-
-/// Turns a failed send into a message, with the hint a broadcast address needs.
-func describeSendFailure(_ error: SystemCallError, to destination: Peer) -> String {
-    if error.errno == .accessDenied {
-        return "cannot send to \(destination.pythonRepr): \(error.errno) (to send to a broadcast address, add --broadcast)"
-    }
-    return "cannot send to \(destination.pythonRepr): \(error.errno)"
-}
-
-/// The destination answered with ICMP port unreachable: nothing listens there.
-struct PortUnreachable: Error {}
-
-/// Thrown when stdout's reader has gone away (EPIPE, as after `| head -1`): the
-/// program ends quietly with status 0.
-struct OutputClosed: Error {}
-
-/// What a failed write to stdout ends letter with: quietly when the reader left, else
-/// one line naming the error (disk full, I/O error) and status 1.
-func outputFailure(_ error: SystemCallError) -> Error {
-    error.errno == .brokenPipe ? OutputClosed() : RuntimeError("cannot write to standard output: \(error.errno)")
 }

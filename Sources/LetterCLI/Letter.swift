@@ -1,3 +1,5 @@
+import LetterCore
+
 /// Runs the letter command line and returns the exit status: 0 success, 1 runtime
 /// failure, 2 usage error. Every failure becomes one line on stderr.
 public func runLetter(_ arguments: [String]) -> Int32 {
@@ -41,14 +43,35 @@ public func runLetter(_ arguments: [String]) -> Int32 {
         let help = name.map { "letter \($0) --help" } ?? "letter --help"
         writeDiagnostic("letter\(name.map { " " + $0 } ?? ""): \(error.message) (see '\(help)')")
         return 2
-    } catch let error as RuntimeError {
-        writeDiagnostic("letter\(subcommand.map { " " + $0 } ?? ""): \(error.message)")
-        return 1
     } catch is OutputClosed {
         return 0
     } catch {
-        writeDiagnostic("letter: \(error)")
+        if let message = describeFailure(error) {
+            writeDiagnostic("letter\(subcommand.map { " " + $0 } ?? ""): \(message)")
+        } else {
+            writeDiagnostic("letter: \(error)")
+        }
         return 1
+    }
+}
+
+/// The engine's failures in words, one line each; nil for an error it does not raise.
+private func describeFailure(_ error: Error) -> String? {
+    switch error {
+    case let error as RuntimeError:
+        return error.message
+    case let error as PortUnreachable:
+        return "port unreachable: nothing listens at \(error.destination.pythonRepr) (ICMP port unreachable)"
+    case let error as SendFailure where error.errno == .accessDenied:
+        return "cannot send to \(error.destination.pythonRepr): \(error.errno) (to send to a broadcast address, add --broadcast)"
+    case let error as SendFailure:
+        return "cannot send to \(error.destination.pythonRepr): \(error.errno)"
+    case let error as WriteFailure:
+        return "cannot write to standard output: \(error.errno)"
+    case let error as EncodingUnavailable:
+        return "encoding '\(error.encoding.name)' cannot be opened by iconv on this machine (is its gconv module installed?)"
+    default:
+        return nil
     }
 }
 

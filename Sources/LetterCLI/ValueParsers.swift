@@ -1,3 +1,5 @@
+import LetterCore
+
 /// Option values checked against their range; the bad input is echoed back.
 
 func parseInteger(_ text: String, option: OptionKey, range: ClosedRange<Int>) throws(UsageError) -> Int {
@@ -42,20 +44,16 @@ func parseChoice<Choice: RawRepresentable & CaseIterable>(_ text: String, option
     throw UsageError("invalid value '\(text)' for '\(option.rawValue)': expected one of \(names.joined(separator: ", "))")
 }
 
-/// The display options shared by listen, chat and send --wait.
-public struct DisplayOptions: Equatable, Sendable {
-    public var format: RecordFormat = .text
-    public var showBytes = false
-    public var encoding: TextEncoding
-    public var errors: DecodeErrorHandler = .replace
-    public var bufferSize = 65535
-    /// `--time MODE`: stamp each datagram with its receive time.
-    public var time: TimeMode?
-
+extension DisplayOptions {
+    /// `-f`, `--bytes`, `-e`, `--errors` (when `errorsApply`), `--bufsize` and `--time`
+    /// (listen, chat, send --wait, ping, relay).
     init(_ parsed: ParsedArguments, errorsApply: Bool) throws(UsageError) {
+        // -f is checked before -e, so that of two mistakes the same one is named as before.
+        var format = RecordFormat.text
         if let text = parsed.value(.format) { format = try parseChoice(text, option: .format, as: RecordFormat.self) }
+        self.init(encoding: try parseEncoding(parsed.value(.encoding), option: .encoding))
+        self.format = format
         showBytes = parsed.has(.bytes)
-        encoding = try parseEncoding(parsed.value(.encoding), option: .encoding)
         if errorsApply, let text = parsed.value(.errors) {
             errors = try parseChoice(text, option: .errors, as: DecodeErrorHandler.self)
         }
@@ -67,16 +65,11 @@ public struct DisplayOptions: Equatable, Sendable {
     }
 }
 
-/// Whether and how sockets reach past one host (send, chat).
-public struct SendingOptions: Equatable, Sendable {
-    public var bind: Endpoint?
-    public var broadcast = false
-    public var multicastHops: Int?
-    public var multicastLoop = true
-    public var interface: String?
-
+extension SendingOptions {
+    /// `-b`, `--broadcast`, `--ttl`, `--no-loop`, `--interface` (send, chat).
     init(_ parsed: ParsedArguments) throws(UsageError) {
-        if let text = parsed.value(.bind) { bind = try parseBindAddress(text) }
+        self.init()
+        if let text = parsed.value(.bind) { bind = try parsingEndpoint { () throws(EndpointError) in try parseBindAddress(text) } }
         broadcast = parsed.has(.broadcast)
         if let text = parsed.value(.ttl) { multicastHops = try parseInteger(text, option: .ttl, range: 0...255) }
         multicastLoop = !parsed.has(.noLoop)
@@ -84,14 +77,10 @@ public struct SendingOptions: Equatable, Sendable {
     }
 }
 
-/// What a receiving socket hears and reports (listen, chat).
-public struct ReceivingOptions: Equatable, Sendable {
-    public var stats = false
-    public var reuseAddress = false
-    public var receiveBuffer: Int?
-    public var allow: [Network] = []
-
+extension ReceivingOptions {
+    /// `--stats`, `--reuse`, `--rcvbuf`, `--allow` (listen, chat, relay).
     init(_ parsed: ParsedArguments) throws(UsageError) {
+        self.init()
         stats = parsed.has(.stats)
         reuseAddress = parsed.has(.reuse)
         if let text = parsed.value(.rcvbuf) {

@@ -1,3 +1,5 @@
+import LetterCore
+
 /// `letter encodings`: the exact table, then Python's other codecs that iconv has,
 /// each filtered to what iconv can open here.
 func encodingsListing() -> String {

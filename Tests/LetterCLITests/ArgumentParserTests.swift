@@ -1,5 +1,6 @@
 import Testing
-@testable import LetterCore
+@testable import LetterCLI
+import LetterCore
 
 @Suite struct ArgumentParserTests {
     @Test func optionFormsAllParse() throws {

@@ -1,3 +1,5 @@
+import LetterCore
+
 /// `letter listen [OPTIONS] [HOST] PORT` and `letter listen [OPTIONS] PATH|@NAME`.
 public struct ListenOptions: Equatable, Sendable {
     public var bind: Endpoint
@@ -35,7 +37,7 @@ public struct ListenOptions: Equatable, Sendable {
         // Conflicting flags, one line each.
         if replyText != nil && echo { throw UsageError("--reply and --echo cannot be used together") }
         for text in parsed.values(.join) {
-            guard let group = parseIPAddress(text), isMulticast(group) else {
+            guard let group = parseIPAddress(text), group.isMulticast else {
                 throw UsageError("invalid multicast group '\(text)' for '--join': expected an address such as 239.1.2.3 or ff02::1234")
             }
             groups.append(group)
@@ -44,34 +46,8 @@ public struct ListenOptions: Equatable, Sendable {
     }
 }
 
-/// `[HOST] PORT`, `PATH` or `@NAME`, the whole of the positional arguments (listen,
-/// relay), with the internet-only options refused for a unix socket.
-func parseListeningEndpoint(_ parsed: ParsedArguments) throws(UsageError) -> Endpoint {
-    let positionals = parsed.positionals
-    guard let first = positionals.first else { throw UsageError("missing PORT (or a socket PATH)") }
-    let endpoint: Endpoint
-    let used: Int
-    // A lone argument that is not HOST:PORT, a PATH or @NAME is the port, on every interface.
-    if positionals.count == 1, try splitHostPort(first, allowZeroPort: true) == nil, try parseUnixEndpoint(first) == nil {
-        (endpoint, used) = (Endpoint(host: "", port: try parsePort(first, allowZero: true)), 1)
-    } else {
-        (endpoint, used) = try parseEndpoint(positionals, allowZeroPort: true)
-    }
-    if positionals.count > used { throw UsageError("unexpected argument '\(positionals[used])'") }
-    try rejectInternetOptions(parsed, for: endpoint)
-    return endpoint
-}
-
-func isMulticast(_ address: Peer) -> Bool {
-    switch address {
-    case .v4(let octets, _): return (224...239).contains(octets.0)
-    case .v6(let bytes, _, _, _): return bytes.isMulticast
-    case .unixPath, .abstract, .unnamed: return false
-    }
-}
-
 func runListen(_ options: ListenOptions) throws {
-    var sinks: [any DatagramSink] = [try makePrintSink(options.display)]
+    var sinks: [any DatagramSink] = [try PrintSink(options.display)]
     if options.echo { sinks.append(ReplySink(.echo, rate: options.replyRate)) }
     if let text = options.replyText {
         sinks.append(ReplySink(.text(try encodeReply(text, encoding: options.display.encoding)), rate: options.replyRate))
@@ -90,48 +66,16 @@ func runListen(_ options: ListenOptions) throws {
     try loop.runThenSummarize(socket, always: options.receiving.stats)
 }
 
-func watchSignals() throws(RuntimeError) -> SignalWatcher {
-    do { return try SignalWatcher() } catch { throw RuntimeError("cannot watch signals: \(error.errno)") }
-}
-
-func boundAddress(of socket: borrowing DatagramSocket) throws(RuntimeError) -> Peer {
-    do { return try socket.localAddress() } catch { throw RuntimeError("cannot read the bound address: \(error.errno)") }
-}
-
 /// `--reply TEXT` in the wire encoding, checked once at start.
 func encodeReply(_ text: String, encoding: TextEncoding) throws -> [UInt8] {
     guard let encoder = TextEncoder(encoding: encoding, replaceUnencodable: false) else {
-        throw iconvCannotOpen(encoding)
+        throw EncodingUnavailable(encoding: encoding)
     }
     var bytes: [UInt8] = []
     do {
         try encoder.encode(Array(text.utf8)[...], appendingTo: &bytes)
     } catch {
-        throw UsageError("--reply text, column \(error.column): \(describeScalar(error.scalar)) cannot be encoded in \(encoding.name)")
+        throw UsageError("--reply text, column \(error.column): \(error.character) cannot be encoded in \(encoding.name)")
     }
     return bytes
-}
-
-/// `'é' (U+00E9)`, for messages about one character.
-func describeScalar(_ value: UInt32) -> String {
-    let hex = String(value, radix: 16, uppercase: true)
-    let padded = String(repeating: "0", count: max(0, 4 - hex.count)) + hex
-    let shown = Unicode.Scalar(value).map { $0.properties.generalCategory == .control ? "" : "'\(Character($0))' " } ?? ""
-    return "\(shown)(U+\(padded))"
-}
-
-func joinGroups(_ groups: [Peer], interface: String?, on socket: borrowing DatagramSocket) throws(RuntimeError) {
-    guard !groups.isEmpty else { return }
-    let (index, interfaceAddress) = try interface.map(resolveInterface) ?? (0, nil)
-    for address in groups {
-        let group = address.host
-        guard address.isIPv6 == (socket.family == .v6) else {
-            throw RuntimeError("cannot join \(group): the socket is \(socket.family == .v6 ? "IPv6" : "IPv4"); bind a matching address (-4/-6)")
-        }
-        do {
-            try socket.joinGroup(address, interfaceIndex: index, interfaceAddress: interfaceAddress)
-        } catch {
-            throw RuntimeError("cannot join multicast group \(group): \(error.errno)")
-        }
-    }
 }

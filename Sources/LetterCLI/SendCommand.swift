@@ -1,3 +1,5 @@
+import LetterCore
+
 /// `letter send [OPTIONS] ENDPOINT [MESSAGE ...]`.
 public struct SendOptions: Equatable, Sendable {
     public var destination: Endpoint
@@ -71,15 +73,15 @@ public struct PayloadOptions: Equatable, Sendable {
         }
     }
 
-    /// The encoder for this payload (`untouched`: bytes as they are).
-    func encoder(untouched: Bool = false) throws -> OutgoingEncoder {
-        try OutgoingEncoder(wire: encoding, input: inputEncoding, untouched: untouched || rawBytes, replaceErrors: replaceErrors)
+    /// How this payload's input becomes bytes (`untouched`: as they are).
+    func payloadEncoding(untouched: Bool = false) -> PayloadEncoding {
+        PayloadEncoding(wire: encoding, input: inputEncoding, untouched: untouched || rawBytes, replaceErrors: replaceErrors)
     }
 
     /// The one datagram's input: MESSAGE, or all of stdin with --whole.
     func singleInput() throws -> (ArraySlice<UInt8>, place: String)? {
         if let message { return (Array(message.utf8)[...], "message") }
-        if whole { return (try LineReader().readAll(tooLong: "longer than any datagram can carry"), "stdin") }
+        if whole { return (try readWholeInput(), "stdin") }
         return nil
     }
 }
@@ -96,68 +98,22 @@ private func joinedWithSpaces(_ words: ArraySlice<String>) -> String {
 }
 
 func runSend(_ options: SendOptions) throws {
-    let payload = options.payload
-    var encoder = try payload.encoder(untouched: options.chunk != nil)
-    let replySink = options.wait ? try makePrintSink(options.display) : nil
+    let encoder = try OutgoingEncoder(options.payload.payloadEncoding(untouched: options.chunk != nil))
+    let replySink = options.wait ? try PrintSink(options.display) : nil
     let destination = try resolveDestination(options.destination, family: options.family)
     let socket = try openSendingSocket(to: destination, bind: options.sending.bind, autobind: options.wait)
-    try applySendingOptions(options.sending, to: socket, destination: destination)
-    if replySink != nil {
-        do throws(SystemCallError) {
-            if !destination.isUnix { try socket.setReceiveErrors() }
-            if options.display.time != nil { try socket.enableReceiveTimestamps() }
-        } catch {
-            throw RuntimeError("\(error.call) failed: \(error.errno)")
-        }
-    }
-
-    if let (input, place) = try payload.singleInput() {
-        // One datagram, -c N times.
-        let sender = try DatagramSender(on: socket, to: destination, encoder: encoder, interval: options.interval)
-        for _ in 0..<options.count {
-            try sender.add(input, place: place)
-            if sender.isDue { try sender.flush(on: socket) }
-        }
-        try sender.flush(on: socket)
-        sender.finish()
+    try rejectMulticastOptions(options.sending, destination: destination)
+    try applySendingOptions(options.sending, to: socket)
+    if replySink != nil { try listenForReplies(on: socket, from: destination, timestamps: options.display.time != nil) }
+    let input: SendInput
+    if let (bytes, place) = try options.payload.singleInput() {
+        input = .repeated(bytes, place: place, count: options.count)
     } else {
-        let reader: LineReader
-        var recordName = "line"
-        if let size = options.chunk {
-            reader = LineReader(split: .chunks(size))
-            recordName = "chunk"
-        } else if payload.rawBytes || encoder.inputNewlineIsOneByte {
-            reader = LineReader(split: .lines(keepCarriageReturn: payload.rawBytes))
-        } else {
-            // UTF-16 or UTF-32 input: the newline is more than the byte 0x0A (which may stand
-            // inside other characters), so stdin is decoded whole and split as UTF-8 text.
-            let whole = try LineReader(limit: 64 << 20).readAll(
-                tooLong: "with --input-encoding \(payload.inputEncoding.name) it is decoded whole, and at most 64 MiB")
-            reader = LineReader(contents: try encoder.decodeInput(whole))
-            encoder = try OutgoingEncoder(wire: payload.encoding, input: encodingTable[0], untouched: false,
-                                          replaceErrors: payload.replaceErrors)
-        }
-        let sender = try DatagramSender(on: socket, to: destination, encoder: encoder, interval: options.interval,
-                                        recordName: recordName, showsProgress: true)
-        try sendLines(from: reader, sender: sender, on: socket)
-        sender.finish()
+        input = options.chunk.map { .chunks($0) } ?? .lines
     }
-
+    try send(input, encoder: encoder, interval: options.interval, on: socket, to: destination)
     if let replySink {
-        // The first datagram from anyone, as `listen` would print it; -t SEC bounds the wait.
-        let receiver = Receiver(sinks: [replySink], bufferSize: options.display.bufferSize, batchCapacity: 1)
-        let ending: EventLoop.Ending
-        do {
-            ending = try EventLoop(receiver: receiver, count: 1, idleTimeout: options.timeout).run(socket)
-            try receiver.flush()
-        } catch is PortUnreachable {
-            throw RuntimeError("port unreachable: nothing listens at \(destination.pythonRepr) (ICMP port unreachable)")
-        }
-        // Nothing came back within -t SEC.
-        if ending == .idle { throw RuntimeError("no reply within \(formatSeconds(options.timeout!)) s") }  // idle needs -t
+        try awaitReply(on: socket, from: destination, printSink: replySink, bufferSize: options.display.bufferSize,
+                       timeout: options.timeout)
     }
-}
-
-func formatSeconds(_ seconds: Double) -> String {
-    seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)
 }
