@@ -73,7 +73,7 @@ func encodeReply(_ text: String, encoding: TextEncoding) throws -> [UInt8] {
     }
     var bytes: [UInt8] = []
     do {
-        try encoder.encode(Array(text.utf8)[...], appendingTo: &bytes)
+        try encoder.encode(text.argumentBytes[...], appendingTo: &bytes)
     } catch {
         throw UsageError("--reply text, column \(error.column): \(error.character) cannot be encoded in \(encoding.name)")
     }

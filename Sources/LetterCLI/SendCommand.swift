@@ -80,7 +80,7 @@ public struct PayloadOptions: Equatable, Sendable {
 
     /// The one datagram's input: MESSAGE, or all of stdin with --whole.
     func singleInput() throws -> (ArraySlice<UInt8>, place: String)? {
-        if let message { return (Array(message.utf8)[...], "message") }
+        if let message { return (message.argumentBytes[...], "message") }
         if whole { return (try readWholeInput(), "stdin") }
         return nil
     }

@@ -3,4 +3,4 @@ import LetterCore
 
 // The command line lives in LetterCLI, the engine in LetterCore: this target only hands
 // over the arguments and exits.
-exitProgram(runLetter(Array(CommandLine.arguments.dropFirst())))
+exitProgram(runLetter(Array(commandLineArguments().dropFirst())))

@@ -42,6 +42,10 @@ final class LineReader {
         atEnd = true
     }
 
+    /// Everything in the buffer: the records handed out since the last fill and those not
+    /// yet split off (what a hint about the input's kind looks at).
+    var readSoFar: ArraySlice<UInt8> { buffer[0..<end] }
+
     /// The next complete record already read, if any (the last line of the input needs
     /// no `\n`; the last chunk may be short, and an input that ends on a chunk boundary
     /// has no empty chunk after it).

@@ -48,8 +48,10 @@ public final class OutgoingEncoder {
     }
 
     /// Appends the datagram for `input` to `out`. `place` names the input in messages
-    /// ("line 3", "message").
-    public func append(_ input: ArraySlice<UInt8>, place: @autoclosure () -> String, to out: inout [UInt8]) throws(RuntimeError) {
+    /// ("line 3", "message"); `readSoFar` is what has been read of the whole input (a
+    /// line of a binary file may look like text), asked for only when `input` is invalid.
+    public func append(_ input: ArraySlice<UInt8>, place: @autoclosure () -> String,
+                       readSoFar: @autoclosure () -> ArraySlice<UInt8> = [], to out: inout [UInt8]) throws(RuntimeError) {
         guard let inputDecoder, let wireEncoder else {
             out.append(contentsOf: input)
             return
@@ -58,7 +60,7 @@ public final class OutgoingEncoder {
         let direct = wireEncoder.encoding.method == .utf8
         text.removeAll(keepingCapacity: true)
         let failure = direct ? inputDecoder.decode(input, appendingTo: &out) : inputDecoder.decode(input, appendingTo: &text)
-        if let failure { throw invalidInput(input, failure, place: place()) }
+        if let failure { throw invalidInput(input, failure, place: place(), readSoFar: readSoFar()) }
         if direct { return }
         do {
             try wireEncoder.encode(text[...], appendingTo: &out)
@@ -73,20 +75,51 @@ public final class OutgoingEncoder {
         var decoded: [UInt8] = []
         guard let inputDecoder else { return Array(input) }
         if let failure = inputDecoder.decode(input, appendingTo: &decoded) {
-            throw invalidInput(input, failure, place: "stdin")
+            throw invalidInput(input, failure, place: "stdin", readSoFar: input)
         }
         return decoded
     }
 
-    private func invalidInput(_ input: ArraySlice<UInt8>, _ failure: DecodeFailure, place: String) -> RuntimeError {
+    private func invalidInput(_ input: ArraySlice<UInt8>, _ failure: DecodeFailure, place: String,
+                              readSoFar: ArraySlice<UInt8>) -> RuntimeError {
         let byte = input[input.startIndex + failure.offset]
-        // NUL and the C0 controls that text never holds: binary data, not mistyped text.
-        let binary = input.contains { $0 < 0x20 && ![0x09, 0x0A, 0x0C, 0x0D, 0x1B].contains($0) }
-        let hint = binary ? "the input looks binary: --bytes sends lines untouched, --chunk N a whole file"
-                          : "--errors replace sends U+FFFD instead"
-        return RuntimeError("\(place): invalid \(inputDecoder!.encoding.name) input at byte \(failure.offset + 1) "  // only called with a decoder
+        let inputName = inputDecoder!.encoding.name  // only called with a decoder
+        let hint = invalidInputHint(input, readSoFar: readSoFar, inputName: inputName)
+        return RuntimeError("\(place): invalid \(inputName) input at byte \(failure.offset + 1) "
             + "(0x\(String(byte, radix: 16))); nothing sent for it (\(hint))")
     }
+}
+
+/// The hint for input that does not decode: the way to send it as it is when it looks
+/// binary, else the input encoding it probably is — never only `--errors replace`,
+/// which would send it corrupted.
+func invalidInputHint(_ input: ArraySlice<UInt8>, readSoFar: ArraySlice<UInt8>, inputName: String) -> String {
+    if looksBinary(input) || looksBinary(readSoFar) {
+        return "the input looks binary: --bytes sends it untouched, --chunk N a file in pieces of N bytes, "
+            + "and --hex takes bytes written in hex"
+    }
+    if let likely = likelyInputEncoding(of: input, besides: inputName) {
+        return "it reads as \(likely.name): --input-encoding \(likely.name)"
+    }
+    return "no common encoding reads it: --input-encoding ENC names the one it is in, and --bytes sends it untouched"
+}
+
+/// NUL or the C0 controls that text never holds (a PNG's 0x1a, an executable's NULs):
+/// data, not mistyped text.
+func looksBinary(_ input: ArraySlice<UInt8>) -> Bool {
+    input.contains(where: { $0 < 0x20 && ![0x09, 0x0A, 0x0C, 0x0D, 0x1B].contains($0) })
+}
+
+/// The first common encoding, in the order people meet them, that decodes `input`
+/// whole without error: the CJK double-byte ones first (they reject most other text),
+/// then Windows' Western page (which decodes nearly anything but five bytes).
+func likelyInputEncoding(of input: ArraySlice<UInt8>, besides current: String) -> TextEncoding? {
+    for name in ["gbk", "big5", "shift_jis", "euc_jp", "cp949", "cp1252"] where name != current {
+        guard let encoding = lookupEncoding(name), let decoder = TextDecoder(encoding: encoding, errors: .strict) else { continue }
+        var scratch: [UInt8] = []
+        if decoder.decode(input, appendingTo: &scratch) == nil { return encoding }
+    }
+    return nil
 }
 
 /// One datagram per line. Lines already read go out in batches; before every read that
@@ -95,7 +128,7 @@ func sendLines(from reader: LineReader, sender: DatagramSender, on socket: borro
     repeat {
         while let line = reader.nextBufferedLine() {
             do {
-                try sender.add(line, place: "\(sender.recordName) \(reader.lineNumber)")
+                try sender.add(line, place: "\(sender.recordName) \(reader.lineNumber)", readSoFar: reader.readSoFar)
             } catch {
                 // The lines before the bad one still go out.
                 try sender.flush(on: socket)
@@ -136,9 +169,10 @@ public final class DatagramSender {
 
     /// Adds the datagram for `input` to the batch. A bad input (not valid, not encodable,
     /// too long for the transport) throws and leaves nothing of itself in the batch.
-    func add(_ input: ArraySlice<UInt8>, place: @autoclosure () -> String) throws(RuntimeError) {
+    func add(_ input: ArraySlice<UInt8>, place: @autoclosure () -> String,
+             readSoFar: @autoclosure () -> ArraySlice<UInt8> = []) throws(RuntimeError) {
         do throws(RuntimeError) {
-            try encoder.append(input, place: place(), to: &batch.bytes)
+            try encoder.append(input, place: place(), readSoFar: readSoFar(), to: &batch.bytes)
             let size = batch.bytes.count - batch.currentStart
             if size > limit {
                 let transport = destination.isUnix ? "the unix socket's send buffer allows"

@@ -7,8 +7,8 @@
 /// does for `localhost`).
 public func resolveDestination(_ endpoint: Endpoint, family: AddressFamily?) throws(RuntimeError) -> Peer {
     switch endpoint {
-    case .unix(let path): return .unixPath(Array(path.utf8))
-    case .abstract(let name): return .abstract(Array(name.utf8))
+    case .unix(let path): return .unixPath(path.argumentBytes)
+    case .abstract(let name): return .abstract(name.argumentBytes)
     case .inet(let host, let port):
         let addresses: [Peer]
         do {

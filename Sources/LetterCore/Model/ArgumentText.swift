@@ -73,3 +73,20 @@ extension String {
         return bytes
     }
 }
+
+extension String {
+    /// The text with each code point that stands for an undecodable byte written as
+    /// Python's `repr` writes the surrogate it decodes that byte to: `\udcff`.
+    var escapingArgumentBytes: String {
+        guard unicodeScalars.contains(where: { ArgumentText.byte(standingFor: $0) != nil }) else { return self }
+        var text = ""
+        for scalar in unicodeScalars {
+            if let byte = ArgumentText.byte(standingFor: scalar) {
+                text += "\\udc" + String(byte, radix: 16)
+            } else {
+                text.unicodeScalars.append(scalar)
+            }
+        }
+        return text
+    }
+}

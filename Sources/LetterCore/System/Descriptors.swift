@@ -50,9 +50,11 @@ public func writeAll(_ descriptor: Int32, _ bytes: ArraySlice<UInt8>) throws(Par
 /// Control characters in it — an argument quoted back, a file name — are written as
 /// Python's `repr` writes them (`'\x1b[31m'`), so nothing typed or received reaches the
 /// terminal raw through stderr, and one diagnostic stays one line.
+/// A byte an argument held that is not UTF-8 is written as Python writes its surrogate
+/// escape (`'\udcff.sock'`).
 public func writeDiagnostic(_ line: String) {
     var out: [UInt8] = []
-    appendEscapingControls(ArraySlice(line.utf8), to: &out)
+    appendEscapingControls(ArraySlice(line.escapingArgumentBytes.utf8), to: &out)
     out.append(UInt8(ascii: "\n"))
     try? writeAll(standardError, out[...])
 }
@@ -82,4 +84,16 @@ public func raiseDescriptorLimit() {
     guard getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < limit.rlim_max else { return }
     limit.rlim_cur = limit.rlim_max
     _ = setrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit)
+}
+
+/// The arguments letter was started with, each byte kept (`String(argumentBytes:)`):
+/// `CommandLine.arguments` would turn bytes that are not UTF-8 into U+FFFD, and a
+/// socket path with them into another path.
+public func commandLineArguments() -> [String] {
+    (0..<Int(CommandLine.argc)).map { index in
+        // argv holds argc NUL-terminated strings.
+        let argument = CommandLine.unsafeArgv[index]!
+        return String(argumentBytes: Array(UnsafeBufferPointer(start: UnsafeRawPointer(argument).assumingMemoryBound(to: UInt8.self),
+                                                               count: strlen(argument))))
+    }
 }
