@@ -1587,7 +1587,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--peers-only", action="store_true",
                         help=f"run only the C and peer rows, without letter (skips cases {', '.join(LETTER_ONLY)})")
     parser.add_argument("--quick", action="store_true",
-                        help="fewer rounds and smaller sizes: a smoke run of about a minute")
+                        help="fewer rounds and smaller sizes: a smoke run of about two minutes")
     parser.add_argument("--case", default=",".join(CASES), help="cases to run, e.g. a,c (default: all): " +
                         "; ".join(f"{key} {name}" for key, name in CASES.items()))
     parser.add_argument("--rounds", type=int, help="rounds per case (default: 5, or 2 with --quick)")
