@@ -37,7 +37,7 @@ func fuzzRecords(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     let what = "\(writer.format)\(writer.showBytes ? " --bytes" : "") from \(sender.pythonRepr) of \(hexDump(payload))"
 
     var out: [UInt8] = []
-    let failure = writer.printer.append(Datagram(payload: payload, fullLength: payload.count + cut, peer: sender), to: &out)
+    let failure = writer.printer.append(Record(Datagram(payload: payload, fullLength: payload.count + cut, peer: sender)), to: &out)
     if failure != nil {
         require(out.isEmpty, "a strict failure that still wrote: \(what)")
         return 0

@@ -16,7 +16,7 @@ private let zones = ["UTC", "Asia/Shanghai", "Asia/Kolkata", "Asia/Kathmandu", "
                      "Etc/GMT+12", "America/Caracas", "Antarctica/Troll", "Africa/Monrovia"]
 /// 2101-01-01T00:00:00Z: stamps are taken below it.
 private let endOf2100 = 4_133_980_800
-/// HexPrinter ignores its context; utf-8 is the table's first row and always opens.
+/// HexPrinter takes only the columns from its context (none here); utf-8 is the table's first row and always opens.
 private let context = PrinterContext(decoder: TextDecoder(encoding: encodingTable[0], errors: .replace)!, showBytes: false)
 private var zoneInUse: String?
 
@@ -37,9 +37,9 @@ func fuzzViews(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     for index in 0..<2 {
         let datagram = Datagram(payload: payloads[index], fullLength: payloads[index].count + cuts[index], peer: senders[index])
         var record: [UInt8] = []
-        _ = printer.append(datagram, to: &record)
+        _ = printer.append(Record(datagram), to: &record)
         var alone: [UInt8] = []
-        _ = HexPrinter(context).append(datagram, to: &alone)
+        _ = HexPrinter(context).append(Record(datagram), to: &alone)
         require(record == alone, "the hex record of datagram \(index + 1) depends on the one before: \(hexDump(record))")
         checkHexRecord(record, datagram)
     }

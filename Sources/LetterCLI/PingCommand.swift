@@ -24,7 +24,7 @@ public struct PingOptions: Equatable, Sendable {
         if let text = parsed.value(.timeout) { timeout = try parseSeconds(text, option: .timeout) }
         if let text = parsed.value(.bind) { bind = try parsingEndpoint { () throws(EndpointError) in try parseBindAddress(text) } }
         display = try DisplayOptions(parsed, errorsApply: false)
-        if display.format.printer.columnPlacement == .none {
+        if !display.format.printer.showsColumns {
             throw UsageError("-f \(display.format.rawValue) has no room for seq and time; use text, tuple, json, lines or hex")
         }
         if interval > 0 && interval < 0.001 { throw UsageError("invalid value '\(interval)' for '--interval': expected 0, or 0.001 seconds or more") }

@@ -59,7 +59,7 @@ extension DisplayOptions {
         }
         if let text = parsed.value(.bufsize) { bufferSize = try parseInteger(text, option: .bufsize, range: 1...(1 << 20)) }
         if let text = parsed.value(.time) { time = try parseChoice(text, option: .time, as: TimeMode.self) }
-        if time != nil && format.printer.columnPlacement == .none {
+        if time != nil && !format.printer.showsColumns {
             throw UsageError("--time has no place in -f \(format.rawValue), which writes the payload bytes alone")
         }
     }

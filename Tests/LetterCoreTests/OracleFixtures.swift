@@ -66,7 +66,7 @@ func makeEncoder(_ name: String, replacing: Bool) throws -> TextEncoder {
 }
 
 /// A printer of one format with the options it was made with, fed loose parts the way
-/// the receive path feeds it a `Datagram`.
+/// the receive path feeds it a `Record`.
 struct TestPrinter {
     let format: RecordFormat
     let showBytes: Bool
@@ -79,6 +79,6 @@ struct TestPrinter {
     }
 
     func append(payload: ArraySlice<UInt8>, fullLength: Int, sender: Peer, to out: inout [UInt8]) -> DecodeFailure? {
-        printer.append(Datagram(payload: payload, fullLength: fullLength, peer: sender), to: &out)
+        printer.append(Record(Datagram(payload: payload, fullLength: fullLength, peer: sender)), to: &out)
     }
 }

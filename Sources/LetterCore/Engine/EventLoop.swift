@@ -138,20 +138,26 @@ public struct EventLoop {
         count.map { $0 - receiver.statistics.datagrams - (group?.datagrams ?? 0) } ?? Int.max
     }
 
-    /// Runs the loop, then prints the summary when it is due — `always` (--stats, chat),
-    /// after a signal, when the kernel dropped datagrams, or when output was lost to a
-    /// write error — however the loop ended; then passes on what ended it.
+    /// Begins the sinks, runs the loop (and `next` after it), finishes the sinks, then
+    /// prints the summary when it is due — `always` (--stats, chat), after a signal, when
+    /// the kernel dropped datagrams, or when output was lost to a write error — however
+    /// the loop ended.
     public func runThenSummarize(_ socket: borrowing DatagramSocket, always: Bool,
-                          onInput: () throws -> Bool = { true }, then next: (Ending) throws -> Ending = { $0 }) throws {
+                                 onInput: () throws -> Bool = { true },
+                                 then next: (Ending) throws -> Ending = { $0 }) throws {
         var ending: Ending?
         var failure: Error?
         do {
+            try receiver.begin()
             ending = try next(try run(socket, onInput: onInput))
             try receiver.flush()
         } catch {
             failure = error
         }
-        let statistics = receiver.finish(socket)
+        let statistics = receiver.finalStatistics(socket)
+        if failure == nil {
+            do { try receiver.finish(statistics) } catch { failure = error }
+        }
         let outputLost = failure != nil && !(failure is OutputClosed) && statistics.notWritten > 0
         if always || ending == .signal || statistics.lostAny || outputLost {
             writeDiagnostic(statistics.summary)

@@ -43,9 +43,8 @@ public final class Pinger: DatagramSink, LoopTimer {
     private var nextSend: UInt64?
     private var outgoing: [UInt8] = []
     private var statistics = PingStatistics()
-    private var scratch: [UInt8] = []
     /// When the first request went: ping(8)'s "time" counts from it.
-    private(set) var firstSendAt: UInt64?
+    private var firstSendAt: UInt64?
 
     public init(destination: Peer, payload: Payload, printSink: PrintSink, count: Int?, interval: Double, timeout: Double) {
         self.destination = destination
@@ -62,15 +61,14 @@ public final class Pinger: DatagramSink, LoopTimer {
         outgoing.reserveCapacity(256)
     }
 
-    var figures: PingStatistics { statistics }
-
     /// Sends the requests and prints the replies until every request is answered or given
-    /// up on (-c N) or a signal comes on `signals`; then ping(8)'s summary on stdout.
-    /// Returns whether any reply came.
+    /// up on (-c N) or a signal comes on `signals`; then ping(8)'s summary, which the
+    /// printer writes as its end. Returns whether any reply came.
     public func run(on socket: borrowing DatagramSocket, bufferSize: Int, signals: Int32) throws -> Bool {
         let receiver = Receiver(sinks: [self], bufferSize: bufferSize)
         var loop = EventLoop(receiver: receiver, signals: signals)
         loop.timer = self
+        try receiver.begin()
         while true {
             do {
                 _ = try loop.run(socket)
@@ -80,13 +78,7 @@ public final class Pinger: DatagramSink, LoopTimer {
                 noteUnreachable()
             }
         }
-        try receiver.flush()
-        let elapsed = firstSendAt.map { Double(monotonicNanoseconds() &- $0) / 1e6 } ?? 0
-        do {
-            try writeAll(standardOutput, ArraySlice(pingSummary(statistics, milliseconds: elapsed, json: printSink.writesFields)))
-        } catch {
-            throw outputFailure(error.error)
-        }
+        try receiver.finish(receiver.finalStatistics(socket))
         return statistics.received > 0
     }
 
@@ -195,43 +187,50 @@ public final class Pinger: DatagramSink, LoopTimer {
 
     // MARK: The sink: replies
 
-    public func take(_ datagram: Datagram, on socket: borrowing DatagramSocket) {
+    public func take(_ record: Record, on socket: borrowing DatagramSocket) {
         let now = monotonicNanoseconds()
-        let start = printSink.output.bytes.count
-        printSink.take(datagram, on: socket)
-        // --errors strict: an undecodable reply is reported by the print sink, not matched.
-        guard printSink.output.bytes.count > start else { return }
-        scratch.removeAll(keepingCapacity: true)
-        switch match(datagram.payload) {
+        var shown = record
+        switch match(record.datagram.payload) {
         case .answer(let seq):
             let request = requests[slot(seq)]
             requests[slot(seq)].state = .answered
-            let rtt = roundTrip(request, receivedAt: datagram.receivedAt, now: now)
+            let rtt = roundTrip(request, receivedAt: record.datagram.receivedAt, now: now)
             statistics.received += 1
             statistics.note(rtt: rtt)
-            annotate(seq: seq, rtt: rtt, mark: nil)
+            shown.seq = seq
+            shown.rtt = rtt
             skipFinishedRequests()
             requestDone(now: now)
         case .duplicate(let seq):
             statistics.duplicates += 1
-            annotate(seq: seq, rtt: nil, mark: "DUP!")
+            shown.seq = seq
+            shown.answer = .duplicate
         case .late(let seq):
             statistics.late += 1
-            annotate(seq: seq, rtt: nil, mark: "late")
+            shown.seq = seq
+            shown.answer = .late
         case .unmatched:
             statistics.late += 1
-            annotate(seq: nil, rtt: nil, mark: "unmatched")
+            shown.answer = .unmatched
         }
-        insert(scratch, intoRecordAt: start)
+        printSink.take(shown, on: socket)
     }
 
-    public func contribute(to statistics: inout ReceiveStatistics) {
-        printSink.contribute(to: &statistics)
-    }
+    public func begin() throws { try printSink.begin() }
 
     public func finishBatch(now: UInt64) throws { try printSink.finishBatch(now: now) }
 
     public func flush() throws { try printSink.flush() }
+
+    /// The print sink's figures, and ping's own with the time since the first request.
+    public func contribute(to statistics: inout ReceiveStatistics) {
+        printSink.contribute(to: &statistics)
+        var figures = self.statistics
+        figures.elapsed = firstSendAt.map { Double(monotonicNanoseconds() &- $0) / 1e6 } ?? 0
+        statistics.ping = figures
+    }
+
+    public func finish(_ statistics: ReceiveStatistics) throws { try printSink.finish(statistics) }
 
     private enum Match {
         case answer(Int), duplicate(Int), late(Int), unmatched
@@ -287,132 +286,4 @@ public final class Pinger: DatagramSink, LoopTimer {
         let nanoseconds = wall >= 0 && wall <= monotonic ? wall : monotonic
         return Double(nanoseconds) / 1e6
     }
-
-    /// ` seq=N time=0.215 ms` (text, tuple, lines, hex) or `, "seq": N, "rtt_ms": 0.215`
-    /// (json), into `scratch`.
-    private func annotate(seq: Int?, rtt: Double?, mark: String?) {
-        if printSink.writesFields {
-            if let seq { scratch.append(contentsOf: ", \"seq\": \(seq)".utf8) }
-            if let rtt {
-                scratch.append(contentsOf: ", \"rtt_ms\": ".utf8)
-                appendMilliseconds(rtt, to: &scratch)
-            }
-            if let mark { scratch.append(contentsOf: ", \"\(mark == "DUP!" ? "duplicate" : mark)\": true".utf8) }
-        } else {
-            if let seq { scratch.append(contentsOf: " seq=\(seq)".utf8) }
-            if let rtt {
-                scratch.append(contentsOf: " time=".utf8)
-                appendMilliseconds(rtt, to: &scratch)
-                scratch.append(contentsOf: " ms".utf8)
-            }
-            if let mark { scratch.append(contentsOf: " (\(mark))".utf8) }
-        }
-    }
-
-    /// Puts `text` at the end of the record's first line (json: before its closing brace).
-    private func insert(_ text: [UInt8], intoRecordAt start: Int) {
-        let bytes = printSink.output.bytes
-        guard let newline = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) else { return }
-        let at = printSink.writesFields ? newline - 1 : newline
-        printSink.output.bytes.insert(contentsOf: text, at: at)
-    }
-}
-
-/// ping(8)'s figures: requests sent, replies matched, round-trip times.
-struct PingStatistics {
-    var sent = 0
-    var received = 0
-    var lost = 0
-    var duplicates = 0
-    var late = 0
-    private(set) var minimum = Double.infinity
-    private(set) var maximum = 0.0
-    private var sum = 0.0
-    private var sumOfSquares = 0.0
-
-    mutating func note(rtt: Double) {
-        minimum = min(minimum, rtt)
-        maximum = max(maximum, rtt)
-        sum += rtt
-        sumOfSquares += rtt * rtt
-    }
-
-    var average: Double { received > 0 ? sum / Double(received) : 0 }
-
-    /// ping(8)'s mdev: the standard deviation, sqrt(mean of squares - square of mean).
-    var deviation: Double {
-        guard received > 0 else { return 0 }
-        let mean = average
-        return max(0, sumOfSquares / Double(received) - mean * mean).squareRoot()
-    }
-
-    /// As ping(8) gives it: `(sent - received) * 100 / sent`.
-    var lossPercent: Double { sent > 0 ? Double(sent - received) * 100 / Double(sent) : 0 }
-}
-
-/// Milliseconds to the microsecond: `0.215`.
-func appendMilliseconds(_ milliseconds: Double, to out: inout [UInt8]) {
-    let microseconds = Int((milliseconds * 1000).rounded())
-    appendDecimal(UInt64(microseconds / 1000), to: &out)
-    out.append(UInt8(ascii: "."))
-    let fraction = microseconds % 1000
-    if fraction < 100 { out.append(UInt8(ascii: "0")) }
-    if fraction < 10 { out.append(UInt8(ascii: "0")) }
-    appendDecimal(UInt64(fraction), to: &out)
-}
-
-/// ping(8)'s closing lines, or one JSON object with `"summary": true`.
-func pingSummary(_ figures: PingStatistics, milliseconds elapsed: Double, json: Bool) -> [UInt8] {
-    var out: [UInt8] = []
-    func milliseconds(_ value: Double) { appendMilliseconds(value, to: &out) }
-    let time = Int(elapsed.rounded())
-    if json {
-        out.append(contentsOf: "{\"summary\": true, \"sent\": \(figures.sent), \"received\": \(figures.received), ".utf8)
-        out.append(contentsOf: "\"duplicates\": \(figures.duplicates), \"late\": \(figures.late), ".utf8)
-        out.append(contentsOf: "\"loss_pct\": \(shortDecimal(figures.lossPercent)), \"time_ms\": \(time)".utf8)
-        for (name, value) in [("min", figures.minimum), ("avg", figures.average), ("max", figures.maximum),
-                              ("mdev", figures.deviation)] {
-            out.append(contentsOf: ", \"rtt_\(name)_ms\": ".utf8)
-            if figures.received > 0 { milliseconds(value) } else { out.append(contentsOf: "null".utf8) }
-        }
-        out.append(contentsOf: "}\n".utf8)
-        return out
-    }
-    out.append(contentsOf: "\(figures.sent) sent, \(figures.received) received".utf8)
-    if figures.duplicates > 0 { out.append(contentsOf: ", +\(figures.duplicates) duplicates".utf8) }
-    if figures.late > 0 { out.append(contentsOf: ", +\(figures.late) late".utf8) }
-    out.append(contentsOf: ", \(shortDecimal(figures.lossPercent))% loss, time \(time) ms\n".utf8)
-    if figures.received > 0 {
-        out.append(contentsOf: "rtt min/avg/max/mdev = ".utf8)
-        milliseconds(figures.minimum)
-        out.append(UInt8(ascii: "/"))
-        milliseconds(figures.average)
-        out.append(UInt8(ascii: "/"))
-        milliseconds(figures.maximum)
-        out.append(UInt8(ascii: "/"))
-        milliseconds(figures.deviation)
-        out.append(contentsOf: " ms\n".utf8)
-    }
-    return out
-}
-
-/// A number as C's `%g` writes it (ping(8)'s loss): at most six significant digits,
-/// no trailing zeros: `20`, `33.3333`, `0.1`.
-func shortDecimal(_ value: Double) -> String {
-    if value == value.rounded() { return String(Int(value)) }
-    let digitsBeforePoint = value >= 1 ? String(Int(value)).count : 1
-    let scale = pow10(max(0, 6 - digitsBeforePoint))
-    var text = String(Int((value * Double(scale)).rounded()))
-    let decimals = max(0, 6 - digitsBeforePoint)
-    while text.count <= decimals { text = "0" + text }
-    text.insert(".", at: text.index(text.endIndex, offsetBy: -decimals))
-    while text.hasSuffix("0") { text.removeLast() }
-    if text.hasSuffix(".") { text.removeLast() }
-    return text
-}
-
-private func pow10(_ exponent: Int) -> Int {
-    var value = 1
-    for _ in 0..<exponent { value *= 10 }
-    return value
 }

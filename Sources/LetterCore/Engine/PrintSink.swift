@@ -1,17 +1,14 @@
-/// Prints each datagram through the printer of `-f` into the output buffer, which goes
+/// Prints each record through the printer of `-f` into the output buffer, which goes
 /// to stdout when the socket has nothing more waiting (or the buffer is full).
 public final class PrintSink: DatagramSink {
-    let output: OutputBuffer
+    private let output: OutputBuffer
     private let printer: any Printer
     private let encodingName: String
-    /// `--time` for formats where the stamp goes before the record.
-    private let timeBefore: TimeColumn?
     private var undecodable = 0
 
-    init(printer: any Printer, encodingName: String, time: TimeColumn? = nil, output: OutputBuffer = OutputBuffer()) {
+    init(printer: any Printer, encodingName: String, output: OutputBuffer = OutputBuffer()) {
         self.printer = printer
         self.encodingName = encodingName
-        timeBefore = type(of: printer).columnPlacement == .line ? time : nil
         self.output = output
     }
 
@@ -21,26 +18,19 @@ public final class PrintSink: DatagramSink {
         guard let decoder = TextDecoder(encoding: display.encoding, errors: display.errors) else {
             throw EncodingUnavailable(encoding: display.encoding)
         }
-        let time = display.time.map { TimeColumn($0, start: Timestamp.now()) }
-        let printer = display.format.printer.init(PrinterContext(decoder: decoder, showBytes: display.showBytes, time: time))
-        self.init(printer: printer, encodingName: display.encoding.name, time: time)
+        let columns = Columns(time: display.time.map { TimeColumn($0, start: Timestamp.now()) })
+        let printer = display.format.printer.init(PrinterContext(decoder: decoder, showBytes: display.showBytes, columns: columns))
+        self.init(printer: printer, encodingName: display.encoding.name)
     }
 
-    /// Whether records carry columns as json fields (else on their first line).
-    var writesFields: Bool { type(of: printer).columnPlacement == .fields }
+    public func begin() throws {
+        printer.begin(to: &output.bytes)
+    }
 
-    public func take(_ datagram: Datagram, on socket: borrowing DatagramSocket) {
-        let start = output.bytes.count
-        if let timeBefore {
-            timeBefore.append(datagram.receivedAt, to: &output.bytes)
-            output.bytes.append(UInt8(ascii: " "))
-        }
-        if let failure = printer.append(datagram, to: &output.bytes) {
-            // Nothing of an undecodable datagram is printed, its stamp included.
-            output.bytes.removeSubrange(start...)
-            timeBefore?.forgetLast()
+    public func take(_ record: Record, on socket: borrowing DatagramSocket) {
+        if let failure = printer.append(record, to: &output.bytes) {
             undecodable += 1
-            reportUndecodable(datagram, failure)
+            reportUndecodable(record.datagram, failure)
         }
         output.endRecord()
     }
@@ -56,6 +46,12 @@ public final class PrintSink: DatagramSink {
     public func contribute(to statistics: inout ReceiveStatistics) {
         statistics.undecodable = undecodable
         statistics.notWritten = output.unwrittenRecords
+    }
+
+    /// The printer's closing part (ping's summary), written out with what is left.
+    public func finish(_ statistics: ReceiveStatistics) throws {
+        printer.finish(statistics, to: &output.bytes)
+        try flush()
     }
 
     /// `--errors strict`: the datagram is told on stderr with its sender and bytes instead.

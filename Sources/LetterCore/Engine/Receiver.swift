@@ -64,7 +64,8 @@ public final class Receiver {
                     "\(datagram.fullLength)-byte datagram from \(datagram.peer.pythonRepr) cut to \(datagram.payload.count) bytes"
                 }
             }
-            for sink in sinks { sink.take(datagram, on: socket) }
+            let record = Record(datagram)
+            for sink in sinks { sink.take(record, on: socket) }
         }
         let now = monotonicNanoseconds()
         noteKernelDrops(now: now)
@@ -74,6 +75,11 @@ public final class Receiver {
         }
         for sink in sinks { try sink.finishBatch(now: now) }
         return count
+    }
+
+    /// Before the first receive: each sink's beginning (a printer's header).
+    public func begin() throws {
+        for sink in sinks { try sink.begin() }
     }
 
     /// Sends on whatever the sinks hold back (the output buffer): the loop is about to wait.
@@ -90,7 +96,7 @@ public final class Receiver {
 
     /// Final figures, with the kernel's exact drop count read now (drops after the last
     /// datagram included) and each sink's own.
-    func finish(_ socket: borrowing DatagramSocket) -> ReceiveStatistics {
+    func finalStatistics(_ socket: borrowing DatagramSocket) -> ReceiveStatistics {
         if let drops = try? socket.kernelDropCount() {
             statistics.kernelDrops = drops
         } else if let counter = batch.kernelDropCounter {
@@ -99,24 +105,36 @@ public final class Receiver {
         for sink in sinks { sink.contribute(to: &statistics) }
         return statistics
     }
+
+    /// After the last receive: each sink's end, from the final figures (a printer's
+    /// closing part, such as ping's summary, written out).
+    func finish(_ statistics: ReceiveStatistics) throws {
+        for sink in sinks { try sink.finish(statistics) }
+    }
 }
 
 /// Where a received datagram goes once the receiver has let it through: printed,
-/// answered (and later forwarded, or matched to a ping).
+/// answered, forwarded, or matched to a ping.
 public protocol DatagramSink: AnyObject {
-    /// Takes one datagram; `socket` is the one it came in on (to answer on).
-    func take(_ datagram: Datagram, on socket: borrowing DatagramSocket)
+    /// Before the first datagram.
+    func begin() throws
+    /// Takes one datagram's record; `socket` is the one it came in on (to answer on).
+    func take(_ record: Record, on socket: borrowing DatagramSocket)
     /// After each batch: the reports due at `now`, output that must go now.
     func finishBatch(now: UInt64) throws
     /// The loop is about to wait: nothing may be held back.
     func flush() throws
     /// Adds this sink's figures to the summary.
     func contribute(to statistics: inout ReceiveStatistics)
+    /// After the last datagram, with the final figures.
+    func finish(_ statistics: ReceiveStatistics) throws
 }
 
 extension DatagramSink {
+    public func begin() throws {}
     public func finishBatch(now: UInt64) throws {}
     public func flush() throws {}
+    public func finish(_ statistics: ReceiveStatistics) throws {}
 }
 
 /// ICMP port unreachable for something a socket sent, reported to its next receive

@@ -69,20 +69,22 @@ public final class Relay: DatagramSink, SocketGroup {
 
     // MARK: Requests (the listening socket's sink)
 
-    public func take(_ datagram: Datagram, on socket: borrowing DatagramSocket) {
-        guard let session = sessions[datagram.peer]
-                ?? (refusedClients.contains(datagram.peer) ? nil : openSession(for: datagram.peer)) else {
+    public func begin() throws { try printSink?.begin() }
+
+    public func take(_ record: Record, on socket: borrowing DatagramSocket) {
+        let client = record.datagram.peer
+        guard let session = sessions[client] ?? (refusedClients.contains(client) ? nil : openSession(for: client)) else {
             statistics.requestsRefused += targets.count
             return
         }
         if let printSink {
             for target in targets {
-                var shown = datagram
+                var shown = record
                 shown.passage = Passage(to: target, direction: .request)
                 printSink.take(shown, on: socket)
             }
         }
-        pending.append((session, datagram))
+        pending.append((session, record.datagram))
     }
 
     /// Sends the batch's requests: for each session, its datagrams to each target with one
@@ -124,6 +126,8 @@ public final class Relay: DatagramSink, SocketGroup {
         printSink?.contribute(to: &statistics)
     }
 
+    public func finish(_ statistics: ReceiveStatistics) throws { try printSink?.finish(statistics) }
+
     // MARK: Replies (the upstream sockets, as the loop's socket group)
 
     var descriptors: [Int32] {
@@ -159,7 +163,7 @@ public final class Relay: DatagramSink, SocketGroup {
 
     /// A reply from the upstream socket being read: back to its client from the listening
     /// socket, or counted when that cannot be.
-    fileprivate func takeReply(_ datagram: Datagram, on socket: borrowing DatagramSocket) {
+    fileprivate func takeReply(_ record: Record, on socket: borrowing DatagramSocket) {
         // receiveWaiting sets `reading` around every receive on an upstream socket.
         let session = reading!.session
         if session.hasExpired {
@@ -175,11 +179,11 @@ public final class Relay: DatagramSink, SocketGroup {
             return
         }
         if let printSink {
-            var shown = datagram
+            var shown = record
             shown.passage = Passage(to: session.client, direction: .reply)
             printSink.take(shown, on: socket)
         }
-        outgoing.bytes.append(contentsOf: datagram.payload)
+        outgoing.bytes.append(contentsOf: record.datagram.payload)
         outgoing.closeDatagram()
     }
 
@@ -338,7 +342,7 @@ private final class ReplyPath: DatagramSink {
 
     init(relay: Relay) { self.relay = relay }
 
-    func take(_ datagram: Datagram, on socket: borrowing DatagramSocket) { relay.takeReply(datagram, on: socket) }
+    func take(_ record: Record, on socket: borrowing DatagramSocket) { relay.takeReply(record, on: socket) }
 
     func finishBatch(now: UInt64) throws { try relay.finishReplies(now: now) }
 

@@ -20,8 +20,8 @@ public final class ReplySink: DatagramSink {
         limiter = ReplyLimiter(rate: rate, now: monotonicNanoseconds())
     }
 
-    public func take(_ datagram: Datagram, on socket: borrowing DatagramSocket) {
-        let sender = datagram.peer
+    public func take(_ record: Record, on socket: borrowing DatagramSocket) {
+        let sender = record.datagram.peer
         // A unix sender bound to no name has no address to answer.
         if sender == .unnamed {
             unanswerable += 1
@@ -33,7 +33,7 @@ public final class ReplySink: DatagramSink {
         let bytes: ArraySlice<UInt8>
         switch answer {
         case .text(let text): bytes = text[...]
-        case .echo: bytes = datagram.payload
+        case .echo: bytes = record.datagram.payload
         }
         let verdict = limiter.allow(sender, size: bytes.count, now: monotonicNanoseconds())
         guard verdict == .allowed else {

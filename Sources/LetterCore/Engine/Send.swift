@@ -73,12 +73,13 @@ public func awaitReply(on socket: borrowing DatagramSocket, from destination: Pe
                        bufferSize: Int, timeout: Double?) throws {
     let receiver = Receiver(sinks: [printSink], bufferSize: bufferSize, batchCapacity: 1)
     let ending: EventLoop.Ending
+    try receiver.begin()
     do {
         ending = try EventLoop(receiver: receiver, count: 1, idleTimeout: timeout).run(socket)
-        try receiver.flush()
     } catch is ICMPPortUnreachable {
         throw PortUnreachable(destination: destination)
     }
+    try receiver.finish(receiver.finalStatistics(socket))
     // Nothing came back within -t SEC (only a timeout ends the loop as idle).
     if ending == .idle, let timeout { throw RuntimeError("no reply within \(formatSeconds(timeout)) s") }
 }

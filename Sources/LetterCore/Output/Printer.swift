@@ -1,48 +1,53 @@
-/// Turns each datagram into one output record in one format. A printer serves a whole
-/// stream: it owns the decoder (and so the iconv descriptor) and its scratch buffers,
-/// so printing allocates nothing per datagram. A new format is a new printer type and
-/// one case of `RecordFormat`.
+/// Turns each record into its output in one format, between a beginning and an end of
+/// its own. A printer serves a whole stream: it owns the decoder (and so the iconv
+/// descriptor) and reuses its scratch buffers from one datagram to the next. A new
+/// format is a printer type in Printers/ and its case in `RecordFormat`.
 public protocol Printer: AnyObject {
     /// One line for `--help` and the man page: what the format shows.
     static var summary: String { get }
 
-    /// Where columns — `--time`, ping's `seq` and `time` — go in this format's records.
-    static var columnPlacement: ColumnPlacement { get }
+    /// Whether this format's records have room for columns — `--time`, ping's `seq` and
+    /// `time` — beside the datagram (raw has none: it is the payload alone).
+    static var showsColumns: Bool { get }
 
     init(_ context: PrinterContext)
 
-    /// Appends the record for `datagram` to `out`. Returns the decode failure under
-    /// `--errors strict`, with nothing appended.
-    func append(_ datagram: Datagram, to out: inout [UInt8]) -> DecodeFailure?
-}
+    /// What goes before the first record (a capture file's header, say).
+    func begin(to out: inout [UInt8])
 
-/// Where a format puts columns beside the datagram.
-public enum ColumnPlacement: Sendable {
-    /// On the record's first line: `--time` and one space before it, ping's figures
-    /// after it (text, tuple, lines, hex).
-    case line
-    /// Inside the record as fields (json: `time`, `seq`, `rtt_ms`).
-    case fields
-    /// Nowhere: the format is the payload alone (raw), so they are usage errors.
-    case none
+    /// Appends the output for `record` to `out`, its columns placed from the record's
+    /// fields. Returns the decode failure under `--errors strict`, with nothing appended.
+    func append(_ record: Record, to out: inout [UInt8]) -> DecodeFailure?
+
+    /// What goes after the last record, from the run's final figures: ping's summary.
+    func finish(_ statistics: ReceiveStatistics, to out: inout [UInt8])
 }
 
 extension Printer {
-    public static var columnPlacement: ColumnPlacement { .line }
+    public static var showsColumns: Bool { true }
+
+    /// Nothing before the first record.
+    public func begin(to out: inout [UInt8]) {}
+
+    /// ping(8)'s closing lines after ping's replies; nothing after anything else. (ping
+    /// refuses the formats without columns, so those never close a ping.)
+    public func finish(_ statistics: ReceiveStatistics, to out: inout [UInt8]) {
+        statistics.ping?.appendLines(to: &out)
+    }
 }
 
-/// What every printer may use: the decoder of `-e`/`--errors`, `--bytes`, and `--time`.
+/// What every printer may use: the decoder of `-e`/`--errors`, `--bytes`, and the
+/// columns (`--time`).
 public struct PrinterContext {
     public let decoder: TextDecoder
     /// `--bytes`: show payloads as Python bytes literals instead of decoded text.
     public let showBytes: Bool
-    /// `--time`: for a printer that writes the time inside its record.
-    public let time: TimeColumn?
+    public let columns: Columns
 
-    public init(decoder: TextDecoder, showBytes: Bool, time: TimeColumn? = nil) {
+    public init(decoder: TextDecoder, showBytes: Bool, columns: Columns = Columns(time: nil)) {
         self.decoder = decoder
         self.showBytes = showBytes
-        self.time = time
+        self.columns = columns
     }
 }
 
@@ -77,21 +82,28 @@ final class DecodedText {
         bytes.reserveCapacity(70_000 * 4)
     }
 
+    /// Decodes `payload` into `bytes`.
     func decode(_ payload: ArraySlice<UInt8>) -> DecodeFailure? {
         bytes.removeAll(keepingCapacity: true)
         return decoder.decode(payload, appendingTo: &bytes)
     }
 
-    /// Appends the payload as its text (`escaped` as the text format escapes it) or,
-    /// with `--bytes`, as Python's bytes literal. Returns the strict decode failure.
-    func appendPayload(_ payload: ArraySlice<UInt8>, escaped: Bool, to out: inout [UInt8]) -> DecodeFailure? {
+    /// Decodes `payload` unless `--bytes` shows it as a literal. Called before a record
+    /// appends anything, so that a strict failure leaves nothing of it.
+    func decodeForDisplay(_ payload: ArraySlice<UInt8>) -> DecodeFailure? {
+        showBytes ? nil : decode(payload)
+    }
+
+    /// Appends the payload as the text `decodeForDisplay` made (`escaped` as the text
+    /// format escapes it) or, with `--bytes`, as Python's bytes literal.
+    func appendPayload(_ payload: ArraySlice<UInt8>, escaped: Bool, to out: inout [UInt8]) {
         if showBytes {
             appendPythonBytesRepr(payload, to: &out)
-            return nil
+        } else if escaped {
+            appendEscapingControls(bytes[...], to: &out)
+        } else {
+            out.append(contentsOf: bytes)
         }
-        if let failure = decode(payload) { return failure }
-        if escaped { appendEscapingControls(bytes[...], to: &out) } else { out.append(contentsOf: bytes) }
-        return nil
     }
 }
 
@@ -128,9 +140,9 @@ struct AddressColumns {
         self.separator = Array(separator.utf8)
     }
 
-    mutating func append(_ datagram: Datagram, to out: inout [UInt8]) {
-        sender.append(datagram.peer, to: &out)
-        guard let passage = datagram.passage else { return }
+    mutating func append(_ record: Record, to out: inout [UInt8]) {
+        sender.append(record.datagram.peer, to: &out)
+        guard let passage = record.passage else { return }
         out.append(contentsOf: separator)
         destination.append(passage.to, to: &out)
     }

@@ -20,6 +20,8 @@ public struct ReceiveStatistics: Sendable {
     public var receiveBufferBytes = 0
     /// What a relay passed on and lost; nil for every other command.
     public var relay: RelayStatistics?
+    /// ping's figures; nil for every other command.
+    public var ping: PingStatistics?
     private var senders = Set<Peer>()
     private var lastSender: Peer?
     /// Past this many distinct senders the set stops growing and the count is a floor.

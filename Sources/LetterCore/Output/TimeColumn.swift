@@ -23,8 +23,6 @@ public final class TimeColumn {
     public let mode: TimeMode
     private let start: Timestamp
     private var previous: Timestamp?
-    /// `previous` before the last stamp written, should that datagram not be shown.
-    private var previousBefore: Timestamp?
     /// For iso and utc: the second last written, and its text before and after the
     /// microseconds (`2026-11-29T22:32:15.` and `+08:00`), so that the calendar is
     /// worked out once a second, not once a datagram.
@@ -54,15 +52,8 @@ public final class TimeColumn {
             appendSeconds(max(0, stamp.nanoseconds(since: start) / 1000), to: &out)
         case .delta:
             appendSeconds(max(0, stamp.nanoseconds(since: previous ?? stamp) / 1000), to: &out)
-            previousBefore = previous
             previous = stamp
         }
-    }
-
-    /// The last stamp written was for a datagram that is not shown after all (undecodable
-    /// under --errors strict): `delta` counts from the one before.
-    public func forgetLast() {
-        previous = previousBefore
     }
 
     /// Works out the calendar text of `second` in the mode's zone.

@@ -47,7 +47,7 @@ import Testing
         let lines = String(decoding: readAll(readEnd), as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
         let from = try sender.localAddress().pythonRepr
         #expect(lines == ["(b'one', \(from))", "(b'', \(from))", "(b'three', \(from))", ""])
-        #expect(engine.finish(receiver).datagrams == 3)
+        #expect(engine.finalStatistics(receiver).datagrams == 3)
     }
 
     @Test func quietForTheTimeoutEndsAsIdle() throws {
@@ -83,8 +83,8 @@ import Testing
     @Test func theReplySinkEchoesToNamedSendersOnly() throws {
         let receiver = try boundSocket("echo"), client = try boundSocket("echo-client")
         let sink = ReplySink(.echo, rate: 10)
-        sink.take(Datagram(payload: Array("ping".utf8)[...], fullLength: 4, peer: try client.localAddress()), on: receiver)
-        sink.take(Datagram(payload: [1][...], fullLength: 1, peer: .unnamed), on: receiver)
+        sink.take(Record(Datagram(payload: Array("ping".utf8)[...], fullLength: 4, peer: try client.localAddress())), on: receiver)
+        sink.take(Record(Datagram(payload: [1][...], fullLength: 1, peer: .unnamed)), on: receiver)
         let batch = ReceiveBatch(capacity: 4, bufferSize: 100)
         _ = try waitReadable([client.descriptor], timeoutMilliseconds: 2000)
         #expect(try client.receive(into: batch, limit: 4) == 1)
@@ -101,8 +101,8 @@ import Testing
         let output = OutputBuffer(descriptor: -1)
         let sink = PrintSink(printer: printer, encodingName: "utf-8", output: output)
         let socket = try boundSocket("strict")
-        sink.take(Datagram(payload: [0xFF][...], fullLength: 1, peer: .unnamed), on: socket)
-        sink.take(Datagram(payload: Array("ok".utf8)[...], fullLength: 2, peer: .unnamed), on: socket)
+        sink.take(Record(Datagram(payload: [0xFF][...], fullLength: 1, peer: .unnamed)), on: socket)
+        sink.take(Record(Datagram(payload: Array("ok".utf8)[...], fullLength: 2, peer: .unnamed)), on: socket)
         #expect(String(decoding: output.bytes, as: UTF8.self) == "ok None\n")
         var statistics = ReceiveStatistics()
         sink.contribute(to: &statistics)

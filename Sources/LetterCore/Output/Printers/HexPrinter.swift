@@ -4,13 +4,16 @@
 /// offset line; an empty datagram has the header alone. Datagram boundaries always show.
 final class HexPrinter: Printer {
     static let summary = "A header line with the sender and size, then the payload as hexdump -Cv prints it."
+    private let columns: Columns
     private var addresses = AddressColumns(printForm: true, separator: " -> ")
     private var dump = HexdumpLines()
 
-    init(_ context: PrinterContext) {}
+    init(_ context: PrinterContext) { columns = context.columns }
 
-    func append(_ datagram: Datagram, to out: inout [UInt8]) -> DecodeFailure? {
-        addresses.append(datagram, to: &out)
+    func append(_ record: Record, to out: inout [UInt8]) -> DecodeFailure? {
+        let datagram = record.datagram
+        columns.appendLead(record, to: &out)
+        addresses.append(record, to: &out)
         out.append(UInt8(ascii: " "))
         appendDecimal(UInt64(datagram.fullLength), to: &out)
         out.append(contentsOf: (datagram.fullLength == 1 ? " byte" : " bytes").utf8)
@@ -18,6 +21,7 @@ final class HexPrinter: Printer {
             out.append(contentsOf: ", cut to ".utf8)
             appendDecimal(UInt64(datagram.payload.count), to: &out)
         }
+        columns.appendTrail(record, to: &out)
         out.append(UInt8(ascii: "\n"))
         dump.append(datagram.payload, to: &out)
         return nil

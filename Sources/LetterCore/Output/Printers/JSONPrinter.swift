@@ -1,24 +1,26 @@
 /// `-f json`: one JSON object a line, valid for any bytes: the sender (`host`, `port`,
 /// and for IPv6 `flowinfo`, `scope_id`; or a unix `path`, `null` when unnamed, `@NAME`
-/// with `"abstract": true`), `size`, `truncated_from` when cut, the decoded `text`, and
-/// `time` with `--time` (a string for iso and utc, a number otherwise), and with `--bytes`
-/// the payload as `hex`.
+/// with `"abstract": true`), a relayed datagram's target (the same fields, prefixed
+/// `to_`) and `direction`, `size`, `truncated_from` when cut, `time` with `--time` (a
+/// string for iso and utc, a number otherwise), the decoded `text`, with `--bytes` the
+/// payload as `hex`, and ping's `seq`, `rtt_ms` and marks. ping's summary is one more
+/// object at the end.
 final class JSONPrinter: Printer {
     static let summary = "One JSON object a line: the sender, size and text, and more where they apply."
-    static let columnPlacement = ColumnPlacement.fields
     private let text: DecodedText
-    private let time: TimeColumn?
+    private let columns: Columns
 
     init(_ context: PrinterContext) {
         text = DecodedText(context)
-        time = context.time
+        columns = context.columns
     }
 
-    func append(_ datagram: Datagram, to out: inout [UInt8]) -> DecodeFailure? {
+    func append(_ record: Record, to out: inout [UInt8]) -> DecodeFailure? {
+        let datagram = record.datagram
         if let failure = text.decode(datagram.payload) { return failure }
         out.append(UInt8(ascii: "{"))
         appendJSONPeerFields(datagram.peer, to: &out)
-        if let passage = datagram.passage {
+        if let passage = record.passage {
             out.append(contentsOf: ", ".utf8)
             appendJSONPeerFields(passage.to, prefix: "to_", to: &out)
             out.append(contentsOf: ", \"direction\": \"".utf8)
@@ -31,10 +33,7 @@ final class JSONPrinter: Printer {
             out.append(contentsOf: ", \"truncated_from\": ".utf8)
             appendDecimal(UInt64(datagram.fullLength), to: &out)
         }
-        if let time {
-            out.append(contentsOf: ", \"time\": ".utf8)
-            time.append(datagram.receivedAt, quoted: time.mode.isText, to: &out)
-        }
+        columns.appendTimeField(record, to: &out)
         out.append(contentsOf: ", \"text\": ".utf8)
         appendJSONString(text.bytes[...], to: &out)
         if text.showBytes {
@@ -42,8 +41,14 @@ final class JSONPrinter: Printer {
             for byte in datagram.payload { appendHexByte(byte, to: &out) }
             out.append(UInt8(ascii: "\""))
         }
+        columns.appendPingFields(record, to: &out)
         out.append(contentsOf: "}\n".utf8)
         return nil
+    }
+
+    /// ping's summary as one more json object.
+    func finish(_ statistics: ReceiveStatistics, to out: inout [UInt8]) {
+        statistics.ping?.appendJSON(to: &out)
     }
 }
 

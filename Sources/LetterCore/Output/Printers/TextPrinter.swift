@@ -5,14 +5,22 @@ final class TextPrinter: Printer {
     static let summary = "print(data.decode(ENC, errors), addr) with control characters escaped as repr escapes them, "
         + "so one datagram is one line (the default)."
     private let text: DecodedText
+    private let columns: Columns
     private var addresses = AddressColumns(printForm: true, separator: " -> ")
 
-    init(_ context: PrinterContext) { text = DecodedText(context) }
+    init(_ context: PrinterContext) {
+        text = DecodedText(context)
+        columns = context.columns
+    }
 
-    func append(_ datagram: Datagram, to out: inout [UInt8]) -> DecodeFailure? {
-        if let failure = text.appendPayload(datagram.payload, escaped: true, to: &out) { return failure }
+    func append(_ record: Record, to out: inout [UInt8]) -> DecodeFailure? {
+        let payload = record.datagram.payload
+        if let failure = text.decodeForDisplay(payload) { return failure }
+        columns.appendLead(record, to: &out)
+        text.appendPayload(payload, escaped: true, to: &out)
         out.append(UInt8(ascii: " "))
-        addresses.append(datagram, to: &out)
+        addresses.append(record, to: &out)
+        columns.appendTrail(record, to: &out)
         out.append(UInt8(ascii: "\n"))
         return nil
     }

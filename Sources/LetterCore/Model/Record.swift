@@ -1,0 +1,47 @@
+/// What sinks and printers take for one datagram: the datagram as received (its bytes,
+/// sender, receive time and local address) and the columns that go with it where they
+/// exist — ping's seq, round trip and kind of answer, a relayed datagram's direction and
+/// target. A printer shows a column from its field; nothing edits printed bytes.
+public struct Record {
+    public var datagram: Datagram
+    /// ping: the request a reply answers.
+    public var seq: Int?
+    /// ping: the round trip of the request it answers, in milliseconds.
+    public var rtt: Double?
+    /// ping: a reply that is not the first answer to a waiting request.
+    public var answer: Answer?
+    /// relay: where the datagram went on, and which way.
+    public var passage: Passage?
+
+    public init(_ datagram: Datagram) {
+        self.datagram = datagram
+    }
+
+    /// What a ping reply was, when it was not the answer to a waiting request.
+    public enum Answer: Sendable {
+        /// A second answer to a request already answered (ping's `DUP!`).
+        case duplicate
+        /// An answer to a request already given up on.
+        case late
+        /// A reply with no request left to answer.
+        case unmatched
+    }
+}
+
+/// A relayed datagram's destination and direction: records print `SRC -> DST`.
+public struct Passage {
+    public enum Direction: String, Sendable {
+        /// From a client to a target.
+        case request
+        /// From a target back to its client.
+        case reply
+    }
+
+    public var to: Peer
+    public var direction: Direction
+
+    public init(to: Peer, direction: Direction) {
+        self.to = to
+        self.direction = direction
+    }
+}
