@@ -11,14 +11,20 @@ public struct Datagram {
     /// Where a relayed datagram went on, and which way (relay); nil for a datagram that
     /// stops here, whose record names its sender alone.
     public var passage: Passage?
+    /// The address it was sent to (its IP header's destination: on a socket bound to
+    /// every interface, the one it arrived at; for multicast, the group) with the bound
+    /// port, when the receive asked the kernel for it (IP_PKTINFO, IPV6_PKTINFO); a
+    /// capture records it. Else nil.
+    public var local: Peer?
 
     public init(payload: ArraySlice<UInt8>, fullLength: Int, peer: Peer, receivedAt: Timestamp = Timestamp(seconds: 0, nanoseconds: 0),
-                passage: Passage? = nil) {
+                passage: Passage? = nil, local: Peer? = nil) {
         self.payload = payload
         self.fullLength = fullLength
         self.peer = peer
         self.receivedAt = receivedAt
         self.passage = passage
+        self.local = local
     }
 
     /// Whether the kernel cut the datagram to the receive buffer.
