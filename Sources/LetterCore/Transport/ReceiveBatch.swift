@@ -80,7 +80,8 @@ public final class ReceiveBatch {
         localAddresses?.deallocate()
     }
 
-    /// Datagram `index` of the last receive.
+    /// Datagram `index` of the last receive. Inlined into the receive loop: returned
+    /// from a call, the datagram (some 150 bytes) was built, copied and destroyed again.
     @inline(__always)
     public func datagram(_ index: Int) -> Datagram {
         let start = index * bufferSize
@@ -125,6 +126,7 @@ public final class ReceiveBatch {
     /// when asked, IP_PKTINFO or IPV6_PKTINFO. A message cut short for want of room
     /// (MSG_CTRUNC; `controlSize` leaves none unless a socket asks for more than letter
     /// does) is not read: the datagram keeps the batch's time and no local address.
+    /// Inlined into `receive`: as a call of its own it cost 30 instructions a datagram.
     @inline(__always)
     private func readControlMessages(of index: Int, batchTime: Timestamp) {
         receiveTimes[index] = batchTime
