@@ -77,11 +77,6 @@ func pythonExpectation(port: UInt16, payloads: [[UInt8]], format: String, encodi
     return oracle
 }
 
-func hex(_ bytes: [UInt8]) -> String {
-    let digits = Array("0123456789abcdef")
-    return String(bytes.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 15)]] })
-}
-
 func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
 
 /// Payloads every format test sends: text, controls, quotes, backslashes, bad bytes, empty.
@@ -98,21 +93,6 @@ let samplePayloads: [[UInt8]] = [
     [],
     [0x41],
 ]
-
-/// Writes `text` to a new file at `path`.
-func writeFile(_ path: String, _ text: String) throws {
-    let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-    guard descriptor >= 0 else { throw SpawnError(message: "cannot create \(path): \(String(cString: strerror(errno)))") }
-    defer { close(descriptor) }
-    let bytes = Array(text.utf8)
-    var offset = 0
-    while offset < bytes.count {
-        let written = bytes[offset...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
-        if written < 0 && errno == EINTR { continue }
-        guard written > 0 else { throw SpawnError(message: "cannot write \(path): \(String(cString: strerror(errno)))") }
-        offset += written
-    }
-}
 
 /// The first `count` bytes of the file at `path` (fewer if it is shorter).
 func readPrefix(_ path: String, count: Int) throws -> [UInt8] {
