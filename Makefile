@@ -120,7 +120,9 @@ $(DEB): $(LETTER) $(MANPAGE) $(COMPLETIONS) LICENSE Makefile packaging/deb/contr
 	dpkg-deb --root-owner-group -Zxz --build .build/deb $@
 
 # The peers the end-to-end tests talk to, and the tools that check the man page,
-# completions and packages; installed when missing (root and apt-get).
+# completions, packages and captures (tshark, with capinfos, and tcpdump); installed
+# when missing (root and apt-get). Non-interactive: tshark's package would otherwise ask
+# whether users other than root may capture (the answer taken is its default, no).
 peers:
 	@missing=""; \
 	command -v python3 >/dev/null || missing="$$missing python3"; \
@@ -136,6 +138,8 @@ peers:
 	command -v lintian >/dev/null || missing="$$missing lintian"; \
 	command -v hexdump >/dev/null || missing="$$missing bsdextrautils"; \
 	command -v logger >/dev/null || missing="$$missing bsdutils"; \
+	command -v tshark >/dev/null || missing="$$missing tshark"; \
+	command -v tcpdump >/dev/null || missing="$$missing tcpdump"; \
 	[ -e /usr/share/zoneinfo/Asia/Kolkata ] || missing="$$missing tzdata"; \
 	if [ -n "$$missing" ]; then \
 		echo "installing:$$missing"; \
