@@ -18,17 +18,13 @@ struct InternetChecksum {
     /// Adds `bytes` as words that start at an even offset of the checksummed data
     /// (the UDP payload does: it follows the 8-byte header).
     mutating func add(_ bytes: ArraySlice<UInt8>) {
-        // The bytes at even offsets are high halves of words, the others low halves:
-        // summed apart, the words' sum is the first sum times 256 plus the second.
-        var high: UInt64 = 0, low: UInt64 = 0
-        var index = bytes.startIndex
-        while index + 1 < bytes.endIndex {
-            high &+= UInt64(bytes[index])
-            low &+= UInt64(bytes[index + 1])
-            index += 2
+        // Bytes at even offsets are the high halves of words: shifted by 8, the others
+        // not. Iterating the slice checks no bounds (indexing it, or a span, costs more).
+        var shift: UInt64 = 8
+        for byte in bytes {
+            sum &+= UInt64(byte) << shift
+            shift ^= 8
         }
-        if index < bytes.endIndex { high &+= UInt64(bytes[index]) }
-        sum &+= high << 8 &+ low
     }
 
     /// The sum folded to 16 bits and complemented.
