@@ -19,7 +19,7 @@ public final class ReceiveBatch {
     /// counts it: the drop counter (SO_RXQ_OVFL), the receive time (SCM_TIMESTAMPNS) and
     /// the destination address (IP_PKTINFO or IPV6_PKTINFO: a socket asks for the one of
     /// its family). A message that does not fit is cut or left out (MSG_CTRUNC).
-    static let controlSize = controlSpace(UInt32.self) + controlSpace(timespec.self)
+    private static let controlSize = controlSpace(UInt32.self) + controlSpace(timespec.self)
         + max(controlSpace(in_pktinfo.self), controlSpace(letter_in6_pktinfo.self))
 
     /// How many datagrams the last receive filled in.
@@ -175,7 +175,7 @@ private extension Peer {
     func scoped(to index: UInt32) -> Peer {
         guard case .v6(let bytes, let port, let flowInfo, _) = self else { return self }
         let top = bytes.high >> 48
-        let linkLocal = top & 0xffc0 == 0xfe80 || (bytes.isMulticast && top & 0x000f <= 2)
+        let linkLocal = top & 0xffc0 == 0xfe80 || (bytes.isMulticast && (1...2).contains(top & 0x000f))
         return linkLocal ? .v6(bytes: bytes, port: port, flowInfo: flowInfo, scopeID: index) : self
     }
 }
