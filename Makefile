@@ -120,9 +120,10 @@ $(DEB): $(LETTER) $(MANPAGE) $(COMPLETIONS) LICENSE Makefile packaging/deb/contr
 	dpkg-deb --root-owner-group -Zxz --build .build/deb $@
 
 # The peers the end-to-end tests talk to, the tools that check the man page, completions
-# and packages, and the oracles of captures (tshark, tcpdump), ping's wording (iputils
-# ping) and the latency bench (sockperf); installed when missing (root and apt-get).
-# tshark's package asks whether non-root users may capture: noninteractive answers no.
+# and packages, and the oracles of captures (tshark, with capinfos, and tcpdump), ping's
+# wording (iputils ping) and the latency bench (sockperf); installed when missing (root
+# and apt-get). Non-interactive: tshark's package would otherwise ask whether users
+# other than root may capture (the answer taken is its default, no).
 peers:
 	@missing=""; \
 	command -v python3 >/dev/null || missing="$$missing python3"; \

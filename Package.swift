@@ -23,8 +23,11 @@ let package = Package(
         // argv for CommandLine without the runtime's /proc/self/maps scan at start-up.
         .target(name: "CLetterArguments"),
         .executableTarget(name: "letter", dependencies: ["LetterCLI", "CLetterArguments"]),
-        .testTarget(name: "LetterCoreTests", dependencies: ["LetterCore"]),
-        .testTarget(name: "LetterCLITests", dependencies: ["LetterCLI", "LetterCore"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["LetterCLI", "LetterCore"]),
+        // Child processes (peers, tshark, tcpdump), tool look-up with the loud skip, and
+        // temporary folders, for the test targets; never part of a build of letter.
+        .testTarget(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "LetterCoreTests", dependencies: ["LetterCore", "TestSupport"]),
+        .testTarget(name: "LetterCLITests", dependencies: ["LetterCLI", "LetterCore", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["LetterCLI", "LetterCore", "TestSupport"]),
     ]
 )

@@ -110,7 +110,7 @@ addr = ('127.0.0.1', int(sys.argv[1]))
 for line in sys.stdin.buffer:
     s.sendto(line.rstrip(b'\\n'), addr)
 """
-# The seeds' receive loop, plus a banner like letter's and a clean exit on SIGTERM (which flushes stdout).
+# The Python tutorials' receive loop, plus a banner like letter's and a clean exit on SIGTERM (which flushes stdout).
 PY_SEED_LISTEN = """\
 import signal, socket, sys
 signal.signal(signal.SIGTERM, lambda *_: sys.exit())
@@ -504,7 +504,7 @@ def numbered_lines(count: int) -> list[bytes]:
 
 
 def python_seed(_port: int) -> list[str]:
-    """The seeds' receive loop; it binds port 0 itself and announces the port."""
+    """The Python tutorials' receive loop; it binds port 0 itself and announces the port."""
     return [PYTHON, "-c", PY_SEED_LISTEN]
 
 

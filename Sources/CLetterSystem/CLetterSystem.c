@@ -1,4 +1,5 @@
 #define _GNU_SOURCE
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <stddef.h>
 #include <sys/signalfd.h>
@@ -7,6 +8,9 @@
 
 _Static_assert(sizeof(struct letter_mmsghdr) == sizeof(struct mmsghdr), "mmsghdr layout");
 _Static_assert(offsetof(struct letter_mmsghdr, msg_len) == offsetof(struct mmsghdr, msg_len), "mmsghdr layout");
+_Static_assert(sizeof(struct letter_in6_pktinfo) == sizeof(struct in6_pktinfo), "in6_pktinfo layout");
+_Static_assert(offsetof(struct letter_in6_pktinfo, ipi6_ifindex) == offsetof(struct in6_pktinfo, ipi6_ifindex),
+               "in6_pktinfo layout");
 
 int letter_recvmmsg(int fd, struct letter_mmsghdr *messages, unsigned int count, int flags) {
     return recvmmsg(fd, (struct mmsghdr *)messages, count, flags, NULL);

@@ -1,5 +1,8 @@
 import Glibc
 import Testing
+// Child processes, peers and temporary folders, shared with LetterCoreTests' capture tests:
+// every file of this target sees them.
+@_exported import TestSupport
 
 /// Where things are: the repository (from this file's path), the built `letter`
 /// (LETTER_BIN, else the one beside the test bundle), and the peers on PATH.
@@ -23,30 +26,7 @@ enum Paths {
 
     static let oracle = repository + "/Fixtures/peers/oracle.py"
 
-    static func executable(_ name: String) -> String? {
-        let path = getenv("PATH").map { String(cString: $0) } ?? "/usr/bin:/bin"
-        for directory in path.split(separator: ":") {
-            let candidate = "\(directory)/\(name)"
-            if access(candidate, X_OK) == 0 { return candidate }
-        }
-        return nil
-    }
-
-    static let python = executable("python3") ?? "/usr/bin/python3"
-}
-
-/// A peer program or tool a test needs (from the Debian `package`, when its name is not
-/// the program's). Missing: a loud SKIPPED line, or a failure under CI (which must not skip).
-func requirePeer(_ name: String, package: String? = nil) -> String? {
-    if let path = Paths.executable(name) { return path }
-    let install = package ?? (name == "nc" ? "netcat-openbsd" : name)
-    let message = "SKIPPED: '\(name)' is not installed, so this test cannot run (apt-get install \(install))"
-    if getenv("CI") != nil {
-        Issue.record("\(message); CI must not skip")
-    } else {
-        print("\n*** \(message) ***\n")
-    }
-    return nil
+    static let python = executablePath("python3") ?? "/usr/bin/python3"
 }
 
 /// A running `letter listen` with the port it reported.
@@ -97,11 +77,6 @@ func pythonExpectation(port: UInt16, payloads: [[UInt8]], format: String, encodi
     return oracle
 }
 
-func hex(_ bytes: [UInt8]) -> String {
-    let digits = Array("0123456789abcdef")
-    return String(bytes.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 15)]] })
-}
-
 func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
 
 /// Payloads every format test sends: text, controls, quotes, backslashes, bad bytes, empty.
@@ -118,34 +93,6 @@ let samplePayloads: [[UInt8]] = [
     [],
     [0x41],
 ]
-
-/// A fresh directory under /tmp, removed with everything in it when dropped.
-final class TemporaryDirectory {
-    let path: String
-
-    init(_ name: String) throws {
-        var template = Array("/tmp/letter-\(name)-XXXXXX".utf8CString)
-        guard let made = mkdtemp(&template) else { throw SpawnError(message: "mkdtemp: \(String(cString: strerror(errno)))") }
-        path = String(cString: made)
-    }
-
-    deinit { _ = try? run("/bin/rm", ["-rf", path]) }
-}
-
-/// Writes `text` to a new file at `path`.
-func writeFile(_ path: String, _ text: String) throws {
-    let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-    guard descriptor >= 0 else { throw SpawnError(message: "cannot create \(path): \(String(cString: strerror(errno)))") }
-    defer { close(descriptor) }
-    let bytes = Array(text.utf8)
-    var offset = 0
-    while offset < bytes.count {
-        let written = bytes[offset...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
-        if written < 0 && errno == EINTR { continue }
-        guard written > 0 else { throw SpawnError(message: "cannot write \(path): \(String(cString: strerror(errno)))") }
-        offset += written
-    }
-}
 
 /// The first `count` bytes of the file at `path` (fewer if it is shorter).
 func readPrefix(_ path: String, count: Int) throws -> [UInt8] {

@@ -1,14 +1,23 @@
-// The calls that glibc declares only under _GNU_SOURCE, which Swift's Glibc
-// module does not define. The structure mirrors glibc's `struct mmsghdr`.
+// The calls and structures that glibc declares only under _GNU_SOURCE, which Swift's
+// Glibc module does not define. The structures mirror glibc's `struct mmsghdr` and
+// `struct in6_pktinfo`.
 #ifndef C_LETTER_SYSTEM_H
 #define C_LETTER_SYSTEM_H
 
+#include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
 
 struct letter_mmsghdr {
     struct msghdr msg_hdr;
     unsigned int msg_len;
+};
+
+/// The data of an IPV6_PKTINFO control message: the datagram's destination address
+/// and the interface it arrived on.
+struct letter_in6_pktinfo {
+    struct in6_addr ipi6_addr;
+    unsigned int ipi6_ifindex;
 };
 
 /// recvmmsg(2) without a timeout.

@@ -9,8 +9,10 @@ public struct Datagram {
     /// When it reached the socket: the kernel's receive time (SO_TIMESTAMPNS) when the
     /// socket asked for it, else the clock read right after the batch was received.
     public var receivedAt: Timestamp
-    /// The local (destination) address it was sent to, when the receive says so
-    /// (IP_PKTINFO); nil when it is not known.
+    /// The address it was sent to (its IP header's destination: on a socket bound to
+    /// every interface, the one it arrived at; for multicast, the group) with the bound
+    /// port, when the receive asked the kernel for it (IP_PKTINFO, IPV6_PKTINFO); a
+    /// capture records it. Else nil.
     public var local: Peer?
 
     public init(payload: ArraySlice<UInt8>, fullLength: Int, peer: Peer, receivedAt: Timestamp = Timestamp(seconds: 0, nanoseconds: 0),

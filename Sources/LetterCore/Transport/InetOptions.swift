@@ -15,6 +15,18 @@ extension DatagramSocket {
         }
     }
 
+    /// IP_PKTINFO / IPV6_RECVPKTINFO: the kernel attaches to each datagram the address
+    /// it was sent to (a socket bound to every interface learns which one; a multicast
+    /// datagram, its group), which a `ReceiveBatch` made with `localPort` reads into
+    /// `Datagram.local`. Asked for only by a capture: the plain receive path reads no more.
+    public func enableLocalAddresses() throws(SystemCallError) {
+        if family == .v6 {
+            try setOption(Int32(IPPROTO_IPV6), IPV6_RECVPKTINFO, 1, "IPV6_RECVPKTINFO")
+        } else {
+            try setOption(Int32(IPPROTO_IP), IP_PKTINFO, 1, "IP_PKTINFO")
+        }
+    }
+
     /// SO_BROADCAST: without it the kernel refuses to send to a broadcast address.
     public func setBroadcast() throws(SystemCallError) {
         try setOption(SOL_SOCKET, SO_BROADCAST, 1, "SO_BROADCAST")

@@ -15,7 +15,12 @@ public final class ReceiveBatch {
     private let vectors: UnsafeMutablePointer<iovec>
     private let names: UnsafeMutablePointer<sockaddr_storage>
     private let controls: UnsafeMutableRawPointer
-    private static let controlSize = 64
+    /// Room for every control message a receiving socket asks for, each as CMSG_SPACE
+    /// counts it: the drop counter (SO_RXQ_OVFL), the receive time (SCM_TIMESTAMPNS) and
+    /// the destination address (IP_PKTINFO or IPV6_PKTINFO: a socket asks for the one of
+    /// its family). A message that does not fit is cut or left out (MSG_CTRUNC).
+    private static let controlSize = controlSpace(UInt32.self) + controlSpace(timespec.self)
+        + max(controlSpace(in_pktinfo.self), controlSpace(letter_in6_pktinfo.self))
 
     /// How many datagrams the last receive filled in.
     public private(set) var count = 0
@@ -23,12 +28,31 @@ public final class ReceiveBatch {
     /// attached to the latest datagram; nil until a datagram carried it.
     public private(set) var kernelDropCounter: UInt32?
     /// Each datagram's receive time from its SCM_TIMESTAMPNS message, or the clock read
-    /// after the batch where the kernel gave none (the socket did not ask).
-    private var receiveTimes: [Timestamp]
+    /// after the batch where the kernel gave none (the socket did not ask). Storage of
+    /// its own, as the kernel's: an array would check its uniqueness on every store.
+    private let receiveTimes: UnsafeMutablePointer<Timestamp>
+    /// The bound port when datagrams carry their destination address (`local`).
+    private let localPort: UInt16?
+    /// Each datagram's destination address from its packet info message, nil where the
+    /// kernel gave none; allocated only with `localPort`.
+    private let localAddresses: UnsafeMutablePointer<Peer?>?
 
-    public init(capacity: Int, bufferSize: Int) {
+    /// `localPort`: the port the socket is bound to, when it asked the kernel for each
+    /// datagram's destination address (`enableLocalAddresses`): every datagram then
+    /// carries that address and this port in `local`. Without it, none is read.
+    public init(capacity: Int, bufferSize: Int, localPort: UInt16? = nil) {
         self.capacity = capacity
         self.bufferSize = bufferSize
+        self.localPort = localPort
+        if localPort != nil {
+            let addresses = UnsafeMutablePointer<Peer?>.allocate(capacity: capacity)
+            // One by one: the generic initialize(repeating:count:) would look up Peer?'s
+            // metadata at run time, which costs more than the rest of this.
+            for index in 0..<capacity { (addresses + index).initialize(to: nil) }
+            localAddresses = addresses
+        } else {
+            localAddresses = nil
+        }
         // Left uninitialized so that pages are only touched as datagrams fill them (memory
         // stays proportional to traffic); only bytes the kernel wrote are ever read.
         payloads = [UInt8](unsafeUninitializedCapacity: capacity * bufferSize) { _, initialized in
@@ -41,7 +65,8 @@ public final class ReceiveBatch {
         names = .allocate(capacity: capacity)
         names.initialize(repeating: sockaddr_storage(), count: capacity)
         controls = .allocate(byteCount: capacity * Self.controlSize, alignment: 8)
-        receiveTimes = [Timestamp](repeating: Timestamp(seconds: 0, nanoseconds: 0), count: capacity)
+        receiveTimes = .allocate(capacity: capacity)
+        receiveTimes.initialize(repeating: Timestamp(seconds: 0, nanoseconds: 0), count: capacity)
     }
 
     deinit {
@@ -49,16 +74,22 @@ public final class ReceiveBatch {
         vectors.deallocate()
         names.deallocate()
         controls.deallocate()
+        receiveTimes.deallocate()
+        // The addresses are Peers, which may hold arrays: released before the memory goes.
+        localAddresses?.deinitialize(count: capacity)
+        localAddresses?.deallocate()
     }
 
-    /// Datagram `index` of the last receive.
+    /// Datagram `index` of the last receive. Inlined into the receive loop: returned
+    /// from a call, the datagram (some 150 bytes) was built, copied and destroyed again.
+    @inline(__always)
     public func datagram(_ index: Int) -> Datagram {
         let start = index * bufferSize
         let fullLength = Int(headers[index].msg_len)
         // The kernel fills in an AF_INET, AF_INET6 or AF_UNIX name for every datagram.
         let peer = Peer(storage: UnsafeRawPointer(names + index), length: Int(headers[index].msg_hdr.msg_namelen))!
         return Datagram(payload: payloads[start..<start + min(fullLength, bufferSize)], fullLength: fullLength, peer: peer,
-                        receivedAt: receiveTimes[index])
+                        receivedAt: receiveTimes[index], local: localAddresses?[index])
     }
 
     /// Receives up to `limit` datagrams that are already waiting; returns how many (0
@@ -91,25 +122,61 @@ public final class ReceiveBatch {
         return count
     }
 
-    /// Walks datagram `index`'s control messages for SO_RXQ_OVFL and SCM_TIMESTAMPNS.
+    /// Walks datagram `index`'s control messages for SO_RXQ_OVFL, SCM_TIMESTAMPNS and,
+    /// when asked, IP_PKTINFO or IPV6_PKTINFO. A message cut short for want of room
+    /// (MSG_CTRUNC; `controlSize` leaves none unless a socket asks for more than letter
+    /// does) is not read: the datagram keeps the batch's time and no local address.
+    /// Inlined into `receive`: as a call of its own it cost 30 instructions a datagram.
+    @inline(__always)
     private func readControlMessages(of index: Int, batchTime: Timestamp) {
         receiveTimes[index] = batchTime
+        localAddresses?[index] = nil
         let header = headers[index].msg_hdr
         guard let control = header.msg_control else { return }
         var offset = 0
         let headerSize = MemoryLayout<cmsghdr>.size
         while offset + headerSize <= header.msg_controllen {
             let message = control.load(fromByteOffset: offset, as: cmsghdr.self)
-            if message.cmsg_level == SOL_SOCKET && message.cmsg_type == SO_RXQ_OVFL {
+            let length = Int(message.cmsg_len)
+            // The kernel counts a cut message's length as what it wrote of it.
+            func holds<Value>(_ type: Value.Type) -> Bool { length >= headerSize + MemoryLayout<Value>.size }
+            if message.cmsg_level == SOL_SOCKET && message.cmsg_type == SO_RXQ_OVFL && holds(UInt32.self) {
                 kernelDropCounter = control.loadUnaligned(fromByteOffset: offset + headerSize, as: UInt32.self)
-            } else if message.cmsg_level == SOL_SOCKET && message.cmsg_type == SCM_TIMESTAMPNS {
+            } else if message.cmsg_level == SOL_SOCKET && message.cmsg_type == SCM_TIMESTAMPNS && holds(timespec.self) {
                 let stamp = control.loadUnaligned(fromByteOffset: offset + headerSize, as: timespec.self)
                 receiveTimes[index] = Timestamp(seconds: stamp.tv_sec, nanoseconds: stamp.tv_nsec)
+            } else if let localPort, let localAddresses {
+                if message.cmsg_level == Int32(IPPROTO_IP) && message.cmsg_type == IP_PKTINFO && holds(in_pktinfo.self) {
+                    // ipi_addr is the header's destination; ipi_spec_dst is the address a reply would leave from.
+                    let info = control.loadUnaligned(fromByteOffset: offset + headerSize, as: in_pktinfo.self)
+                    localAddresses[index] = Peer(info.ipi_addr, port: localPort)
+                } else if message.cmsg_level == Int32(IPPROTO_IPV6) && message.cmsg_type == IPV6_PKTINFO && holds(letter_in6_pktinfo.self) {
+                    let info = control.loadUnaligned(fromByteOffset: offset + headerSize, as: letter_in6_pktinfo.self)
+                    let address = Peer(info.ipi6_addr, port: localPort, flowInfo: 0, scopeID: 0)
+                    localAddresses[index] = address.scoped(to: info.ipi6_ifindex)
+                }
             }
-            let advance = (Int(message.cmsg_len) + 7) & ~7
+            let advance = (length + 7) & ~7
             if advance == 0 { break }
             offset += advance
         }
+    }
+
+    /// CMSG_SPACE: a control message header and `Value`, each padded to 8 bytes.
+    private static func controlSpace<Value>(_ type: Value.Type) -> Int {
+        (MemoryLayout<cmsghdr>.size + 7) & ~7 + (MemoryLayout<Value>.size + 7) & ~7
+    }
+}
+
+private extension Peer {
+    /// This IPv6 address with the scope the kernel gives a peer's `sin6_scope_id`
+    /// (`ipv6_iface_scope_id`): interface `index` for a link-local unicast address and
+    /// an interface- or link-local multicast group, else none.
+    func scoped(to index: UInt32) -> Peer {
+        guard case .v6(let bytes, let port, let flowInfo, _) = self else { return self }
+        let top = bytes.high >> 48
+        let linkLocal = top & 0xffc0 == 0xfe80 || (bytes.isMulticast && (1...2).contains(top & 0x000f))
+        return linkLocal ? .v6(bytes: bytes, port: port, flowInfo: flowInfo, scopeID: index) : self
     }
 }
 

@@ -21,18 +21,11 @@ extension Peer {
         switch Int32(family) {
         case AF_INET:
             let address = storage.load(as: sockaddr_in.self)
-            let raw = address.sin_addr.s_addr  // network order in memory
-            self = .v4(octets: (UInt8(truncatingIfNeeded: raw), UInt8(truncatingIfNeeded: raw >> 8),
-                                UInt8(truncatingIfNeeded: raw >> 16), UInt8(truncatingIfNeeded: raw >> 24)),
-                       port: UInt16(bigEndian: address.sin_port))
+            self.init(address.sin_addr, port: UInt16(bigEndian: address.sin_port))
         case AF_INET6:
             let address = storage.load(as: sockaddr_in6.self)
-            let bytes = withUnsafeBytes(of: address.sin6_addr) { raw in
-                IPv6Bytes(high: UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
-                          low: UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
-            }
-            self = .v6(bytes: bytes, port: UInt16(bigEndian: address.sin6_port),
-                       flowInfo: UInt32(bigEndian: address.sin6_flowinfo), scopeID: address.sin6_scope_id)
+            self.init(address.sin6_addr, port: UInt16(bigEndian: address.sin6_port),
+                      flowInfo: UInt32(bigEndian: address.sin6_flowinfo), scopeID: address.sin6_scope_id)
         case AF_UNIX:
             // No name at all: an unbound sender. A leading NUL: an abstract name, exactly
             // `length` bytes. Otherwise a path, up to its NUL (the kernel may count one).
@@ -46,6 +39,23 @@ extension Peer {
         default:
             return nil
         }
+    }
+
+    /// An IPv4 address (from a `sockaddr_in`, or a control message's `in_pktinfo`) and a port.
+    init(_ address: in_addr, port: UInt16) {
+        let raw = address.s_addr  // network order in memory
+        self = .v4(octets: (UInt8(truncatingIfNeeded: raw), UInt8(truncatingIfNeeded: raw >> 8),
+                            UInt8(truncatingIfNeeded: raw >> 16), UInt8(truncatingIfNeeded: raw >> 24)),
+                   port: port)
+    }
+
+    /// An IPv6 address (from a `sockaddr_in6`, or a control message's `in6_pktinfo`) and a port.
+    init(_ address: in6_addr, port: UInt16, flowInfo: UInt32, scopeID: UInt32) {
+        let bytes = withUnsafeBytes(of: address) { raw in
+            IPv6Bytes(high: UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
+                      low: UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
+        }
+        self = .v6(bytes: bytes, port: port, flowInfo: flowInfo, scopeID: scopeID)
     }
 
     /// Calls `body` with this address as a `sockaddr` pointer and its length.

@@ -1,0 +1,42 @@
+import Glibc
+import Testing
+import TestSupport
+@testable import LetterCore
+
+/// What tshark says of each record of a capture: the fields the capture tests compare,
+/// read with Wireshark's own dissectors, checksums verified.
+struct DissectedRecord {
+    static let fieldNames = ["frame.time_epoch", "ip.src", "ip.dst", "ipv6.src", "ipv6.dst", "udp.srcport", "udp.dstport",
+                             "udp.length", "data", "ip.checksum.status", "udp.checksum.status", "frame.len", "frame.cap_len",
+                             "udp.checksum"]
+    let fields: [String: String]
+
+    subscript(_ name: String) -> String { fields[name] ?? "" }
+
+    /// `frame.time_epoch` (`1764426735.123456789`) in nanoseconds since the epoch.
+    var nanoseconds: Int? {
+        let parts = self["frame.time_epoch"].split(separator: ".")
+        guard parts.count == 2, let seconds = Int(parts[0]), let fraction = Int(parts[1].padding(to: 9)) else { return nil }
+        return seconds * 1_000_000_000 + fraction
+    }
+
+    /// Runs `tshark -r FILE` with checksum verification on; nil (a test failure) when it
+    /// cannot read the file.
+    static func read(_ file: String, tshark: String) -> [DissectedRecord]? {
+        let arguments = ["-r", file, "-o", "ip.check_checksum:TRUE", "-o", "udp.check_checksum:TRUE", "-T", "fields"]
+            + fieldNames.flatMap { ["-e", $0] }
+        guard let child = try? run(tshark, arguments), child.status == 0 else {
+            Issue.record("tshark could not read \(file)")
+            return nil
+        }
+        return child.stdoutText.split(separator: "\n").map { line in
+            let values = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            return DissectedRecord(fields: Dictionary(uniqueKeysWithValues: zip(fieldNames, values)))
+        }
+    }
+}
+
+private extension Substring {
+    /// The digits of a fraction padded with zeros to `count` digits (`5` → `500000000`).
+    func padding(to count: Int) -> String { String(self) + String(repeating: "0", count: Swift.max(0, count - self.count)) }
+}
