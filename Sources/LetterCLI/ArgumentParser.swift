@@ -43,6 +43,9 @@ public struct ParsedArguments: Sendable {
     public var flags: Set<String> = []
     public var values: [String: [String]] = [:]
     public var positionals: [String] = []
+    /// The subcommand and its arguments as typed, for a hint that shows them rearranged.
+    public var command = ""
+    public var arguments: [String] = []
 
     public func has(_ key: OptionKey) -> Bool { flags.contains(key.rawValue) }
 
@@ -57,6 +60,8 @@ public struct ParsedArguments: Sendable {
 /// `--opt value`, `-o value` and `-ovalue` are all accepted, and short flags combine (`-4w`).
 public func parseArguments(_ arguments: ArraySlice<String>, spec: SubcommandSpec) throws(UsageError) -> ParsedArguments {
     var parsed = ParsedArguments()
+    parsed.command = spec.name
+    parsed.arguments = Array(arguments)
     var iterator = arguments.makeIterator()
     func fail(_ message: String) -> UsageError { UsageError(message, subcommand: spec.name) }
     func record(_ option: OptionSpec, value: String?) throws(UsageError) {
