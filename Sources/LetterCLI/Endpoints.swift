@@ -42,9 +42,10 @@ func parseListeningEndpoint(_ parsed: ParsedArguments) throws(UsageError) -> End
 /// the first one given).
 func rejectInternetOptions(_ parsed: ParsedArguments, for endpoint: Endpoint) throws(UsageError) {
     guard endpoint.isUnix else { return }
-    let internetOnly: [OptionKey] = [.ipv4, .ipv6, .broadcast, .join, .interface, .ttl, .noLoop, .allow]
-    if let option = internetOnly.first(where: { parsed.has($0) || parsed.value($0) != nil }) {
-        throw UsageError("\(option.rawValue) applies to internet sockets; '\(endpoint.text)' is a unix socket")
+    let internetOnly: [any OptionName] = [Option.ipv4, Option.ipv6, Option.broadcast, Option.join, Option.interface,
+                                          Option.ttl, Option.noLoop, Option.allow]
+    if let option = internetOnly.first(where: { parsed.isGiven($0) }) {
+        throw UsageError("\(option.long) applies to internet sockets; '\(endpoint.text)' is a unix socket")
     }
 }
 
@@ -65,7 +66,7 @@ private func withArgumentHint<Result>(_ parsed: ParsedArguments, _ parse: () thr
         return try parse()
     } catch {
         guard let hint = misplacedArgumentHint(command: parsed.command, arguments: parsed.arguments,
-                                               positionals: parsed.positionals, waitFlagGiven: parsed.has(.wait)) else { throw error }
+                                               positionals: parsed.positionals, waitFlagGiven: parsed.has(Option.wait)) else { throw error }
         throw UsageError(error.message + "; " + hint, subcommand: error.subcommand)
     }
 }
