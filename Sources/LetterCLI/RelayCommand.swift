@@ -49,14 +49,14 @@ public struct RelayOptions: Equatable, Sendable {
 }
 
 func runRelay(_ options: RelayOptions) throws {
-    let printSink = options.quiet ? nil : try PrintSink(options.display)
+    let printSinks = options.quiet ? [] : [try PrintSink(options.display)]
     var targets: [Peer] = []
     for endpoint in options.targets { targets.append(try resolveDestination(endpoint, family: options.family)) }
     let address = try resolveBindAddress(options.listen, family: options.family)
     // Every session holds a socket per target.
     raiseDescriptorLimit()
     let relay = Relay(listening: try openBoundSocket(address, reuseAddress: options.receiving.reuseAddress),
-                      targets: targets, printSink: printSink, idleSeconds: options.sessionIdle,
+                      targets: targets, printSinks: printSinks, idleSeconds: options.sessionIdle,
                       maximumSessions: options.maximumSessions, bufferSize: options.display.bufferSize,
                       receiveBuffer: options.receiving.receiveBuffer, timestamps: options.display.time != nil)
     let receiver = Receiver(sinks: [relay], bufferSize: options.display.bufferSize, allow: options.receiving.allow)
