@@ -19,27 +19,27 @@ public struct SendOptions: Equatable, Sendable {
     init(_ parsed: ParsedArguments) throws(UsageError) {
         let used: Int
         (destination, family, used) = try parseDestination(parsed)
-        if let text = parsed.value(.chunk) { chunk = try parseInteger(text, option: .chunk, range: 1...65527) }
+        chunk = try parsed.value(Option.chunk)
         payload = try PayloadOptions(parsed, words: parsed.positionals.dropFirst(used), untouchedBy: chunk != nil ? "--chunk" : nil)
-        wait = parsed.has(.wait)
-        if let text = parsed.value(.timeout) { timeout = try parseSeconds(text, option: .timeout) }
-        if let text = parsed.value(.rate) { interval = 1 / (try parseRate(text, option: .rate)) }
-        if let text = parsed.value(.interval) { interval = try parseSeconds(text, option: .interval, allowZero: true) }
-        if let text = parsed.value(.count) { count = try parseInteger(text, option: .count, range: 1...Int(Int32.max)) }
+        wait = parsed.has(Option.wait)
+        timeout = try parsed.value(Option.timeout)
+        if let rate = try parsed.value(Option.rate) { interval = 1 / rate }
+        if let seconds = try parsed.value(Option.interval) { interval = seconds }
+        count = try parsed.value(Option.count) ?? count
         sending = try SendingOptions(parsed)
-        display = try DisplayOptions(parsed, errorsApply: false)
+        display = try DisplayOptions(parsed, ofReplies: true)
         // Conflicting or pointless flags, one line each.
         if chunk != nil && payload.message != nil { throw UsageError("--chunk cuts stdin; it cannot be used with MESSAGE") }
         if chunk != nil && payload.whole { throw UsageError("--chunk and --whole cannot be used together") }
-        if parsed.value(.rate) != nil && parsed.value(.interval) != nil {
+        if parsed.isGiven(Option.rate) && parsed.isGiven(Option.interval) {
             throw UsageError("--rate and --interval both set the pace; give one")
         }
-        if parsed.value(.count) != nil && payload.message == nil && !payload.whole {
+        if parsed.isGiven(Option.count) && payload.message == nil && !payload.whole {
             throw UsageError("-c repeats one datagram (MESSAGE or --whole); stdin lines and chunks are each sent once")
         }
         if timeout != nil && !wait { throw UsageError("--timeout bounds --wait; add -w") }
-        for option: OptionKey in [.format, .bufsize, .time] where parsed.value(option) != nil && !wait {
-            throw UsageError("\(option.rawValue) shows the reply; it goes with -w")
+        for option in [Option.format.long, Option.bufsize.long, Option.time.long] where parsed.values[option] != nil && !wait {
+            throw UsageError("\(option) shows the reply; it goes with -w")
         }
     }
 }
@@ -58,17 +58,16 @@ public struct PayloadOptions: Equatable, Sendable {
     /// `untouchedBy` names another option that sends input bytes untouched (`--chunk`).
     init(_ parsed: ParsedArguments, words: ArraySlice<String>, untouchedBy: String? = nil) throws(UsageError) {
         message = words.isEmpty ? nil : joinedWithSpaces(words)
-        whole = parsed.has(.whole)
-        rawBytes = parsed.has(.bytes)
-        encoding = try parseEncoding(parsed.value(.encoding), option: .encoding)
-        inputEncoding = try parseEncoding(parsed.value(.inputEncoding), option: .inputEncoding)
-        if let text = parsed.value(.errors) {
-            replaceErrors = try parseChoice(text, option: .errors, as: EncodeErrorHandler.self) == .replace
-        }
+        whole = parsed.has(Option.whole)
+        rawBytes = parsed.has(Option.bytes)
+        encoding = try parsed.encoding(Option.encoding)
+        inputEncoding = try parsed.encoding(Option.inputEncoding)
+        replaceErrors = try parsed.value(Option.encodeErrors) == .replace
         if whole && message != nil { throw UsageError("--whole sends stdin; it cannot be used with MESSAGE") }
         if let untouched = rawBytes ? "--bytes" : untouchedBy {
-            for option: OptionKey in [.encoding, .inputEncoding, .errors] where parsed.value(option) != nil {
-                throw UsageError("\(untouched) sends input bytes untouched; it cannot be used with \(option.rawValue)")
+            for option in [Option.encoding.long, Option.inputEncoding.long, Option.encodeErrors.long]
+            where parsed.values[option] != nil {
+                throw UsageError("\(untouched) sends input bytes untouched; it cannot be used with \(option)")
             }
         }
     }
@@ -117,3 +116,38 @@ func runSend(_ options: SendOptions) throws {
                        timeout: options.timeout)
     }
 }
+
+let sendSpec = SubcommandSpec(
+    name: "send",
+    abstract: "Send one letter, or each line of stdin.",
+    page: {
+        SubcommandPage(
+            usage: "letter send [OPTIONS] ENDPOINT [MESSAGE ...]",
+            arguments: [
+                ("ENDPOINT", "HOST PORT (a name, IPv4 or IPv6 address and a port; HOST:PORT and [IPv6]:PORT work as one "
+                    + "argument), or a unix socket: a PATH (any argument with a '/') or @NAME (abstract)."),
+                ("MESSAGE", "Words joined by single spaces into one datagram. Without them, each stdin line is one."),
+            ],
+            options: OptionGroups.writing + [
+                Option.encodeErrors.spec(),
+                Option.bytes.spec(help: "Send input bytes untouched (binary safe)."),
+                Option.whole.spec(),
+                Option.chunk.spec(),
+                Option.wait.spec(),
+                Option.timeout.spec(help: "With --wait: give up after SEC seconds (exit 1)."),
+                Option.count.spec(help: "Send the datagram (MESSAGE or --whole) N times."),
+                Option.interval.spec(),
+                Option.rate.spec(),
+            ] + OptionGroups.sending + OptionGroups.family + OptionGroups.display,
+            examples: [
+                "letter send 127.0.0.1 9000 你好",
+                "letter send -e gbk localhost:9000 你好",
+                "letter send -w -t 2 127.0.0.1 9000 ping",
+                "printf 'one\\ntwo\\n' | letter send [::1]:9000",
+                "letter send /tmp/app.sock 'hello, unix'",
+                "letter send -c 300 -i 1 127.0.0.1 9000 tick      # 300 times, once a second",
+                "letter send --chunk 1400 127.0.0.1 9000 < file.bin",
+            ],
+            discussion: "Options may appear anywhere before '--'; a message word that starts with '-' goes after '--'.")
+    },
+    parse: SendOptions.init, run: runSend)
