@@ -4,7 +4,7 @@
 /// it went on, stamped with its send time, so a capture of a relay holds both
 /// conversations as a tcpdump on the host would see them.
 final class PcapPrinter: Printer {
-    static let summary = "A pcap capture (Wireshark, tshark and tcpdump read it): never on a terminal."
+    static let summary = "A pcap capture of what arrives (listen, chat, relay) for Wireshark, tshark or tcpdump; not on a terminal."
     static let showsColumns = false
     private var writer = PcapWriter()
 
