@@ -298,10 +298,10 @@ import Testing
     /// line points to -f json --bytes); -f pcap keeps the bytes and times itself; only
     /// listeners capture.
     @Test(arguments: [
-        (["listen", "--pcap", "x.pcap", "/tmp/letter-capture.sock"], "-f json --bytes"),
+        (["listen", "--pcap", "/nonexistent/x.pcap", "/tmp/letter-capture.sock"], "-f json --bytes"),
         (["listen", "-f", "pcap", "@letter-capture"], "-f json --bytes"),
-        (["chat", "--pcap", "x.pcap", "/tmp/letter-capture.sock"], "-f json --bytes"),
-        (["relay", "--pcap", "x.pcap", "127.0.0.1", "0", "--to", "/tmp/letter-capture.sock"], "-f json --bytes"),
+        (["chat", "--pcap", "/nonexistent/x.pcap", "/tmp/letter-capture.sock"], "-f json --bytes"),
+        (["relay", "--pcap", "/nonexistent/x.pcap", "127.0.0.1", "0", "--to", "/tmp/letter-capture.sock"], "-f json --bytes"),
         (["relay", "-f", "pcap", "@letter-capture", "--to", "127.0.0.1:9"], "-f json --bytes"),
         (["listen", "-f", "pcap", "--time", "iso", "0"], "--time"),
         (["listen", "-f", "pcap", "--errors", "strict", "0"], "--errors"),
