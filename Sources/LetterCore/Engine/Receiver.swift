@@ -36,7 +36,8 @@ public final class Receiver {
     /// and each datagram's destination address (IP_PKTINFO, IPV6_RECVPKTINFO).
     public func prepare(_ socket: borrowing DatagramSocket, receiveBuffer requested: Int?, timestamps: Bool) throws(RuntimeError) {
         do {
-            statistics.receiveBufferBytes = try socket.requestReceiveBuffer(requested ?? Self.defaultReceiveBuffer)
+            statistics.receiveBufferRequested = requested ?? Self.defaultReceiveBuffer
+            statistics.receiveBufferBytes = try socket.requestReceiveBuffer(statistics.receiveBufferRequested)
             try socket.enableDropCounter()
             if timestamps || capturing { try socket.enableReceiveTimestamps() }
             if capturing { try socket.enableLocalAddresses() }
