@@ -22,7 +22,7 @@ func parseCaptureFile(_ parsed: ParsedArguments, format: RecordFormat, endpoints
     let file = try parsed.value(Option.pcap)
     if file != nil || format == .pcap, endpoints.contains(where: \.isUnix) {
         throw UsageError("\(file != nil ? "--pcap" : "-f pcap") records IP addresses and ports, which a unix socket has "
-            + "none of; use -f json --bytes to keep every datagram (replay reads it too)")
+            + "none of; use -f json --bytes to keep every datagram")
     }
     return file
 }
