@@ -18,7 +18,11 @@ let package = Package(
         // argv for CommandLine without the runtime's /proc/self/maps scan at start-up.
         .target(name: "CLetterArguments"),
         .executableTarget(name: "letter", dependencies: ["LetterCore", "CLetterArguments"]),
-        .testTarget(name: "LetterCoreTests", dependencies: ["LetterCore"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["LetterCore"]),
+        // What both test targets use to run other programs (python3, tshark, tcpdump, letter)
+        // and to skip loudly. A test target, so that release builds, which have no Testing
+        // module, leave it out.
+        .testTarget(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "LetterCoreTests", dependencies: ["LetterCore", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["LetterCore", "TestSupport"]),
     ]
 )

@@ -1,15 +1,11 @@
 import Glibc
+// Child, run, Paths and requirePeer, for every file of these tests.
+@_exported import TestSupport
 import Testing
 
-/// Where things are: the repository (from this file's path), the built `letter`
-/// (LETTER_BIN, else the one beside the test bundle), and the peers on PATH.
-enum Paths {
-    static let repository: String = {
-        var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
-        parts.removeLast(3)  // Tests/EndToEndTests/Support.swift
-        return parts.joined(separator: "/")
-    }()
-
+/// What only these tests need beside TestSupport's places: the built `letter`
+/// (LETTER_BIN, else the one beside the test bundle) and the Python oracle.
+extension Paths {
     static let letter: String = {
         if let path = getenv("LETTER_BIN").map({ String(cString: $0) }), !path.isEmpty {
             return path.hasPrefix("/") ? path : repository + "/" + path
@@ -22,31 +18,6 @@ enum Paths {
     }()
 
     static let oracle = repository + "/Fixtures/peers/oracle.py"
-
-    static func executable(_ name: String) -> String? {
-        let path = getenv("PATH").map { String(cString: $0) } ?? "/usr/bin:/bin"
-        for directory in path.split(separator: ":") {
-            let candidate = "\(directory)/\(name)"
-            if access(candidate, X_OK) == 0 { return candidate }
-        }
-        return nil
-    }
-
-    static let python = executable("python3") ?? "/usr/bin/python3"
-}
-
-/// A peer program or tool a test needs (from the Debian `package`, when its name is not
-/// the program's). Missing: a loud SKIPPED line, or a failure under CI (which must not skip).
-func requirePeer(_ name: String, package: String? = nil) -> String? {
-    if let path = Paths.executable(name) { return path }
-    let install = package ?? (name == "nc" ? "netcat-openbsd" : name)
-    let message = "SKIPPED: '\(name)' is not installed, so this test cannot run (apt-get install \(install))"
-    if getenv("CI") != nil {
-        Issue.record("\(message); CI must not skip")
-    } else {
-        print("\n*** \(message) ***\n")
-    }
-    return nil
 }
 
 /// A running `letter listen` with the port it reported.

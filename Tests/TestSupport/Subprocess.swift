@@ -3,19 +3,19 @@ import Testing
 
 /// A child process with its stdin, stdout and stderr connected to us, spawned with posix_spawn.
 /// Every wait is bounded; a child still running at its deadline is killed by its PID.
-final class Child {
-    let pid: pid_t
-    private(set) var stdinDescriptor: Int32
+public final class Child {
+    public let pid: pid_t
+    public private(set) var stdinDescriptor: Int32
     private let stdoutDescriptor: Int32
     private let stderrDescriptor: Int32
-    private(set) var stdout: [UInt8] = []
-    private(set) var stderr: [UInt8] = []
+    public private(set) var stdout: [UInt8] = []
+    public private(set) var stderr: [UInt8] = []
     private var stdoutOpen = true
     private var stderrOpen = true
-    private(set) var status: Int32?
+    public private(set) var status: Int32?
 
     /// Spawns `path` with `arguments`. `environment` entries are added to this process's.
-    init(_ path: String, _ arguments: [String], closeStdin: Bool = false, environment: [String: String] = [:]) throws {
+    public init(_ path: String, _ arguments: [String], closeStdin: Bool = false, environment: [String: String] = [:]) throws {
         var input: [Int32] = [0, 0], output: [Int32] = [0, 0], errors: [Int32] = [0, 0]
         // Socket pairs made close-on-exec atomically (tests spawn from many threads at once, and
         // a pipe end leaked into another child would keep its peer from ever seeing EOF).
@@ -81,7 +81,7 @@ final class Child {
         close(stderrDescriptor)
     }
 
-    func write(_ bytes: [UInt8]) {
+    public func write(_ bytes: [UInt8]) {
         var offset = 0
         while offset < bytes.count {
             // send with MSG_NOSIGNAL: a child that already exited must not kill the test runner with SIGPIPE.
@@ -91,24 +91,24 @@ final class Child {
         }
     }
 
-    func write(_ text: String) { write(Array(text.utf8)) }
+    public func write(_ text: String) { write(Array(text.utf8)) }
 
-    func closeStdin() {
+    public func closeStdin() {
         if stdinDescriptor >= 0 { close(stdinDescriptor) }
         stdinDescriptor = -1
     }
 
-    func signal(_ number: Int32) { kill(pid, number) }
+    public func signal(_ number: Int32) { kill(pid, number) }
 
     /// Closes the read end of the child's stdout, as `| head` does when it has had enough.
-    func closeStdout() {
+    public func closeStdout() {
         if stdoutOpen { close(stdoutDescriptor) }
         stdoutOpen = false
     }
 
     /// Reads whatever the child writes until `done` says so or `seconds` pass.
     @discardableResult
-    func pump(seconds: Double, until done: (Child) -> Bool) -> Bool {
+    public func pump(seconds: Double, until done: (Child) -> Bool) -> Bool {
         let deadline = now() + seconds
         while !done(self) {
             let left = deadline - now()
@@ -130,7 +130,7 @@ final class Child {
     /// Waits for the child to exit (reading both pipes meanwhile), at most `seconds`;
     /// kills it if it has not. Returns the exit status (128+signal if killed by one).
     @discardableResult
-    func wait(seconds: Double = 10) -> Int32 {
+    public func wait(seconds: Double = 10) -> Int32 {
         if !pump(seconds: seconds, until: { $0.status != nil && !$0.stdoutOpen && !$0.stderrOpen }) {
             kill(pid, SIGKILL)
             pump(seconds: 5) { $0.status != nil }
@@ -140,7 +140,7 @@ final class Child {
     }
 
     /// Reads stderr until it holds a line containing `marker`; returns that line.
-    func stderrLine(containing marker: String, seconds: Double = 10) -> String? {
+    public func stderrLine(containing marker: String, seconds: Double = 10) -> String? {
         func completeLine(_ child: Child) -> String? {
             child.stderrText.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
                 .first { $0.contains(marker) }.map(String.init)
@@ -149,8 +149,8 @@ final class Child {
         return completeLine(self)
     }
 
-    var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
-    var stderrText: String { String(decoding: stderr, as: UTF8.self) }
+    public var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
+    public var stderrText: String { String(decoding: stderr, as: UTF8.self) }
 
     private func reap() {
         guard status == nil else { return }
@@ -175,12 +175,14 @@ final class Child {
     }
 }
 
-struct SpawnError: Error, CustomStringConvertible {
-    let message: String
-    var description: String { message }
+public struct SpawnError: Error, CustomStringConvertible {
+    public let message: String
+    public var description: String { message }
+
+    public init(message: String) { self.message = message }
 }
 
-func now() -> Double {
+public func now() -> Double {
     var time = timespec()
     clock_gettime(CLOCK_MONOTONIC, &time)
     return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
@@ -197,7 +199,7 @@ private func environmentStrings() -> [String] {
 }
 
 /// Runs a command to completion with `input` on its stdin; returns status, stdout, stderr.
-func run(_ path: String, _ arguments: [String], input: [UInt8] = [], seconds: Double = 20,
+public func run(_ path: String, _ arguments: [String], input: [UInt8] = [], seconds: Double = 20,
          environment: [String: String] = [:]) throws -> Child {
     let child = try Child(path, arguments, environment: environment)
     if !input.isEmpty { child.write(input) }
