@@ -90,19 +90,6 @@ let samplePayloads: [[UInt8]] = [
     [0x41],
 ]
 
-/// A fresh directory under /tmp, removed with everything in it when dropped.
-final class TemporaryDirectory {
-    let path: String
-
-    init(_ name: String) throws {
-        var template = Array("/tmp/letter-\(name)-XXXXXX".utf8CString)
-        guard let made = mkdtemp(&template) else { throw SpawnError(message: "mkdtemp: \(String(cString: strerror(errno)))") }
-        path = String(cString: made)
-    }
-
-    deinit { _ = try? run("/bin/rm", ["-rf", path]) }
-}
-
 /// Writes `text` to a new file at `path`.
 func writeFile(_ path: String, _ text: String) throws {
     let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)

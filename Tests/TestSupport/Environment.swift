@@ -6,7 +6,7 @@ import Testing
 public enum Paths {
     public static let repository: String = {
         var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
-        parts.removeLast(3)  // Tests/TestSupport/Paths.swift
+        parts.removeLast(3)  // Tests/TestSupport/Environment.swift
         return parts.joined(separator: "/")
     }()
 
@@ -27,11 +27,29 @@ public enum Paths {
 public func requirePeer(_ name: String, package: String? = nil) -> String? {
     if let path = Paths.executable(name) { return path }
     let install = package ?? (name == "nc" ? "netcat-openbsd" : name)
-    let message = "SKIPPED: '\(name)' is not installed, so this test cannot run (apt-get install \(install))"
+    reportSkip("'\(name)' is not installed, so this test cannot run (apt-get install \(install))")
+    return nil
+}
+
+/// Says loudly that a test cannot run, and why; under CI (which must not skip) that is a failure.
+public func reportSkip(_ reason: String) {
+    let message = "SKIPPED: \(reason)"
     if getenv("CI") != nil {
         Issue.record("\(message); CI must not skip")
     } else {
         print("\n*** \(message) ***\n")
     }
-    return nil
+}
+
+/// A fresh directory under /tmp, removed with everything in it when dropped.
+public final class TemporaryDirectory {
+    public let path: String
+
+    public init(_ name: String) throws {
+        var template = Array("/tmp/letter-\(name)-XXXXXX".utf8CString)
+        guard let made = mkdtemp(&template) else { throw SpawnError(message: "mkdtemp: \(String(cString: strerror(errno)))") }
+        path = String(cString: made)
+    }
+
+    deinit { _ = try? run("/bin/rm", ["-rf", path]) }
 }
