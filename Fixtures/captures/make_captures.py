@@ -268,6 +268,11 @@ def mixed_ethernet():
     # A record cut short: 60 bytes kept of a 1,042-byte frame.
     long_frame = ethernet(udp4("192.0.2.1", "198.51.100.7", 40011, 9011, payload(6, 1000)))
     items.append((long_frame[:60], len(long_frame)))
+    # Records cut by 4 bytes past the datagram (a frame check sequence not kept): still
+    # records the capture cut short.
+    for frame in (ethernet(udp4("192.0.2.1", "198.51.100.7", 40015, 9015, b"whole, but cut")),
+                  ethernet(udp6("2001:db8::1", "2001:db8::7", 40016, 9016, b"whole, but cut"))):
+        items.append((frame, len(frame) + 4))
     # A datagram of 4,000 bytes in IPv6 fragments of 1,232 bytes, the last first.
     items += [(ethernet(packet), None) for packet in fragments6("2001:db8::5", "2001:db8::9", 40012, 9012, payload(7, 4000), 0x77, 1232, order=[3, 0, 1, 2])]
     # A datagram whose middle fragment is missing: never complete.
