@@ -88,7 +88,7 @@ final class JSONLinesReader {
                 throw JSONRecordError("\(prefix)host without a \(prefix)port from 0 to 65535")
             }
             if let quad = parseIPv4(name[...]) { return .v4(octets: quad, port: UInt16(port)) }
-            guard let address = parseIPv6(name[...]) else { throw JSONRecordError("\(prefix)host '\(name)' is not an IP address") }
+            guard let address = parseIPv6(name[...]) else { throw JSONRecordError("\(prefix)host \(quoted(name)) is not an IP address") }
             let flowInfo = try found[to ? .toFlowInfo : .flowInfo].map { (token) throws(JSONRecordError) in
                 guard let value = integer(token, line, below: 1 << 32) else { throw JSONRecordError("\(prefix)flowinfo out of range") }
                 return value
@@ -161,13 +161,24 @@ final class JSONLinesReader {
         case .string:
             let written = text(token, line)
             guard let time = isoTime(Array(written.utf8)[...]) else {
-                throw JSONRecordError("time '\(written)' is not an iso or utc time as letter writes them")
+                throw JSONRecordError("time \(quoted(written)) is not an iso or utc time as letter writes them")
             }
             return time
         default:
             throw JSONRecordError("time is neither a number nor a string")
         }
     }
+}
+
+/// A value from the input for an error message, quoted: at most 40 characters, with the
+/// characters that could move the cursor escaped as the text format escapes them, so no
+/// line of a file reaches the terminal raw.
+private func quoted(_ text: String) -> String {
+    var out: [UInt8] = [UInt8(ascii: "'")]
+    appendEscapingControls(Array(text.prefix(40).utf8)[...], to: &out)
+    if text.count > 40 { out.append(contentsOf: "...".utf8) }
+    out.append(UInt8(ascii: "'"))
+    return String(decoding: out, as: UTF8.self)
 }
 
 /// Why a well-formed JSON line is not a record.

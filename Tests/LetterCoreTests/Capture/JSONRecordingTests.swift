@@ -94,6 +94,9 @@ import TestSupport
             (#"{"host": "127.0.0.1", "port": 1, "text": "a", "time": -1}"#, "damaged", "not seconds"),
             (#"{"host": "127.0.0.1", "port": 1, "text": "a", "time": 1e9}"#, "damaged", "not seconds"),
             (#"{"host": "127.0.0.1", "port": 1, "text": "a", "time": "2026-02-30T00:00:00Z"}"#, "damaged", "not an iso"),
+            // Found by the fuzzer: a value quoted in the message keeps its controls escaped.
+            (#"{"host": "127.0.0.1", "port": 1, "text": "a", "time": "\n\u001b[2J"}"#, "damaged", #"time '\n\x1b[2J' is not"#),
+            (#"{"host": "\u202e1", "port": 1, "text": "a"}"#, "damaged", #"host '\u202e1' is not"#),
             (#"{"host": "127.0.0.1", "port": 1, "text": "a", "text": "b"}"#, "damaged", "text given twice"),
             (#"{"host": "127.0.0.1", "port": 1, "direction": "request", "text": "a"}"#, "damaged", "without to_host"),
             (#"{"path": "/x", "abstract": true, "text": "a"}"#, "damaged", "without its '@'"),
@@ -113,6 +116,8 @@ import TestSupport
                 // The line's start, or (for JSON syntax) the byte where it goes wrong.
                 #expect(error.offset >= good.utf8.count + 1 && error.offset < good.utf8.count + 1 + line.utf8.count, "\(line): \(error)")
                 #expect(error.description.contains("line 3") && error.description.contains(detail), "\(line): \(error)")
+                #expect(!error.description.contains("\n") && !error.description.unicodeScalars.contains("\u{1B}")
+                        && !error.description.unicodeScalars.contains("\u{202E}"), "\(line): \(error)")
             }
         }
         // A first line that is not JSON: the file is not a recording.
