@@ -303,7 +303,8 @@ def packets_v4_v6():
     ]
 
 
-def build(directory):
+def captures():
+    """Every file by name (the json recording aside), and the manifest's lines."""
     files = {}
     manifest = []
     mixed = mixed_ethernet()
@@ -377,7 +378,11 @@ def build(directory):
     for name, (data, kind, offset) in damaged.items():
         files[name] = data
         manifest.append((name, "error %s %d" % (kind, offset)))
+    return files, manifest
 
+
+def build(directory):
+    files, manifest = captures()
     os.makedirs(os.path.join(directory, "damaged"), exist_ok=True)
     for name, data in files.items():
         with open(os.path.join(directory, name), "wb") as out:
