@@ -45,8 +45,8 @@ final class CaptureInput {
     func bytes(_ range: Range<Int>) -> ArraySlice<UInt8> { buffer[start + range.lowerBound..<start + range.upperBound] }
 
     /// A 16-bit or 32-bit number `index` bytes past the read position.
-    func uint16(_ index: Int, bigEndian: Bool) -> UInt16 { readUInt16(buffer, start + index, bigEndian: bigEndian) }
-    func uint32(_ index: Int, bigEndian: Bool) -> UInt32 { readUInt32(buffer, start + index, bigEndian: bigEndian) }
+    func uint16(_ index: Int, bigEndian: Bool) -> UInt16 { readUInt16(buffer[start..<end], start + index, bigEndian: bigEndian) }
+    func uint32(_ index: Int, bigEndian: Bool) -> UInt32 { readUInt32(buffer[start..<end], start + index, bigEndian: bigEndian) }
 
     /// Moves the read position `count` (available) bytes on.
     func advance(_ count: Int) {
@@ -143,15 +143,15 @@ final class CaptureInput {
     }
 }
 
-/// A 16-bit number at `index` of `bytes`, in either byte order.
-func readUInt16<Bytes: RandomAccessCollection<UInt8>>(_ bytes: Bytes, _ index: Bytes.Index, bigEndian: Bool = true) -> UInt16 {
-    let first = UInt16(bytes[index]), second = UInt16(bytes[bytes.index(after: index)])
+/// A 16-bit number at `index` of `bytes`, in either byte order. (For slices only, not
+/// generic: a generic call through the collection protocol costs an allocation a byte.)
+func readUInt16(_ bytes: ArraySlice<UInt8>, _ index: Int, bigEndian: Bool = true) -> UInt16 {
+    let first = UInt16(bytes[index]), second = UInt16(bytes[index + 1])
     return bigEndian ? first << 8 | second : second << 8 | first
 }
 
 /// A 32-bit number at `index` of `bytes`, in either byte order.
-func readUInt32<Bytes: RandomAccessCollection<UInt8>>(_ bytes: Bytes, _ index: Bytes.Index, bigEndian: Bool = true) -> UInt32 {
-    let high = UInt32(readUInt16(bytes, index, bigEndian: bigEndian))
-    let low = UInt32(readUInt16(bytes, bytes.index(index, offsetBy: 2), bigEndian: bigEndian))
+func readUInt32(_ bytes: ArraySlice<UInt8>, _ index: Int, bigEndian: Bool = true) -> UInt32 {
+    let high = UInt32(readUInt16(bytes, index, bigEndian: bigEndian)), low = UInt32(readUInt16(bytes, index + 2, bigEndian: bigEndian))
     return bigEndian ? high << 16 | low : low << 16 | high
 }
