@@ -119,8 +119,9 @@ $(DEB): $(LETTER) $(MANPAGE) $(COMPLETIONS) LICENSE Makefile packaging/deb/contr
 	find .build/deb -exec touch -h -d @$(SOURCE_DATE_EPOCH) {} +
 	dpkg-deb --root-owner-group -Zxz --build .build/deb $@
 
-# The peers the end-to-end tests talk to, and the tools that check the man page,
-# completions and packages; installed when missing (root and apt-get).
+# The peers the end-to-end tests talk to, the tools that check the man page, completions
+# and packages, and tshark and tcpdump for the capture tests; installed when missing
+# (root and apt-get).
 peers:
 	@missing=""; \
 	command -v python3 >/dev/null || missing="$$missing python3"; \
@@ -136,6 +137,8 @@ peers:
 	command -v lintian >/dev/null || missing="$$missing lintian"; \
 	command -v hexdump >/dev/null || missing="$$missing bsdextrautils"; \
 	command -v logger >/dev/null || missing="$$missing bsdutils"; \
+	command -v tshark >/dev/null || missing="$$missing tshark"; \
+	command -v tcpdump >/dev/null || missing="$$missing tcpdump"; \
 	[ -e /usr/share/zoneinfo/Asia/Kolkata ] || missing="$$missing tzdata"; \
 	if [ -n "$$missing" ]; then \
 		echo "installing:$$missing"; \

@@ -22,6 +22,8 @@ struct CaptureReading {
     var datagrams: [SeenDatagram] = []
     var skipped = CaptureSkips()
     var error: CaptureError?
+    /// How far the reader says it read.
+    var bytesRead = 0
 }
 
 /// A temporary directory with the captures `Fixtures/captures/make_captures.py` builds;
@@ -88,6 +90,7 @@ func readAll(_ reader: CaptureReader) -> CaptureReading {
         reading.error = error
     }
     reading.skipped = reader.skipped
+    reading.bytesRead = reader.bytesRead
     return reading
 }
 

@@ -22,6 +22,7 @@ import TestSupport
             #expect(reading.skipped == view.skipped, "\(name)")
             // The same from memory in reads of every size: records cut at every boundary.
             let bytes = try readBytes(fixtures.path(name))
+            #expect(reading.bytesRead == bytes.count, "\(name): read \(reading.bytesRead) bytes of \(bytes.count)")
             for readSize in [1, 3, 4096] {
                 let again = readCapture(bytes: bytes, readSize: readSize)
                 #expect(again.datagrams == view.datagrams && again.skipped == view.skipped && again.error == nil,
