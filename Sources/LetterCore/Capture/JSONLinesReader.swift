@@ -1,10 +1,11 @@
-/// The JSON Lines that `letter listen -f json` (and relay's and ping's json) writes, read
+/// The JSON Lines that `letter listen -f json` and `letter relay -f json` write, read
 /// back as records: the payload from `hex` (`--bytes`), else the decoded `text` for the
 /// caller to encode again; the time from `time`, a number (`--time epoch`, `elapsed` or
 /// `delta`) or an `iso`/`utc` string; the sender from `host`/`port` (`flowinfo`,
 /// `scope_id`) or `path` (`null`, or `@NAME` with `"abstract": true`). A relay record
 /// (`direction`) is sent on only as a request, to its `to_` address. Blank lines and
-/// lines with `"summary": true` are no records; one with `truncated_from` was cut short.
+/// lines with `"summary": true` (ping's) are no records; one with `truncated_from` was
+/// cut short. A first line that is not such a record means the input is not a recording.
 final class JSONLinesReader {
     enum Record {
         case datagram(CapturedDatagram)
@@ -18,6 +19,8 @@ final class JSONLinesReader {
     private var payload: [UInt8] = []
     private var scratch: [UInt8] = []
     private var lineNumber = 0
+    /// Whether a line was letter's json already: a bad line after one is damage, not
+    /// another kind of file.
     private var sawRecord = false
 
     init(_ input: CaptureInput) {
@@ -34,16 +37,18 @@ final class JSONLinesReader {
             do {
                 try JSONScanner.object(line, into: &fields)
             } catch {
-                // A first line that is not JSON: the file only looked like JSON Lines.
                 throw CaptureError(sawRecord ? .damaged : .notACapture, at: start + error.index - line.startIndex,
                                    "line \(lineNumber) is not JSON: \(error.reason)")
             }
-            sawRecord = true
+            let record: Record?
             do throws(JSONRecordError) {
-                if let record = try record(line, at: start) { return record }
+                record = try self.record(line, at: start)
             } catch {
-                throw CaptureError(.damaged, at: start, "line \(lineNumber) is not a record letter writes: \(error.reason)")
+                throw CaptureError(sawRecord ? .damaged : .notACapture, at: start,
+                                   "line \(lineNumber) is not a record letter writes: \(error.reason)")
             }
+            sawRecord = true
+            if let record { return record }
         }
     }
 
@@ -54,8 +59,9 @@ final class JSONLinesReader {
         var destination: Peer?
         if let direction = found[.direction] {
             guard direction.kind == .string else { throw JSONRecordError("direction is not a string") }
-            if text(direction, line) == "reply" { return .skipped(.reply) }
-            guard text(direction, line) == "request" else { throw JSONRecordError("direction is neither request nor reply") }
+            let way = text(direction, line)
+            if way == "reply" { return .skipped(.reply) }
+            guard way == "request" else { throw JSONRecordError("direction is neither request nor reply") }
             destination = try peer(found, line, to: true)
         }
         if found[.truncatedFrom] != nil { return .skipped(.cutShort) }
