@@ -65,13 +65,12 @@ final class PacketDecoder {
         let payload = packet[base + headerLength..<base + totalLength]
         let fragmentField = readUInt16(packet, base + 6)
         let more = fragmentField & 0x2000 != 0, offset = Int(fragmentField & 0x1FFF) * 8
-        guard more || offset > 0 else {
-            return udp(payload, records: 1) { .v4(octets: source, port: $0) } destination: { .v4(octets: destination, port: $0) }
-        }
+        let addresses = Addresses.v4(source, destination)
+        guard more || offset > 0 else { return udp(payload, records: 1, between: addresses) }
         let key = FragmentReassembler.Key(isIPv6: false, source: ipv6Holding(source), destination: ipv6Holding(destination),
                                           identification: UInt32(readUInt16(packet, base + 4)), protocolNumber: protocolNumber)
         guard let whole = reassembler.add(key, offset: offset, more: more, data: payload, nextHeader: protocolNumber) else { return .held }
-        return udp(whole.bytes, records: whole.records) { .v4(octets: source, port: $0) } destination: { .v4(octets: destination, port: $0) }
+        return udp(whole.bytes, records: whole.records, between: addresses)
     }
 
     private func decodeIPv6(_ packet: ArraySlice<UInt8>, isCut: Bool) -> DecodedRecord {
@@ -85,12 +84,12 @@ final class PacketDecoder {
         let lengthPast = declaredEnd > packet.endIndex
         let cut = isCut || lengthPast
         let body = packet[base + 40..<min(declaredEnd, packet.endIndex)]
-        func peers(_ bytes: IPv6Bytes) -> (UInt16) -> Peer { { .v6(bytes: bytes, port: $0, flowInfo: 0, scopeID: 0) } }
+        let addresses = Addresses.v6(source, destination)
 
         switch walkIPv6Headers(body, first: packet[base + 6]) {
         case .udp(let segment):
             guard !cut else { return .skipped(.cutShort, records: 1) }
-            return udp(segment, records: 1, source: peers(source), destination: peers(destination))
+            return udp(segment, records: 1, between: addresses)
         case .notUDP:
             return .skipped(.notUDP, records: 1)
         case .headersCut:
@@ -107,7 +106,7 @@ final class PacketDecoder {
             // hold more extension headers, but not another fragment header.
             switch walkIPv6Headers(whole.bytes, first: whole.nextHeader) {
             case .udp(let segment):
-                return udp(segment, records: whole.records, source: peers(source), destination: peers(destination))
+                return udp(segment, records: whole.records, between: addresses)
             case .notUDP, .fragment:
                 return .skipped(.notUDP, records: whole.records)
             case .headersCut:
@@ -116,21 +115,36 @@ final class PacketDecoder {
         }
     }
 
-    /// The UDP datagram in `segment` (the IP payload, or a whole reassembled one), with
-    /// peers made from its ports.
-    private func udp(_ segment: ArraySlice<UInt8>, records: Int, source: (UInt16) -> Peer,
-                     destination: (UInt16) -> Peer) -> DecodedRecord {
+    /// The UDP datagram in `segment` (the IP payload, or a whole reassembled one) sent
+    /// between `addresses`.
+    private func udp(_ segment: ArraySlice<UInt8>, records: Int, between addresses: Addresses) -> DecodedRecord {
         let base = segment.startIndex
         guard segment.count >= 8 else { return .skipped(.notUDP, records: records) }
         let length = Int(readUInt16(segment, base + 4))
         guard length >= 8 else { return .skipped(.notUDP, records: records) }
         guard length <= segment.count else { return .skipped(.cutShort, records: records) }
-        return .datagram(source: source(readUInt16(segment, base)), destination: destination(readUInt16(segment, base + 2)),
-                         payload: segment[base + 8..<base + length])
+        let (source, destination) = addresses.peers(readUInt16(segment, base), readUInt16(segment, base + 2))
+        return .datagram(source: source, destination: destination, payload: segment[base + 8..<base + length])
     }
 }
 
 private let udpProtocol: UInt8 = 17
+
+/// The source and destination addresses of an IP header.
+private enum Addresses {
+    case v4((UInt8, UInt8, UInt8, UInt8), (UInt8, UInt8, UInt8, UInt8))
+    case v6(IPv6Bytes, IPv6Bytes)
+
+    func peers(_ sourcePort: UInt16, _ destinationPort: UInt16) -> (Peer, Peer) {
+        switch self {
+        case .v4(let source, let destination):
+            return (.v4(octets: source, port: sourcePort), .v4(octets: destination, port: destinationPort))
+        case .v6(let source, let destination):
+            return (.v6(bytes: source, port: sourcePort, flowInfo: 0, scopeID: 0),
+                    .v6(bytes: destination, port: destinationPort, flowInfo: 0, scopeID: 0))
+        }
+    }
+}
 
 /// Where IPv6's chain of next headers leads.
 private enum IPv6Chain {
