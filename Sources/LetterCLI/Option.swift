@@ -146,7 +146,7 @@ enum Option {
         try parseSeconds(text, option: long, allowZero: true)
     }
     static let ipv4 = FlagRow("-4", help: "Use IPv4 only.")
-    static let ipv6 = FlagRow("-6", help: "Use IPv6 only (listen: '::', dual-stack).")
+    static let ipv6 = FlagRow("-6", help: "Use IPv6 only.")
     static let join = OptionRow<Peer>(
         "--join", value: "GROUP", help: "Join a multicast group (repeatable).", completion: .text, repeatable: true) { text, _ throws(UsageError) in
         guard let group = parseIPAddress(text), group.isMulticast else {
@@ -179,6 +179,8 @@ enum Option {
         completion: .number) { text, long throws(UsageError) in Double(try parseInteger(text, option: long, range: 1...1_000_000)) }
     static let reuse = FlagRow(
         "--reuse", help: "Share the port with other sockets on purpose (SO_REUSEADDR; --join implies it).")
+    /// `--reuse` where there is no `--join` to imply it.
+    static let reuseHelp = "Share the port with other sockets on purpose (SO_REUSEADDR)."
     static let stats = FlagRow("--stats", help: "Print what was received and lost to stderr on exit.")
     static let time = OptionRow<TimeMode>(
         "--time", value: "MODE",
@@ -214,9 +216,11 @@ enum Option {
 /// `text (default), tuple, json, lines, raw or hex`, joined by hand: it is part of the
 /// help of the -f row a one-off send builds, and `joined(separator:)` costs that a
 /// generic metadata look-up of a third of its start-up.
-private var formatListing: String {
+private var formatListing: String { listing(of: RecordFormat.allCases) }
+
+/// The formats a command's `-f` takes, as its help lists them.
+func listing(of formats: [RecordFormat]) -> String {
     var text = ""
-    let formats = RecordFormat.allCases
     for (index, format) in formats.enumerated() {
         if index > 0 { text += index == formats.count - 1 ? " or " : ", " }
         text += format.rawValue
