@@ -1,6 +1,7 @@
 /// Every option's name, once: the table's rows are made from these and the parsers
 /// read values by them, so a misspelled option is a compile error, not a silent miss.
 public enum OptionKey: String, Sendable {
+    case all = "--all"
     case allow = "--allow"
     case bind = "--bind"
     case broadcast = "--broadcast"
@@ -11,10 +12,14 @@ public enum OptionKey: String, Sendable {
     case echo = "--echo"
     case encoding = "--encoding"
     case errors = "--errors"
+    case expect = "--expect"
+    case expectHex = "--expect-hex"
+    case file = "--file"
     case format = "--format"
     case generateCompletionScript = "--generate-completion-script"
     case generateManual = "--generate-manual"
     case help = "--help"
+    case hex = "--hex"
     case inputEncoding = "--input-encoding"
     case interface = "--interface"
     case interval = "--interval"
