@@ -13,31 +13,33 @@ import Testing
         return (server, try portFromTuple(banner))
     }
 
-    @Test func aMatchingReplyExitsZero() throws {
-        let (server, port) = try service("answer", ["--text", "pong 42"])
-        let send = try run(Paths.letter, ["send", "-w", "-t", "5", "--expect", "pong", "127.0.0.1", String(port), "ping"])
+    /// `letter send OPTIONS HOST PORT ping` to a service run in `mode`: letter's stdout
+    /// must be the lines the service says it must print; returns letter for the rest.
+    func exchange(_ mode: String, _ serviceOptions: [String], _ options: [String], host: String = "127.0.0.1") throws
+        -> (send: Child, expected: String, port: UInt16) {
+        let (server, port) = try service(mode, serviceOptions)
+        let send = try run(Paths.letter, ["send"] + options + [host, String(port), "ping"])
         server.wait()
-        #expect(send.status == 0, "\(send.stderrText)")
-        #expect(send.stdoutText == server.stdoutText)
+        #expect(send.stdoutText == server.stdoutText, "\(send.stderrText)")
+        return (send, server.stdoutText, port)
+    }
+
+    @Test func aMatchingReplyExitsZero() throws {
+        let send = try exchange("answer", ["--text", "pong 42"], ["-w", "-t", "5", "--expect", "pong"]).send
+        #expect(send.status == 0)
         #expect(send.stderrText == "")
     }
 
     @Test func aMismatchIsPrintedThenSaidAndExitsOne() throws {
-        let (server, port) = try service("answer", ["--text", "busy"])
-        let send = try run(Paths.letter, ["send", "-w", "-t", "5", "--expect", "pong", "127.0.0.1", String(port), "ping"])
-        server.wait()
+        let send = try exchange("answer", ["--text", "busy"], ["-w", "-t", "5", "--expect", "pong"]).send
         #expect(send.status == 1)
-        #expect(send.stdoutText == server.stdoutText)
         #expect(send.stderrText == "letter send: reply did not match --expect 'pong'\n")
     }
 
     @Test func expectHexChecksTheBytes() throws {
         for (pattern, status) in [("6f:6e", Int32(0)), ("0x6f6f", 1)] {
-            let (server, port) = try service("answer", ["--text", "pong"])
-            let send = try run(Paths.letter, ["send", "-w", "-t", "5", "--expect-hex", pattern, "127.0.0.1", String(port), "ping"])
-            server.wait()
-            #expect(send.status == status, "\(pattern): \(send.stderrText)")
-            #expect(send.stdoutText == server.stdoutText)
+            let send = try exchange("answer", ["--text", "pong"], ["-w", "-t", "5", "--expect-hex", pattern]).send
+            #expect(send.status == status, "\(pattern)")
             #expect(send.stderrText == (status == 0 ? "" : "letter send: reply did not match --expect-hex '\(pattern)'\n"))
         }
     }
@@ -68,14 +70,12 @@ import Testing
 
     /// --all prints all three answers and waits -t after the last before it ends.
     @Test func allPrintsEveryReplyAndWaitsAfterTheLast() throws {
-        let (server, port) = try service("answer", ["--text", "pong", "--times", "3", "--gap", "0.4"])
         let started = now()
-        let send = try run(Paths.letter, ["send", "-w", "--all", "-t", "0.7", "127.0.0.1", String(port), "ping"])
+        let (send, expected, _) = try exchange("answer", ["--text", "pong", "--times", "3", "--gap", "0.4"],
+                                               ["-w", "--all", "-t", "0.7"])
         let elapsed = now() - started
-        server.wait()
-        #expect(send.status == 0, "\(send.stderrText)")
-        #expect(send.stdoutText == server.stdoutText)
-        #expect(server.stdoutText.split(separator: "\n").count == 3)
+        #expect(send.status == 0)
+        #expect(expected.split(separator: "\n").count == 3)
         // The replies span 0.8 s; then 0.7 s of quiet (each gap is shorter than -t).
         #expect(elapsed >= 1.5 && elapsed < 2.5, "\(elapsed) s")
     }
@@ -91,33 +91,25 @@ import Testing
 
     /// A TFTP server answers from a new port: that is the destination's address, a reply.
     @Test func anAnswerFromAnotherPortIsAccepted() throws {
-        let (server, port) = try service("new-port", ["--text", "DATA"])
-        let send = try run(Paths.letter, ["send", "-w", "-t", "5", "127.0.0.1", String(port), "RRQ"])
-        server.wait()
-        #expect(send.status == 0, "\(send.stderrText)")
-        #expect(send.stdoutText == server.stdoutText)
-        #expect(!server.stdoutText.contains("\(port))"), "the answer came from another port")
+        let (send, expected, port) = try exchange("new-port", ["--text", "DATA"], ["-w", "-t", "5"])
+        #expect(send.status == 0)
+        #expect(!expected.contains("\(port))"), "the answer came from another port")
     }
 
     /// A datagram from another address is not the reply: ignored, counted, said at the end.
     @Test func aThirdPartyIsIgnoredAndCounted() throws {
-        let (server, port) = try service("third-party", ["--text", "pong"])
-        let send = try run(Paths.letter, ["send", "-w", "-t", "5", "--expect", "pong", "127.0.0.1", String(port), "ping"])
-        server.wait()
-        #expect(send.status == 0, "\(send.stderrText)")
-        #expect(send.stdoutText == server.stdoutText)
+        let send = try exchange("third-party", ["--text", "pong"], ["-w", "-t", "5", "--expect", "pong"]).send
+        #expect(send.status == 0)
         #expect(send.stderrText == "letter send: ignored 1 datagram from other addresses\n")
     }
 
     /// Discovery: a broadcast on loopback (127.255.255.255; never 255.255.255.255), three
     /// responders sharing the port, each answering from its own address: one line each.
     @Test func broadcastDiscoveryListsEveryDevice() throws {
-        let (server, port) = try service("broadcast", ["--text", "device", "--times", "3"])
-        let send = try run(Paths.letter, ["send", "--broadcast", "-w", "--all", "-t", "1", "127.255.255.255", String(port), "who?"])
-        server.wait()
-        #expect(send.status == 0, "\(send.stderrText)")
-        #expect(send.stdoutText == server.stdoutText)
-        #expect(Set(server.stdoutText.split(separator: "\n").map { $0.split(separator: "'")[1] }).count == 3, "three addresses")
+        let (send, expected, _) = try exchange("broadcast", ["--text", "device", "--times", "3"],
+                                               ["--broadcast", "-w", "--all", "-t", "1"], host: "127.255.255.255")
+        #expect(send.status == 0)
+        #expect(Set(expected.split(separator: "\n").map { $0.split(separator: "'")[1] }).count == 3, "three addresses")
         #expect(send.stderrText == "")
     }
 

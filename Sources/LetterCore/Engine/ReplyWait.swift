@@ -60,15 +60,10 @@ public func awaitReplies(on socket: borrowing DatagramSocket, from destination: 
     var loop = EventLoop(receiver: receiver)
     loop.timer = check
     try receiver.begin()
-    while true {
-        do {
-            _ = try loop.run(socket)
-            break
-        } catch is ICMPPortUnreachable {
-            // Once something answered, an unreachable port elsewhere ends nothing.
-            if check.outcome.replies == 0 { throw PortUnreachable(destination: destination) }
-        }
-    }
+    // Once something answered, an unreachable port elsewhere ends nothing.
+    _ = try loop.run(socket, onPortUnreachable: { () throws(PortUnreachable) in
+        if check.outcome.replies == 0 { throw PortUnreachable(destination: destination) }
+    })
     try receiver.finish(receiver.finalStatistics(socket))
     return check.outcome
 }
