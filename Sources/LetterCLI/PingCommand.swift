@@ -19,6 +19,8 @@ public struct PingOptions: Equatable, Sendable {
         let used: Int
         (destination, family, used) = try parseDestination(parsed)
         payload = try PayloadOptions(parsed, words: parsed.positionals.dropFirst(used))
+        // Every request carries the same payload: `-` and --file read it whole.
+        if payload.dashReadsStdin || payload.file != nil { payload.whole = true }
         if let text = parsed.value(.count) { count = try parseInteger(text, option: .count, range: 1...Int(Int32.max)) }
         if let text = parsed.value(.interval) { interval = try parseSeconds(text, option: .interval, allowZero: true) }
         if let text = parsed.value(.timeout) { timeout = try parseSeconds(text, option: .timeout) }

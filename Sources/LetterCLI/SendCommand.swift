@@ -77,6 +77,8 @@ public struct PayloadOptions: Equatable, Sendable {
     public var message: String?
     /// `--file PATH`: the input instead of stdin.
     public var file: String?
+    /// The MESSAGE was a single `-`: stdin, as `cat -` reads it.
+    public var dashReadsStdin = false
     public var whole = false
     public var rawBytes = false
     /// `--hex`: the input is bytes written in hex.
@@ -88,7 +90,8 @@ public struct PayloadOptions: Equatable, Sendable {
     /// `untouchedBy` names another option that sends input bytes untouched (`--chunk`).
     init(_ parsed: ParsedArguments, words: ArraySlice<String>, untouchedBy: String? = nil) throws(UsageError) {
         // A single `-` reads stdin, as `cat -` does.
-        message = words.isEmpty || Array(words) == ["-"] ? nil : joinedWithSpaces(words)
+        dashReadsStdin = Array(words) == ["-"]
+        message = words.isEmpty || dashReadsStdin ? nil : joinedWithSpaces(words)
         file = parsed.value(.file)
         whole = parsed.has(.whole)
         rawBytes = parsed.has(.bytes)

@@ -105,11 +105,13 @@ let pingSpec = SubcommandSpec(
     usage: "letter ping [OPTIONS] ENDPOINT [MESSAGE ...]",
     arguments: [
         ("ENDPOINT", "The service: HOST PORT (HOST:PORT and [IPv6]:PORT work too), a unix socket PATH, or @NAME."),
-        ("MESSAGE", "What each request carries (default: 'letter-ping ID seq=N'); --whole sends stdin instead."),
+        ("MESSAGE", "What each request carries (default: 'letter-ping ID seq=N'); --whole or '-' sends stdin instead."),
     ],
     options: OptionGroups.writing + [
         OptionGroups.sendErrors,
         OptionSpec(.bytes, valueName: nil, help: "Send the input bytes untouched (with --whole: a binary query)."),
+        OptionSpec(.hex, valueName: nil, help: "MESSAGE (or the input) is bytes in hex: 'de ad be ef', '0xde,0xad'."),
+        OptionSpec(.file, valueName: "PATH", help: "Each request is all of PATH (a DNS query, say)."),
         OptionSpec(.whole, valueName: nil, help: "Each request is all of stdin (a DNS query, say)."),
         OptionSpec(.count, short: "-c", valueName: "N", help: "Stop after N requests (default: until Ctrl-C)."),
         OptionSpec(.interval, short: "-i", valueName: "SEC",

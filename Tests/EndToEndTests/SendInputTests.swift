@@ -129,6 +129,22 @@ import Testing
         receiver.wait()
         #expect(receiver.stdoutText == "b'piped'\nb'lines'\nb'a\\nb'\n")
     }
+
+    /// ping's payload takes the same inputs: --hex, --file (read whole) and `-` (stdin, whole).
+    @Test func pingTakesHexFileAndDash() throws {
+        let directory = try TemporaryDirectory("ping-input")
+        let path = directory.path + "/query.bin"
+        try writeFile(path, bytes: [0x00, 0x01, 0x0A, 0xFF])
+        let server = try Child(Paths.python, [Paths.repository + "/Fixtures/peers/udp_server.py", "echo", "--count", "3"])
+        let port = try portFromTuple(try #require(server.stderrLine(containing: "listening on")))
+        for (arguments, input) in [(["--hex", "--", "0xde,0xad"], ""), (["--bytes", "--file", path], ""), (["-"], "two\nlines\n")] {
+            let ping = try run(Paths.letter, ["ping", "-c", "1", "127.0.0.1", String(port)] + arguments, input: bytes(input))
+            #expect(ping.status == 0, "\(arguments): \(ping.stderrText)")
+        }
+        server.wait()
+        let expected = try run(Paths.python, ["-c", "import sys; [print(repr(d)) for d in (b'\\xde\\xad', open(sys.argv[1], 'rb').read(), b'two\\nlines\\n')]", path])
+        #expect(server.stdoutText == expected.stdoutText)
+    }
 }
 
 /// The rows of a tab-separated fixture.
