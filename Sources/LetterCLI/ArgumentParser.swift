@@ -1,64 +1,36 @@
-/// One option a subcommand accepts.
-public struct OptionSpec: Sendable {
-    /// Spellings, e.g. `["-e", "--encoding"]`; the last one, the key's, names the option.
-    public let names: [String]
-    /// The value's placeholder (`ENC`), or nil for a flag.
-    public let valueName: String?
-    public let help: String
-    public var repeatable = false
-    /// Every value the option accepts, when they are a fixed list: the completion scripts
-    /// offer them. Derived from the enum or table that parses them, never typed twice,
-    /// and only when asked: a one-off send builds its row and must not pay for them.
-    public var values: [String] { valueList() }
-    private let valueList: @Sendable () -> [String]
+/// What the parser found: flags, option values (in order, as text), and positional
+/// arguments. Values are read through their option's row, which parses them.
+public struct ParsedArguments: Sendable {
+    var flags: Set<String> = []
+    var values: [String: [String]] = [:]
+    public internal(set) var positionals: [String] = []
 
-    public var key: String { names.last! }  // the key's name is always there
+    func has(_ flag: FlagRow) -> Bool { flags.contains(flag.long) }
 
-    public init(_ key: OptionKey, short: String? = nil, valueName: String?, help: String, repeatable: Bool = false,
-                values: @escaping @autoclosure @Sendable () -> [String] = []) {
-        names = (short.map { [$0] } ?? []) + [key.rawValue]
-        self.valueName = valueName
-        self.help = help
-        self.repeatable = repeatable
-        valueList = values
+    /// Whether the option was given at all (a flag, or a value of any kind).
+    func isGiven(_ option: some OptionName) -> Bool { flags.contains(option.long) || values[option.long] != nil }
+
+    /// The last value given for `option`, parsed; nil when it was not given.
+    func value<Value>(_ option: OptionRow<Value>) throws(UsageError) -> Value? {
+        guard let text = values[option.long]?.last else { return nil }
+        return try option.parse(text, option.long)
+    }
+
+    /// Every value given for a repeatable option, in order, parsed.
+    func values<Value>(_ option: OptionRow<Value>) throws(UsageError) -> [Value] {
+        var parsed: [Value] = []
+        for text in values[option.long] ?? [] { parsed.append(try option.parse(text, option.long)) }
+        return parsed
     }
 }
 
-/// One subcommand: the table row that drives parsing, help and dispatch.
-public struct SubcommandSpec: Sendable {
-    public let name: String
-    public let abstract: String
-    public let usage: String
-    public let arguments: [(String, String)]
-    public let options: [OptionSpec]
-    public let examples: [String]
-    public let discussion: String
-    /// Turns the parsed arguments into this subcommand's command: dispatch is this
-    /// row's own, so no table entry can run another's code.
-    public let command: @Sendable (ParsedArguments) throws(UsageError) -> Command
-}
-
-/// What the parser found: flags, option values (in order), and positional arguments.
-public struct ParsedArguments: Sendable {
-    public var flags: Set<String> = []
-    public var values: [String: [String]] = [:]
-    public var positionals: [String] = []
-
-    public func has(_ key: OptionKey) -> Bool { flags.contains(key.rawValue) }
-
-    /// The last value given for `key`, if any.
-    public func value(_ key: OptionKey) -> String? { values[key.rawValue]?.last }
-
-    /// Every value given for a repeatable option, in order.
-    public func values(_ key: OptionKey) -> [String] { values[key.rawValue] ?? [] }
-}
-
-/// Splits `arguments` against `spec`. Options may come anywhere before `--`; `--opt=value`,
+/// Splits `arguments` against `options`. Options may come anywhere before `--`; `--opt=value`,
 /// `--opt value`, `-o value` and `-ovalue` are all accepted, and short flags combine (`-4w`).
-public func parseArguments(_ arguments: ArraySlice<String>, spec: SubcommandSpec) throws(UsageError) -> ParsedArguments {
+func parseArguments(_ arguments: ArraySlice<String>, options: [OptionSpec], subcommand: String)
+    throws(UsageError) -> ParsedArguments {
     var parsed = ParsedArguments()
     var iterator = arguments.makeIterator()
-    func fail(_ message: String) -> UsageError { UsageError(message, subcommand: spec.name) }
+    func fail(_ message: String) -> UsageError { UsageError(message, subcommand: subcommand) }
     func record(_ option: OptionSpec, value: String?) throws(UsageError) {
         if option.valueName == nil {
             parsed.flags.insert(option.key)
@@ -71,9 +43,8 @@ public func parseArguments(_ arguments: ArraySlice<String>, spec: SubcommandSpec
         parsed.values[option.key] = option.repeatable ? (parsed.values[option.key] ?? []) + [value] : [value]
     }
     func option(named name: String) throws(UsageError) -> OptionSpec {
-        if let option = spec.options.first(where: { $0.names.contains(name) }) { return option }
-        if name == "-h" || name == "--help" { return helpOption }
-        let suggestion = closestMatch(to: name, among: spec.options.flatMap(\.names).filter { $0.hasPrefix("--") })
+        if let option = options.first(where: { $0.isNamed(name) }) { return option }
+        let suggestion = closestMatch(to: name, among: options.flatMap(\.names).filter { $0.hasPrefix("--") })
         let hint = suggestion.map { "; did you mean '\($0)'?" } ?? ""
         throw fail("unknown option '\(name)'\(hint)")
     }
@@ -89,7 +60,7 @@ public func parseArguments(_ arguments: ArraySlice<String>, spec: SubcommandSpec
             if inlineValue != nil && option.valueName == nil { throw fail("'\(name)' takes no value") }
             try record(option, value: inlineValue)
         } else if argument.hasPrefix("-") && argument.count > 1
-                    && (spec.options.contains { $0.names.contains(argument) } || !isNegativeNumber(argument)) {
+                    && (options.contains { $0.isNamed(argument) } || !isNegativeNumber(argument)) {
             var letters = Substring(argument.dropFirst())
             while let letter = letters.first {
                 let option = try option(named: "-\(letter)")
@@ -106,8 +77,6 @@ public func parseArguments(_ arguments: ArraySlice<String>, spec: SubcommandSpec
     }
     return parsed
 }
-
-let helpOption = OptionSpec(.help, short: "-h", valueName: nil, help: "Show help information.")
 
 func splitInlineValue(_ argument: String) -> (String, String?) {
     guard let equals = argument.firstIndex(of: "=") else { return (argument, nil) }

@@ -16,12 +16,12 @@ public struct ChatOptions: Equatable, Sendable {
         let used: Int
         (peer, family, used) = try parseDestination(parsed)
         if parsed.positionals.count > used { throw UsageError("unexpected argument '\(parsed.positionals[used])'") }
-        encoding = try parseEncoding(parsed.value(.encoding), option: .encoding)
-        inputEncoding = try parseEncoding(parsed.value(.inputEncoding), option: .inputEncoding)
-        display = try DisplayOptions(parsed, errorsApply: true)
+        encoding = try parsed.encoding(Option.encoding)
+        inputEncoding = try parsed.encoding(Option.inputEncoding)
+        display = try DisplayOptions(parsed, ofReplies: false)
         sending = try SendingOptions(parsed)
         receiving = try ReceivingOptions(parsed)
-        if let text = parsed.value(.timeout) { lingerAfterInput = try parseSeconds(text, option: .timeout) }
+        lingerAfterInput = try parsed.value(Option.timeout)
     }
 }
 
@@ -46,3 +46,25 @@ func runChat(_ options: ChatOptions) throws {
     let sender = try DatagramSender(on: socket, to: destination, encoder: encoder, interval: nil)
     try chat(on: socket, receiver: receiver, sender: sender, signals: signals.descriptor, linger: options.lingerAfterInput)
 }
+
+let chatSpec = SubcommandSpec(
+    name: "chat",
+    abstract: "Send stdin lines to a peer and print what arrives, in one terminal.",
+    page: {
+        SubcommandPage(
+            usage: "letter chat [OPTIONS] ENDPOINT",
+            arguments: [
+                ("ENDPOINT", "The peer: HOST PORT (HOST:PORT and [IPv6]:PORT work too), a unix socket PATH, or @NAME."),
+            ],
+            options: OptionGroups.writing + [
+                Option.decodeErrors.spec(),
+                Option.bytes.spec(),
+                Option.timeout.spec(help: "After stdin ends, keep listening until SEC seconds pass with nothing received."),
+            ] + OptionGroups.display + OptionGroups.sending + OptionGroups.receiving + OptionGroups.family,
+            examples: [
+                "letter chat -b 9001 127.0.0.1 9002    # and in another terminal:",
+                "letter chat -b 9002 127.0.0.1 9001",
+            ],
+            discussion: "Ends at end of stdin (Ctrl-D) or on Ctrl-C / SIGTERM, printing the summary.")
+    },
+    parse: ChatOptions.init, run: runChat)

@@ -1,9 +1,12 @@
+import LetterCore
+
 /// Shell completion scripts, written from the command table: a subcommand, option or
 /// option value is offered as soon as it is in the table, and never typed here.
 ///
-/// An option value or argument without a fixed list (HOST, PORT, N, TEXT...) completes
-/// file names, as swift-argument-parser's default does: an endpoint may be a unix
-/// socket path, and the shells cannot tell a path from a number before it is typed.
+/// What an option's value completes is its row's completion kind: a list (encodings,
+/// the command's formats, handlers, modes, shells), file names (a socket path), or
+/// nothing (a number, free text). Arguments complete file names: an endpoint may be a
+/// unix socket path, and the shells cannot tell a path from a host before it is typed.
 
 /// The shells `--generate-completion-script` writes for (swift-argument-parser's names).
 public enum Shell: String, CaseIterable, Sendable {
@@ -18,8 +21,31 @@ public func completionScript(for shell: Shell) -> String {
     }
 }
 
-/// The options a subcommand accepts, `-h, --help` included (as its help lists them).
-private func acceptedOptions(_ spec: SubcommandSpec) -> [OptionSpec] { spec.options + [helpOption] }
+/// What a shell offers for an option's value.
+private enum Offer {
+    case words([String])
+    case files
+    /// A number or free text: nothing to offer.
+    case nothing
+}
+
+/// The offer for `option`'s value in a command that shows `formats`.
+private func offer(for option: OptionSpec, formats: [RecordFormat]) -> Offer {
+    switch option.completion {
+    case .number, .text: return .nothing
+    case .files: return .files
+    case .encodings: return .words(encodingTable.map(\.name))
+    case .formats: return .words(formats.map(\.rawValue))
+    case .choices(let values): return .words(values())
+    }
+}
+
+/// The options a subcommand accepts, `-h, --help` included (as its help lists them),
+/// and the formats its `-f` takes.
+private func accepted(_ spec: SubcommandSpec) -> (options: [OptionSpec], formats: [RecordFormat]) {
+    let page = spec.page()
+    return (page.options + [Option.help.spec()], page.formats ?? RecordFormat.allCases)
+}
 
 private func generatedBy(_ shell: Shell) -> String {
     "# \(shell.rawValue) completion for letter, made by 'letter --generate-completion-script \(shell.rawValue)'."
@@ -64,14 +90,15 @@ private func bashCompletion() -> String {
         #"    case $subcommand in"#,
     ]
     for spec in subcommands {
+        let (options, formats) = accepted(spec)
         lines.append("    \(shellQuoted(spec.name)))")
-        lines += bashValueCases(acceptedOptions(spec))
+        lines += bashValueCases(options, formats: formats)
         let arguments = spec.arguments.isEmpty ? "return" : "_letter_files"
-        lines.append(#"        if [[ $cur == -* ]]; then _letter_words "# + bashWords(acceptedOptions(spec).flatMap(\.names))
+        lines.append(#"        if [[ $cur == -* ]]; then _letter_words "# + bashWords(options.flatMap(\.names))
                      + "; else \(arguments); fi ;;")
     }
     lines.append("    '')")
-    lines += bashValueCases(topLevelOptions)
+    lines += bashValueCases(topLevelOptions, formats: [])
     lines.append(#"        if [[ $cur == -* ]]; then _letter_words "# + bashWords(topLevelOptions.flatMap(\.names))
                  + "; else _letter_words \(bashWords(subcommands.map(\.name))); fi ;;")
     lines += ["    esac", "}", "", "complete -F _letter letter", ""]
@@ -80,14 +107,18 @@ private func bashCompletion() -> String {
 
 private func bashWords(_ words: [String]) -> String { shellQuoted(words.joined(separator: " ")) }
 
-/// One `case $prev` arm per option that takes a value: its list, or file names.
-private func bashValueCases(_ options: [OptionSpec]) -> [String] {
+/// One `case $prev` arm per option that takes a value: its list, file names, or nothing.
+private func bashValueCases(_ options: [OptionSpec], formats: [RecordFormat]) -> [String] {
     let taking = options.filter { $0.valueName != nil }
     guard !taking.isEmpty else { return [] }
     var lines = [#"        case $prev in"#]
     for option in taking {
-        let offer = option.values.isEmpty ? "_letter_files" : "_letter_words \(bashWords(option.values))"
-        lines.append("        \(option.names.map(shellQuoted).joined(separator: "|"))) \(offer); return ;;")
+        let action = switch offer(for: option, formats: formats) {
+        case .words(let words): "_letter_words \(bashWords(words)); "
+        case .files: "_letter_files; "
+        case .nothing: ""
+        }
+        lines.append("        \(option.names.map(shellQuoted).joined(separator: "|"))) \(action)return ;;")
     }
     lines.append("        esac")
     return lines
@@ -106,7 +137,7 @@ private func zshCompletion() -> String {
     ]
     lines += subcommands.map { "        " + shellQuoted(backslashEscaped($0.name, ":") + ":" + $0.abstract) }
     lines += ["    )"]
-    lines += zshArguments("-C", topLevelOptions.map(zshSpec) + ["'1: :->subcommand'", "'*:: :->argument'"])
+    lines += zshArguments("-C", topLevelOptions.map { zshSpec($0, formats: []) } + ["'1: :->subcommand'", "'*:: :->argument'"])
     lines += [
         "    case $state in",
         "    subcommand) _describe -t subcommands 'letter subcommand' subcommands ;;",
@@ -117,9 +148,10 @@ private func zshCompletion() -> String {
     lines += ["        esac ;;", "    esac", "}", ""]
     for spec in subcommands {
         // -s: single-letter options combine (-4w); -S: '--' ends the options.
+        let (options, formats) = accepted(spec)
         let arguments = spec.arguments.isEmpty ? [] : ["'*:argument:_files'"]
         lines.append("\(zshFunction(spec))() {")
-        lines += zshArguments("-s -S", acceptedOptions(spec).map(zshSpec) + arguments)
+        lines += zshArguments("-s -S", options.map { zshSpec($0, formats: formats) } + arguments)
         lines += ["}", ""]
     }
     lines += [#"_letter "$@""#, ""]
@@ -137,10 +169,15 @@ private func zshFunction(_ spec: SubcommandSpec) -> String { "_letter_" + spec.n
 
 /// One `_arguments` spec: `'(-e --encoding)'{-e,--encoding}'[help]:ENC:(utf-8 gbk)'`.
 /// Spellings of one option exclude each other, unless it may be repeated.
-private func zshSpec(_ option: OptionSpec) -> String {
+private func zshSpec(_ option: OptionSpec, formats: [RecordFormat]) -> String {
     var tail = "[" + backslashEscaped(option.help, "[]") + "]"
     if let valueName = option.valueName {
-        let action = option.values.isEmpty ? "_files" : "(" + option.values.map { backslashEscaped($0, " ()") }.joined(separator: " ") + ")"
+        // A single space: the value is required and nothing completes it.
+        let action = switch offer(for: option, formats: formats) {
+        case .words(let words): "(" + words.map { backslashEscaped($0, " ()") }.joined(separator: " ") + ")"
+        case .files: "_files"
+        case .nothing: " "
+        }
         tail += ":" + backslashEscaped(valueName, ":") + ":" + action
     }
     let repeatMark = option.repeatable ? "*" : ""
@@ -167,10 +204,11 @@ private func fishCompletion() -> String {
     for spec in subcommands {
         lines.append("complete -c letter -n __fish_use_subcommand -f -a \(fishQuoted(spec.name)) -d \(fishQuoted(spec.abstract))")
     }
-    lines += topLevelOptions.map { fishLine($0, condition: "__fish_use_subcommand") }
+    lines += topLevelOptions.map { fishLine($0, formats: [], condition: "__fish_use_subcommand") }
     for spec in subcommands {
+        let (options, formats) = accepted(spec)
         let condition = "__fish_seen_subcommand_from \(spec.name)"
-        lines += acceptedOptions(spec).map { fishLine($0, condition: condition) }
+        lines += options.map { fishLine($0, formats: formats, condition: condition) }
         // Files are fish's default for arguments; a subcommand without arguments takes none.
         if spec.arguments.isEmpty { lines.append("complete -c letter -n \(fishQuoted(condition)) -f") }
     }
@@ -178,8 +216,9 @@ private func fishCompletion() -> String {
     return lines.joined(separator: "\n")
 }
 
-/// `complete` for one option: `-x -a 'values'` for a list, `-r` (a value, files offered) otherwise.
-private func fishLine(_ option: OptionSpec, condition: String) -> String {
+/// `complete` for one option: `-x -a 'values'` for a list, `-r` (a value, files offered)
+/// for a path, `-x` (a value, nothing offered) for a number or free text.
+private func fishLine(_ option: OptionSpec, formats: [RecordFormat], condition: String) -> String {
     var line = "complete -c letter -n \(fishQuoted(condition))"
     for name in option.names {
         if name.hasPrefix("--") {
@@ -189,7 +228,12 @@ private func fishLine(_ option: OptionSpec, condition: String) -> String {
         }
     }
     if option.valueName != nil {
-        line += option.values.isEmpty ? " -r" : " -x -a " + fishQuoted(option.values.joined(separator: " "))
+        let value = switch offer(for: option, formats: formats) {
+        case .words(let words): " -x -a " + fishQuoted(words.joined(separator: " "))
+        case .files: " -r"
+        case .nothing: " -x"
+        }
+        line += value
     }
     return line + " -d " + fishQuoted(option.help)
 }

@@ -1,7 +1,23 @@
 import LetterCore
 
-/// `letter encodings`: the exact table, then Python's other codecs that iconv has,
-/// each filtered to what iconv can open here.
+/// `letter encodings` takes no options.
+struct EncodingsOptions: Equatable, Sendable {
+    init(_ parsed: ParsedArguments) throws(UsageError) {
+        guard parsed.positionals.isEmpty else { throw UsageError("unexpected argument '\(parsed.positionals[0])'") }
+    }
+}
+
+let encodingsSpec = SubcommandSpec(
+    name: "encodings",
+    abstract: "List the encodings that work on this machine.",
+    page: {
+        SubcommandPage(usage: "letter encodings", arguments: [], options: [], examples: ["letter encodings"],
+                       discussion: "Any other name iconv knows (see 'iconv -l') is accepted too.")
+    },
+    parse: EncodingsOptions.init, run: { _ in try writeOut(encodingsListing()) })
+
+/// The exact table, then Python's other codecs that iconv has, each filtered to what
+/// iconv can open here.
 func encodingsListing() -> String {
     var lines = ["ENCODING      ICONV NAME    PYTHON ALIASES ACCEPTED"]
     lines += encodingTable.filter(\.works).map(listingLine)

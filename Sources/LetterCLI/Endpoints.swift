@@ -36,9 +36,10 @@ func parseListeningEndpoint(_ parsed: ParsedArguments) throws(UsageError) -> End
 /// the first one given).
 func rejectInternetOptions(_ parsed: ParsedArguments, for endpoint: Endpoint) throws(UsageError) {
     guard endpoint.isUnix else { return }
-    let internetOnly: [OptionKey] = [.ipv4, .ipv6, .broadcast, .join, .interface, .ttl, .noLoop, .allow]
-    if let option = internetOnly.first(where: { parsed.has($0) || parsed.value($0) != nil }) {
-        throw UsageError("\(option.rawValue) applies to internet sockets; '\(endpoint.text)' is a unix socket")
+    let internetOnly: [any OptionName] = [Option.ipv4, Option.ipv6, Option.broadcast, Option.join, Option.interface,
+                                          Option.ttl, Option.noLoop, Option.allow]
+    if let option = internetOnly.first(where: { parsed.isGiven($0) }) {
+        throw UsageError("\(option.long) applies to internet sockets; '\(endpoint.text)' is a unix socket")
     }
 }
 

@@ -3,18 +3,11 @@
 let overview = "Send and receive letters: single datagrams over UDP or unix sockets, in any text encoding."
 
 /// The options `letter` itself takes, before any subcommand.
-public let mainOptions = [
-    OptionSpec(.version, valueName: nil, help: "Show the version."),
-    helpOption,
-]
+public let mainOptions = [Option.version.spec(), Option.help.spec()]
 
 /// Options that print the shell completions and the man page. They are for packagers,
 /// so the main help leaves them out; the man page and the completions list them.
-public let generatorOptions = [
-    OptionSpec(.generateCompletionScript, valueName: "SHELL",
-               help: "Print the completion script for SHELL.", values: Shell.allCases.map(\.rawValue)),
-    OptionSpec(.generateManual, valueName: nil, help: "Print the man page (troff)."),
-]
+public let generatorOptions = [Option.generateCompletionScript.spec(), Option.generateManual.spec()]
 
 /// Everything before a subcommand, as the man page and the completions list it.
 let topLevelOptions = mainOptions + generatorOptions
@@ -42,15 +35,16 @@ public func mainHelp() -> String {
 }
 
 public func help(for spec: SubcommandSpec) -> String {
-    var lines = ["OVERVIEW: \(spec.abstract)", "", "USAGE: \(spec.usage)", ""]
-    if !spec.arguments.isEmpty {
+    let page = spec.page()
+    var lines = ["OVERVIEW: \(spec.abstract)", "", "USAGE: \(page.usage)", ""]
+    if !page.arguments.isEmpty {
         lines.append("ARGUMENTS:")
-        lines += spec.arguments.map { row($0.0, $0.1) }
+        lines += page.arguments.map { row($0.0, $0.1) }
         lines.append("")
     }
     lines.append("OPTIONS:")
-    lines += (spec.options + [helpOption]).map(optionRow)
-    lines += ["", spec.discussion, "", "EXAMPLES:"] + spec.examples.map { "  " + $0 }
+    lines += (page.options + [Option.help.spec()]).map(optionRow)
+    lines += ["", page.discussion, "", "EXAMPLES:"] + page.examples.map { "  " + $0 }
     return lines.joined(separator: "\n") + "\n"
 }
 

@@ -13,27 +13,13 @@ public func runLetter(_ arguments: [String]) -> Int32 {
             try writeOut(text)
         case .version:
             try writeOut("letter \(letterVersion)\n")
-        case .encodings:
-            try writeOut(encodingsListing())
         case .manual:
             try writeOut(manualPage())
         case .completionScript(let shell):
             try writeOut(completionScript(for: shell))
-        case .send(let options):
-            subcommand = "send"
-            try runSend(options)
-        case .listen(let options):
-            subcommand = "listen"
-            try runListen(options)
-        case .chat(let options):
-            subcommand = "chat"
-            try runChat(options)
-        case .ping(let options):
-            subcommand = "ping"
-            try runPing(options)
-        case .relay(let options):
-            subcommand = "relay"
-            try runRelay(options)
+        case .run(let invocation):
+            subcommand = invocation.subcommand
+            try invocation.run()
         }
         return 0
     } catch let status as ExitStatus {
@@ -75,6 +61,6 @@ private func describeFailure(_ error: Error) -> String? {
     }
 }
 
-private func writeOut(_ text: String) throws {
+func writeOut(_ text: String) throws {
     do { try writeAll(standardOutput, ArraySlice(text.utf8)) } catch { throw outputFailure(error.error) }
 }

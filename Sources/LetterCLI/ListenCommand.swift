@@ -17,31 +17,24 @@ public struct ListenOptions: Equatable, Sendable {
 
     init(_ parsed: ParsedArguments) throws(UsageError) {
         family = try parseFamily(parsed)
-        display = try DisplayOptions(parsed, errorsApply: true)
+        display = try DisplayOptions(parsed, ofReplies: false)
         receiving = try ReceivingOptions(parsed)
         bind = try parseListeningEndpoint(parsed)
-        if let text = parsed.value(.count) { count = try parseInteger(text, option: .count, range: 1...Int.max) }
-        if let text = parsed.value(.timeout) { idleTimeout = try parseSeconds(text, option: .timeout) }
-        replyText = parsed.value(.reply)
-        echo = parsed.has(.echo)
-        if parsed.value(.replyRate) != nil && replyText == nil && !echo {
+        count = try parsed.value(Option.count)
+        idleTimeout = try parsed.value(Option.timeout)
+        replyText = try parsed.value(Option.reply)
+        echo = parsed.has(Option.echo)
+        if parsed.isGiven(Option.replyRate) && replyText == nil && !echo {
             throw UsageError("--reply-rate limits replies; it goes with --reply or --echo")
         }
-        if display.format == .raw && parsed.value(.encoding) != nil && replyText == nil {
+        if display.format == .raw && parsed.isGiven(Option.encoding) && replyText == nil {
             throw UsageError("-f raw writes the bytes as received; --encoding does not apply")
         }
-        if let text = parsed.value(.replyRate) {
-            replyRate = Double(try parseInteger(text, option: .replyRate, range: 1...1_000_000))
-        }
-        interface = parsed.value(.interface)
+        replyRate = try parsed.value(Option.replyRate) ?? replyRate
+        interface = try parsed.value(Option.interface)
         // Conflicting flags, one line each.
         if replyText != nil && echo { throw UsageError("--reply and --echo cannot be used together") }
-        for text in parsed.values(.join) {
-            guard let group = parseIPAddress(text), group.isMulticast else {
-                throw UsageError("invalid multicast group '\(text)' for '--join': expected an address such as 239.1.2.3 or ff02::1234")
-            }
-            groups.append(group)
-        }
+        groups = try parsed.values(Option.join)
         if interface != nil && groups.isEmpty { throw UsageError("--interface goes with --join") }
     }
 }
@@ -79,3 +72,35 @@ func encodeReply(_ text: String, encoding: TextEncoding) throws -> [UInt8] {
     }
     return bytes
 }
+
+let listenSpec = SubcommandSpec(
+    name: "listen",
+    abstract: "Print every letter that arrives on a port or a unix socket.",
+    page: {
+        SubcommandPage(
+            usage: "letter listen [OPTIONS] [HOST] PORT | PATH | @NAME",
+            arguments: [
+                ("HOST", "Address to bind (default: every interface, like Python's ''; '::' with -6, dual-stack)."),
+                ("PORT", "Port to bind; 0 picks a free one (shown in the 'listening on' line)."),
+                ("PATH | @NAME", "A unix datagram socket to bind instead: a path (a stale socket file is replaced, and "
+                    + "the file is removed at exit) or a name in the abstract namespace."),
+            ],
+            options: [Option.encoding.spec(), Option.decodeErrors.spec(), Option.bytes.spec()] + OptionGroups.display + [
+                Option.count.spec(),
+                Option.timeout.spec(),
+                Option.reply.spec(),
+                Option.echo.spec(),
+                Option.replyRate.spec(),
+                Option.join.spec(),
+                Option.interface.spec(help: "Interface for --join."),
+            ] + OptionGroups.receiving + OptionGroups.family,
+            examples: [
+                "letter listen 9000",
+                "letter listen -e gbk 127.0.0.1 9000",
+                "letter listen -f tuple -c 1 0",
+                "letter listen -6 --reply hi 9000",
+                "letter listen /tmp/log.sock             # then: logger -u /tmp/log.sock hello",
+            ],
+            discussion: "Ends after -c N datagrams, -t SEC idle seconds, or on Ctrl-C / SIGTERM (exit 0, with a summary).")
+    },
+    parse: ListenOptions.init, run: runListen)

@@ -30,12 +30,13 @@ public func manualPage() -> String {
 
 /// `LETTER SEND`: what it does, its usage, arguments, every option, and examples.
 private func commandSection(_ spec: SubcommandSpec) -> [String] {
-    var lines = [#".SH "LETTER \#(spec.name.uppercased())""#, troff(spec.abstract), ".PP", synopsis(spec.usage)]
-    lines += spec.arguments.flatMap { [".TP", italic($0.0), troff($0.1)] }
+    let page = spec.page()
+    var lines = [#".SH "LETTER \#(spec.name.uppercased())""#, troff(spec.abstract), ".PP", synopsis(page.usage)]
+    lines += page.arguments.flatMap { [".TP", italic($0.0), troff($0.1)] }
     lines += [".PP", troff("Options:")]
-    lines += (spec.options + [helpOption]).flatMap(optionItem)
-    lines += [".PP", troff(spec.discussion), ".PP", troff("Examples:")]
-    return lines + example(spec.examples)
+    lines += (page.options + [Option.help.spec()]).flatMap(optionItem)
+    lines += [".PP", troff(page.discussion), ".PP", troff("Examples:")]
+    return lines + example(page.examples)
 }
 
 /// `.TP` with `-e, --encoding ENC`, then the help line.
@@ -71,15 +72,13 @@ private func italicPlaceholders(_ text: String) -> String {
 
 private func outputFormatsSection() -> [String] {
     var lines = [".SH OUTPUT FORMATS",
-                 troff("-f, --format chooses how listen, chat and send --wait show each datagram:")]
+                 troff("-f, --format chooses how listen, chat, relay, ping and send --wait show each datagram:")]
     for format in RecordFormat.allCases {
         lines += [".TP", bold(format.rawValue), troff(format.summary)]
     }
     lines += [".PP", troff("Addresses print as Python prints them: ('127.0.0.1', 54321), ('::1', 54321, 0, 0).")]
     return lines
 }
-
-/// A switch, not a table, so that a new format does not build until it is documented.
 
 private func encodingsSection() -> [String] {
     var lines = [".SH ENCODINGS",

@@ -18,32 +18,20 @@ public struct RelayOptions: Equatable, Sendable {
 
     init(_ parsed: ParsedArguments) throws(UsageError) {
         family = try parseFamily(parsed)
-        display = try DisplayOptions(parsed, errorsApply: true)
+        display = try DisplayOptions(parsed, ofReplies: false)
         receiving = try ReceivingOptions(parsed)
         listen = try parseListeningEndpoint(parsed)
-        for text in parsed.values(.to) {
-            // One argument: HOST:PORT, never HOST and PORT apart.
-            let target = try parsingEndpoint { () throws(EndpointError) -> Endpoint? in
-                if let path = try parseUnixEndpoint(text) { return path }
-                return try splitHostPort(text, allowZeroPort: false)
-            }
-            guard let target else {
-                throw UsageError("invalid target '\(text)' for '--to': expected HOST:PORT, [IPv6]:PORT, PATH or @NAME")
-            }
-            targets.append(target)
-        }
+        targets = try parsed.values(Option.to)
         guard !targets.isEmpty else { throw UsageError("missing --to ENDPOINT: where to relay to") }
-        if let text = parsed.value(.count) { count = try parseInteger(text, option: .count, range: 1...Int.max) }
-        if let text = parsed.value(.timeout) { idleTimeout = try parseSeconds(text, option: .timeout) }
-        if let text = parsed.value(.idle) { sessionIdle = try parseSeconds(text, option: .idle) }
-        if let text = parsed.value(.maxSessions) {
-            maximumSessions = try parseInteger(text, option: .maxSessions, range: 1...1_000_000)
-        }
-        quiet = parsed.has(.quiet)
+        count = try parsed.value(Option.count)
+        idleTimeout = try parsed.value(Option.timeout)
+        sessionIdle = try parsed.value(Option.idle) ?? sessionIdle
+        maximumSessions = try parsed.value(Option.maxSessions) ?? maximumSessions
+        quiet = parsed.has(Option.quiet)
         // Pointless with nothing printed, so refused rather than ignored.
-        if quiet, let option = ([.format, .time, .encoding, .errors, .bytes] as [OptionKey])
-            .first(where: { parsed.has($0) || parsed.value($0) != nil }) {
-            throw UsageError("\(option.rawValue) changes how datagrams are printed; -q prints none")
+        let printing: [any OptionName] = [Option.format, Option.time, Option.encoding, Option.decodeErrors, Option.bytes]
+        if quiet, let option = printing.first(where: { parsed.isGiven($0) }) {
+            throw UsageError("\(option.long) changes how datagrams are printed; -q prints none")
         }
     }
 }
@@ -67,3 +55,33 @@ func runRelay(_ options: RelayOptions) throws {
     try relay.run(receiver, signals: signals.descriptor, count: options.count, idleTimeout: options.idleTimeout,
                   alwaysSummarize: options.receiving.stats)
 }
+
+let relaySpec = SubcommandSpec(
+    name: "relay",
+    abstract: "Relay datagrams to one or more targets and print what passes both ways.",
+    page: {
+        SubcommandPage(
+            usage: "letter relay [OPTIONS] [HOST] PORT | PATH | @NAME --to ENDPOINT [--to ENDPOINT ...]",
+            arguments: [
+                ("HOST PORT | PATH | @NAME", "Where clients send: bound as 'listen' binds it."),
+            ],
+            options: [
+                Option.to.spec(),
+                Option.idle.spec(),
+                Option.maxSessions.spec(),
+                Option.quiet.spec(),
+                Option.encoding.spec(), Option.decodeErrors.spec(), Option.bytes.spec(),
+            ] + OptionGroups.display + [
+                Option.count.spec(help: "Exit after N datagrams, requests and replies together."),
+                Option.timeout.spec(help: "Exit after SEC seconds with nothing either way."),
+            ] + OptionGroups.receiving + OptionGroups.family,
+            examples: [
+                "letter relay 5353 --to 127.0.0.1:53                 # watch a DNS client and its server",
+                "letter relay -f hex 127.0.0.1 9000 --to [::1]:9001",
+                "letter relay /tmp/log.sock --to 10.0.0.5:514 --to 10.0.0.6:514",
+            ],
+            discussion: "Each client gets its own upstream socket per target, so a target sees one peer per client and its "
+                + "replies go back to the right client from the listening address. Ends after -c N, -t SEC, or on Ctrl-C / "
+                + "SIGTERM (exit 0, with a summary).")
+    },
+    parse: RelayOptions.init, run: runRelay)

@@ -24,47 +24,44 @@ public struct SendOptions: Equatable, Sendable {
     init(_ parsed: ParsedArguments) throws(UsageError) {
         let used: Int
         (destination, family, used) = try parseDestination(parsed)
-        if let text = parsed.value(.chunk) { chunk = try parseInteger(text, option: .chunk, range: 1...65527) }
+        chunk = try parsed.value(Option.chunk)
         payload = try PayloadOptions(parsed, words: parsed.positionals.dropFirst(used), untouchedBy: chunk != nil ? "--chunk" : nil)
         if chunk != nil && payload.hex { throw UsageError("--hex reads bytes written in hex; it cannot be used with --chunk") }
-        wait = parsed.has(.wait)
-        stats = parsed.has(.stats)
-        replies.all = parsed.has(.all)
-        if let text = parsed.value(.timeout) { replies.timeout = try parseSeconds(text, option: .timeout) }
-        if replies.all && replies.timeout == nil { replies.timeout = 2 }
-        if let text = parsed.value(.expect) {
+        wait = parsed.has(Option.wait)
+        stats = parsed.has(Option.stats)
+        replies.all = parsed.has(Option.all)
+        replies.timeout = try parsed.value(Option.timeout) ?? (replies.all ? 2 : nil)
+        if let text = try parsed.value(Option.expect) {
             replies.expectation = ReplyExpectation(text: text)
             expectationText = "--expect '\(text)'"
         }
-        if let text = parsed.value(.expectHex) {
-            expectationText = "--expect-hex '\(text)'"
-            do throws(HexSyntaxError) { replies.expectation = try ReplyExpectation(hex: text) } catch {
-                throw UsageError("invalid value '\(text)' for '--expect-hex': column \(error.column): \(error.explanation)")
-            }
+        if let expectation = try parsed.value(Option.expectHex) {
+            replies.expectation = expectation
+            expectationText = "--expect-hex '\(parsed.values[Option.expectHex.long]?.last ?? "")'"
         }
-        if let text = parsed.value(.rate) { interval = 1 / (try parseRate(text, option: .rate)) }
-        if let text = parsed.value(.interval) { interval = try parseSeconds(text, option: .interval, allowZero: true) }
-        if let text = parsed.value(.count) { count = try parseInteger(text, option: .count, range: 1...Int(Int32.max)) }
+        if let rate = try parsed.value(Option.rate) { interval = 1 / rate }
+        if let seconds = try parsed.value(Option.interval) { interval = seconds }
+        count = try parsed.value(Option.count) ?? count
         sending = try SendingOptions(parsed)
         replies.broadcast = sending.broadcast
-        display = try DisplayOptions(parsed, errorsApply: false)
+        display = try DisplayOptions(parsed, ofReplies: true)
         // Conflicting or pointless flags, one line each.
         if chunk != nil && payload.message != nil { throw UsageError("--chunk cuts stdin; it cannot be used with MESSAGE") }
         if chunk != nil && payload.whole { throw UsageError("--chunk and --whole cannot be used together") }
-        if parsed.value(.rate) != nil && parsed.value(.interval) != nil {
+        if parsed.isGiven(Option.rate) && parsed.isGiven(Option.interval) {
             throw UsageError("--rate and --interval both set the pace; give one")
         }
-        if parsed.value(.count) != nil && payload.message == nil && !payload.whole {
+        if parsed.isGiven(Option.count) && payload.message == nil && !payload.whole {
             throw UsageError("-c repeats one datagram (MESSAGE or --whole); stdin lines and chunks are each sent once")
         }
-        if parsed.value(.timeout) != nil && !wait { throw UsageError("--timeout bounds --wait; add -w") }
-        for option: OptionKey in [.format, .bufsize, .time] where parsed.value(option) != nil && !wait {
-            throw UsageError("\(option.rawValue) shows the reply; it goes with -w")
+        if parsed.isGiven(Option.timeout) && !wait { throw UsageError("--timeout bounds --wait; add -w") }
+        for option in [Option.format.long, Option.bufsize.long, Option.time.long] where parsed.values[option] != nil && !wait {
+            throw UsageError("\(option) shows the reply; it goes with -w")
         }
-        for option: OptionKey in [.all, .expect, .expectHex] where (parsed.has(option) || parsed.value(option) != nil) && !wait {
-            throw UsageError("\(option.rawValue) checks replies; it goes with -w")
+        for option: any OptionName in [Option.all, Option.expect, Option.expectHex] where parsed.isGiven(option) && !wait {
+            throw UsageError("\(option.long) checks replies; it goes with -w")
         }
-        if parsed.value(.expect) != nil && parsed.value(.expectHex) != nil {
+        if parsed.isGiven(Option.expect) && parsed.isGiven(Option.expectHex) {
             throw UsageError("--expect and --expect-hex both say what a reply must hold; give one")
         }
     }
@@ -92,26 +89,25 @@ public struct PayloadOptions: Equatable, Sendable {
         // A single `-` reads stdin, as `cat -` does.
         dashReadsStdin = Array(words) == ["-"]
         message = words.isEmpty || dashReadsStdin ? nil : joinedWithSpaces(words)
-        file = parsed.value(.file)
-        whole = parsed.has(.whole)
-        rawBytes = parsed.has(.bytes)
-        hex = parsed.has(.hex)
-        encoding = try parseEncoding(parsed.value(.encoding), option: .encoding)
-        inputEncoding = try parseEncoding(parsed.value(.inputEncoding), option: .inputEncoding)
-        if let text = parsed.value(.errors) {
-            replaceErrors = try parseChoice(text, option: .errors, as: EncodeErrorHandler.self) == .replace
-        }
+        file = try parsed.value(Option.file)
+        whole = parsed.has(Option.whole)
+        rawBytes = parsed.has(Option.bytes)
+        hex = parsed.has(Option.hex)
+        encoding = try parsed.encoding(Option.encoding)
+        inputEncoding = try parsed.encoding(Option.inputEncoding)
+        replaceErrors = try parsed.value(Option.encodeErrors) == .replace
         if whole && message != nil { throw UsageError("--whole sends stdin; it cannot be used with MESSAGE") }
         if file != nil && message != nil { throw UsageError("--file reads PATH instead of stdin; it cannot be used with MESSAGE") }
         if hex {
-            for option: OptionKey in [.encoding, .inputEncoding, .errors] where parsed.value(option) != nil {
-                throw UsageError("--hex sends the bytes written in hex, with no encoding; it cannot be used with \(option.rawValue)")
+            for option in [Option.encoding.long, Option.inputEncoding.long, Option.encodeErrors.long] where parsed.values[option] != nil {
+                throw UsageError("--hex sends the bytes written in hex, with no encoding; it cannot be used with \(option)")
             }
             if rawBytes { throw UsageError("--hex reads bytes written in hex; it cannot be used with --bytes") }
         }
         if let untouched = rawBytes ? "--bytes" : untouchedBy {
-            for option: OptionKey in [.encoding, .inputEncoding, .errors] where parsed.value(option) != nil {
-                throw UsageError("\(untouched) sends input bytes untouched; it cannot be used with \(option.rawValue)")
+            for option in [Option.encoding.long, Option.inputEncoding.long, Option.encodeErrors.long]
+            where parsed.values[option] != nil {
+                throw UsageError("\(untouched) sends input bytes untouched; it cannot be used with \(option)")
             }
         }
     }
@@ -177,3 +173,48 @@ func runSend(_ options: SendOptions) throws {
     case .mismatch: throw RuntimeError("reply did not match \(options.expectationText)")
     }
 }
+
+let sendSpec = SubcommandSpec(
+    name: "send",
+    abstract: "Send one letter, or each line of stdin.",
+    page: {
+        SubcommandPage(
+            usage: "letter send [OPTIONS] ENDPOINT [MESSAGE ...]",
+            arguments: [
+                ("ENDPOINT", "HOST PORT (a name, IPv4 or IPv6 address and a port; HOST:PORT and [IPv6]:PORT work as one "
+                    + "argument), or a unix socket: a PATH (any argument with a '/') or @NAME (abstract)."),
+                ("MESSAGE", "Words joined by single spaces into one datagram ('-' alone reads stdin). Without them, each "
+                    + "stdin line is one."),
+            ],
+            options: OptionGroups.writing + [
+                Option.encodeErrors.spec(),
+                Option.bytes.spec(help: "Send input bytes untouched (binary safe)."),
+                Option.hex.spec(),
+                Option.file.spec(),
+                Option.whole.spec(),
+                Option.chunk.spec(),
+                Option.wait.spec(),
+                Option.timeout.spec(help: "With --wait: give up after SEC seconds (exit 1)."),
+                Option.all.spec(),
+                Option.expect.spec(),
+                Option.expectHex.spec(),
+                Option.count.spec(help: "Send the datagram (MESSAGE or --whole) N times."),
+                Option.interval.spec(),
+                Option.rate.spec(),
+                Option.stats.spec(help: "Print what was sent, how long it took and the rate to stderr at the end."),
+            ] + OptionGroups.sending + OptionGroups.family + OptionGroups.display,
+            examples: [
+                "letter send 127.0.0.1 9000 你好",
+                "letter send -e gbk localhost:9000 你好",
+                "letter send -w -t 2 127.0.0.1 9000 ping",
+                "letter send -w -t 2 --expect pong 127.0.0.1 9000 ping   # a health check: exit 0 only for pong",
+                "letter send --hex 127.0.0.1 9000 'de ad be ef'",
+                "letter send --broadcast -w --all 255.255.255.255 1900 hello   # every device that answers",
+                "printf 'one\\ntwo\\n' | letter send [::1]:9000",
+                "letter send /tmp/app.sock 'hello, unix'",
+                "letter send -c 300 -i 1 127.0.0.1 9000 tick      # 300 times, once a second",
+                "letter send --chunk 1400 127.0.0.1 9000 < file.bin",
+            ],
+            discussion: "Options may appear anywhere before '--'; a message word that starts with '-' goes after '--'.")
+    },
+    parse: SendOptions.init, run: runSend)

@@ -184,6 +184,28 @@ import Testing
         #expect(offers[7] == [Paths.repository + "/Fixtures/peers"])
     }
 
+    /// Each value completes as its option's row says: ping's -f only the formats with room
+    /// for its columns (what ping accepts), a number nothing, a source address file names.
+    @Test func valuesCompleteByTheirKind() throws {
+        let generated = try Self.generate()
+        let fixtures = Paths.repository + "/Fixtures/pe"
+        let offers = try Self.bashCompletions(generated.bash, [
+            ["letter", "ping", "-f", ""],
+            ["letter", "send", "-c", ""],
+            ["letter", "listen", "--rcvbuf", ""],
+            ["letter", "send", "-b", fixtures],
+            ["letter", "relay", "--to", fixtures],
+        ])
+        // What ping accepts: the formats whose ping to the discard port is no usage error (2).
+        let accepted = RecordFormat.allCases.filter { format in
+            (try? run(Paths.letter, ["ping", "-c", "1", "-t", "0.01", "-f", format.rawValue, "127.0.0.1", "9"]).status) != 2
+        }
+        #expect(accepted.count == RecordFormat.allCases.count - 1, "ping accepts \(accepted)")
+        #expect(offers[0] == accepted.map(\.rawValue))
+        #expect(offers[1] == [] && offers[2] == [])
+        #expect(offers[3] == [Paths.repository + "/Fixtures/peers"] && offers[4] == offers[3])
+    }
+
     @Test func zshAndFishScriptsParseAndComplete() throws {
         guard let zsh = requirePeer("zsh"), let fish = requirePeer("fish") else { return }
         let generated = try Self.generate()

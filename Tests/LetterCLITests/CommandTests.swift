@@ -4,12 +4,14 @@ import LetterCore
 
 @Suite struct CommandTests {
     func send(_ arguments: [String]) throws -> SendOptions {
-        guard case .send(let options) = try parseCommandLine(["send"] + arguments) else { throw UsageError("not send") }
+        guard case .run(let invocation) = try parseCommandLine(["send"] + arguments),
+              let options = invocation.options as? SendOptions else { throw UsageError("not send") }
         return options
     }
 
     func listen(_ arguments: [String]) throws -> ListenOptions {
-        guard case .listen(let options) = try parseCommandLine(["listen"] + arguments) else { throw UsageError("not listen") }
+        guard case .run(let invocation) = try parseCommandLine(["listen"] + arguments),
+              let options = invocation.options as? ListenOptions else { throw UsageError("not listen") }
         return options
     }
 
