@@ -4,6 +4,9 @@ public struct ParsedArguments: Sendable {
     var flags: Set<String> = []
     var values: [String: [String]] = [:]
     public internal(set) var positionals: [String] = []
+    /// The subcommand and its arguments as typed, for a hint that shows them rearranged.
+    var command = ""
+    var arguments: [String] = []
 
     func has(_ flag: FlagRow) -> Bool { flags.contains(flag.long) }
 
@@ -29,6 +32,8 @@ public struct ParsedArguments: Sendable {
 func parseArguments(_ arguments: ArraySlice<String>, options: [OptionSpec], subcommand: String)
     throws(UsageError) -> ParsedArguments {
     var parsed = ParsedArguments()
+    parsed.command = subcommand
+    parsed.arguments = Array(arguments)
     var iterator = arguments.makeIterator()
     func fail(_ message: String) -> UsageError { UsageError(message, subcommand: subcommand) }
     func record(_ option: OptionSpec, value: String?) throws(UsageError) {

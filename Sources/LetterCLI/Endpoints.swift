@@ -8,8 +8,8 @@ import LetterCore
 /// with a unix endpoint are refused.
 func parseDestination(_ parsed: ParsedArguments) throws(UsageError) -> (Endpoint, AddressFamily?, used: Int) {
     let family = try parseFamily(parsed)
-    let (endpoint, used) = try parsingEndpoint { () throws(EndpointError) in
-        try parseEndpoint(parsed.positionals, allowZeroPort: false)
+    let (endpoint, used) = try withArgumentHint(parsed) { () throws(UsageError) in
+        try parsingEndpoint { () throws(EndpointError) in try parseEndpoint(parsed.positionals, allowZeroPort: false) }
     }
     try rejectInternetOptions(parsed, for: endpoint)
     return (endpoint, family, used)
@@ -20,12 +20,18 @@ func parseDestination(_ parsed: ParsedArguments) throws(UsageError) -> (Endpoint
 func parseListeningEndpoint(_ parsed: ParsedArguments) throws(UsageError) -> Endpoint {
     let positionals = parsed.positionals
     guard let first = positionals.first else { throw UsageError("missing PORT (or a socket PATH)") }
-    let (endpoint, used) = try parsingEndpoint { () throws(EndpointError) -> (Endpoint, Int) in
-        // A lone argument that is not HOST:PORT, a PATH or @NAME is the port, on every interface.
-        if positionals.count == 1, try splitHostPort(first, allowZeroPort: true) == nil, try parseUnixEndpoint(first) == nil {
-            return (Endpoint(host: "", port: try parsePort(first, allowZero: true)), 1)
+    let (endpoint, used) = try withArgumentHint(parsed) { () throws(UsageError) in
+        try parsingEndpoint { () throws(EndpointError) -> (Endpoint, Int) in
+            // A lone argument that is not HOST:PORT, a PATH or @NAME is the port, on every
+            // interface; a lone host (an address, a dotted name) is missing its port.
+            if positionals.count == 1, try splitHostPort(first, allowZeroPort: true) == nil, try parseUnixEndpoint(first) == nil {
+                if parseIPAddress(first) != nil || (first.contains(".") && !namesSocketFileHere(first)) {
+                    throw .missingPort(after: first)
+                }
+                return (Endpoint(host: "", port: try parsePort(first, allowZero: true)), 1)
+            }
+            return try parseEndpoint(positionals, allowZeroPort: true)
         }
-        return try parseEndpoint(positionals, allowZeroPort: true)
     }
     if positionals.count > used { throw UsageError("unexpected argument '\(positionals[used])'") }
     try rejectInternetOptions(parsed, for: endpoint)
@@ -51,5 +57,16 @@ func rejectMulticastOptions(_ options: SendingOptions, destination: Peer) throws
                  (options.interface != nil, "--interface")]
     if let (_, option) = given.first(where: { $0.0 }) {
         throw UsageError("\(option) applies to multicast; \(destination.host) is not a multicast address")
+    }
+}
+
+/// Runs an endpoint parse; when it fails, adds the likeliest mistake (`misplacedArgumentHint`).
+private func withArgumentHint<Result>(_ parsed: ParsedArguments, _ parse: () throws(UsageError) -> Result) throws(UsageError) -> Result {
+    do {
+        return try parse()
+    } catch {
+        guard let hint = misplacedArgumentHint(command: parsed.command, arguments: parsed.arguments,
+                                               positionals: parsed.positionals, waitFlagGiven: parsed.has(Option.wait)) else { throw error }
+        throw UsageError(error.message + "; " + hint, subcommand: error.subcommand)
     }
 }

@@ -28,7 +28,11 @@ extension EndpointError {
         case .missingPort(let host):
             return "missing PORT after '\(host)'"
         case .invalidPort(let text, let lowest, let ipv6Host):
-            let hint = ipv6Host.map { " (an IPv6 address with a port is written [\($0)]:PORT)" } ?? ""
+            // `::1:9000` is itself a valid address: offer `[::1]:9000` when a port was meant.
+            let hint = ipv6Host.map { host in
+                bracketedSuggestion(forIPv6: host).map { " (did you mean \($0)? an IPv6 address with a port is written [ADDRESS]:PORT)" }
+                    ?? " (an IPv6 address with a port is written [\(host)]:PORT)"
+            } ?? ""
             return "invalid port '\(text)': expected a number from \(lowest) to 65535" + hint
         case .invalidAddress(let text, .url):
             return "invalid address '\(text)': a URL; expected HOST PORT, HOST:PORT, [IPv6]:PORT, a socket PATH or @NAME"

@@ -117,3 +117,59 @@ func getuidIsRoot() -> Bool { getuid() == 0 }
         #expect(child.stderrText.split(separator: "\n").count == 1)
     }
 }
+
+/// Arguments in the wrong places: the error says what each was taken for, and the
+/// command line it suggests works — run as it is written, it sends the message to a
+/// Python receiver, which gets it.
+@Suite struct MisplacedArgumentTests {
+    @Test(arguments: ["send -w 2 127.0.0.1 PORT hi", "send PORT 127.0.0.1 hi", "send hi 127.0.0.1 PORT"])
+    func theSuggestedCommandWorks(line: String) throws {
+        let receiver = try Child(Paths.python, ["-c", """
+            import socket, sys
+            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            s.bind(('127.0.0.1', 0))
+            s.settimeout(10)
+            print(s.getsockname()[1], file=sys.stderr, flush=True)
+            data, addr = s.recvfrom(100)
+            s.sendto(b'ok', addr)
+            print(data.decode())
+            """])
+        let port = try #require(receiver.stderrLine(containing: "")).trimmingCharacters(in: " ")
+        let arguments = line.split(separator: " ").map { $0 == "PORT" ? port : String($0) }
+        let wrong = try run(Paths.letter, arguments)
+        #expect(wrong.status == 2)
+        #expect(wrong.stderrText.contains("was taken as the HOST"), "\(wrong.stderrText)")
+        let suggestion = try #require(wrong.stderrText.split(separator: "did you mean '", maxSplits: 1).last?
+            .split(separator: "'? (see").first.map(String.init), "\(wrong.stderrText)")
+        try #require(suggestion.hasPrefix("letter "))
+        let fixed = try run("/bin/sh", ["-c", "exec \"$0\" " + suggestion.dropFirst("letter ".count), Paths.letter])
+        #expect(fixed.status == 0, "\(suggestion): \(fixed.stderrText)")
+        #expect(receiver.wait() == 0)
+        #expect(receiver.stdoutText == "hi\n")
+    }
+
+    @Test func aLoneHostIsMissingItsPort() throws {
+        let child = try run(Paths.letter, ["listen", "127.0.0.1"])
+        #expect(child.status == 2)
+        #expect(child.stderrText == "letter listen: missing PORT after '127.0.0.1' (see 'letter listen --help')\n")
+    }
+
+    /// `::1:9000` is an IPv6 address; `[::1]:9000` was meant, and works.
+    @Test func anIPv6AddressWithAPortGetsItsBrackets() throws {
+        let child = try run(Paths.letter, ["send", "::1:9000", "hi"])
+        #expect(child.status == 2)
+        #expect(child.stderrText.contains("did you mean [::1]:9000?"), "\(child.stderrText)")
+    }
+
+    /// A bare name of a socket file here gets the ./NAME hint wherever it stands.
+    @Test(arguments: [["send", "app.sock", "hi"], ["listen", "app.sock"], ["send", "app.sock", "9000", "hi"]])
+    func aSocketFileHereGetsTheDotSlashHint(arguments: [String]) throws {
+        let directory = try TemporaryDirectory("hint")
+        let made = try run(Paths.python, ["-c", "import socket, os, sys; os.chdir(sys.argv[1]); socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM).bind('app.sock')",
+                                          directory.path])
+        #expect(made.status == 0)
+        let child = try run("/bin/sh", ["-c", "cd \"$1\" && shift && exec \"$@\"", "sh", directory.path, Paths.letter] + arguments)
+        #expect(child.status != 0)
+        #expect(child.stderrText.contains("write ./app.sock"), "\(child.stderrText)")
+    }
+}

@@ -27,7 +27,8 @@ public final class Receiver {
     /// the kernel's receive times when `timestamps` (--time).
     public func prepare(_ socket: borrowing DatagramSocket, receiveBuffer requested: Int?, timestamps: Bool) throws(RuntimeError) {
         do {
-            statistics.receiveBufferBytes = try socket.requestReceiveBuffer(requested ?? Self.defaultReceiveBuffer)
+            statistics.receiveBufferRequested = requested ?? Self.defaultReceiveBuffer
+            statistics.receiveBufferBytes = try socket.requestReceiveBuffer(statistics.receiveBufferRequested)
             try socket.enableDropCounter()
             if timestamps { try socket.enableReceiveTimestamps() }
         } catch {

@@ -18,6 +18,8 @@ public struct ReceiveStatistics: Sendable {
     /// Datagrams received whose lines never reached stdout (a write failed).
     public var notWritten = 0
     public var receiveBufferBytes = 0
+    /// The receive buffer asked for (--rcvbuf, or the default).
+    public var receiveBufferRequested = 0
     /// What a relay passed on and lost; nil for every other command.
     public var relay: RelayStatistics?
     /// ping's figures; nil for every other command.
@@ -68,7 +70,9 @@ public struct ReceiveStatistics: Sendable {
                 + (replyFailures > 0 ? ", \(replyFailures) refused by the kernel" : ""))
         }
         if unanswerable > 0 { parts.append("\(unanswerable) from unnamed senders not answered") }
-        parts.append("receive buffer \(receiveBufferBytes) bytes")
+        // What was asked and what the kernel gave: it doubles a request for its own
+        // bookkeeping, and caps it at net.core.rmem_max unless letter runs as root.
+        parts.append("receive buffer \(receiveBufferBytes) bytes (\(receiveBufferRequested) asked)")
         return "letter: " + parts.joined(separator: "; ")
     }
 }

@@ -44,7 +44,8 @@ import Testing
         statistics.kernelDrops = 2
         statistics.refused = 1
         statistics.receiveBufferBytes = 4096
+        statistics.receiveBufferRequested = 2048
         #expect(statistics.summary == "letter: received 3 datagrams (10 bytes) from 1 sender; 0 truncated; "
-                + "2 dropped by the kernel; 1 refused by --allow; receive buffer 4096 bytes")
+                + "2 dropped by the kernel; 1 refused by --allow; receive buffer 4096 bytes (2048 asked)")
     }
 }
