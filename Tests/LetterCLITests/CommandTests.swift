@@ -54,7 +54,7 @@ import LetterCore
         (["send", "127.0.0.1:19340:1", "x"], "invalid address '127.0.0.1:19340:1': expected HOST PORT, HOST:PORT or [IPv6]:PORT"),
         (["send", "::1:19340", "hello"], "invalid address '::1:19340': expected HOST PORT, HOST:PORT or [IPv6]:PORT"),
         (["send", "http://127.0.0.1:19340", "x"], "invalid address 'http://127.0.0.1:19340': a URL; expected HOST PORT, HOST:PORT, [IPv6]:PORT, a socket PATH or @NAME"),
-        (["send", "::1:1934", "hello"], "invalid port 'hello': expected a number from 1 to 65535 (an IPv6 address with a port is written [::1:1934]:PORT)"),
+        (["send", "::1:1934", "hello"], "invalid port 'hello': expected a number from 1 to 65535 (did you mean [::1]:1934? an IPv6 address with a port is written [ADDRESS]:PORT)"),
         (["send", "h"], "missing PORT after 'h'"),
         (["send", "--whole", "h", "1", "x"], "--whole sends stdin; it cannot be used with MESSAGE"),
         (["send", "-t", "2", "h", "1"], "--timeout bounds --wait; add -w"),
