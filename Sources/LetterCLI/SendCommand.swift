@@ -64,8 +64,14 @@ public struct SendOptions: Equatable, Sendable {
         if parsed.isGiven(Option.expect) && parsed.isGiven(Option.expectHex) {
             throw UsageError("--expect and --expect-hex both say what a reply must hold; give one")
         }
+        if !replyFormats.contains(display.format) {
+            throw UsageError("-f \(display.format.rawValue) is a capture of what a listener receives: listen, chat and relay write it")
+        }
     }
 }
+
+/// The formats that show a reply: a capture is for a listener.
+private let replyFormats = RecordFormat.allCases.filter { $0 != .pcap }
 
 /// What goes in a datagram and how it is encoded (send, ping): MESSAGE words, stdin or
 /// `--file`, `-e`, `--input-encoding`, `--errors`, `--bytes`, `--hex`, `--whole`.
@@ -203,6 +209,7 @@ let sendSpec = SubcommandSpec(
                 Option.rate.spec(),
                 Option.stats.spec(help: "Print what was sent, how long it took and the rate to stderr at the end."),
             ] + OptionGroups.sending + OptionGroups.family + OptionGroups.display,
+            formats: replyFormats,
             examples: [
                 "letter send 127.0.0.1 9000 你好",
                 "letter send -e gbk localhost:9000 你好",

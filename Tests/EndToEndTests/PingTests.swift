@@ -184,15 +184,19 @@ import Testing
 @Suite struct SendRepeatTests {
     @Test func countAndIntervalSpaceTheDatagramsAtTheReceiver() throws {
         let receiver = try Child(Paths.python, ["-c", """
-            import socket, sys, time
+            import socket, struct, sys, time
             s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
             s.bind(('127.0.0.1', 0))
             s.settimeout(5)
             print('listening on', s.getsockname(), file=sys.stderr, flush=True)
+            # The kernel's receive times (SO_TIMESTAMPNS, 35 on Linux): a busy machine may
+            # wake this loop late, but the datagrams' arrival times stay what they were.
+            s.setsockopt(socket.SOL_SOCKET, 35, 1)
             arrivals = []
             for _ in range(5):
-                data, addr = s.recvfrom(100)
-                arrivals.append(time.monotonic())
+                data, ancillary, flags, addr = s.recvmsg(100, 64)
+                seconds, nanoseconds = struct.unpack('qq', ancillary[0][2][:16])
+                arrivals.append(seconds + nanoseconds / 1e9)
                 print(repr(data))
             print(' '.join('%.3f' % (b - a) for a, b in zip(arrivals, arrivals[1:])))
             """])
