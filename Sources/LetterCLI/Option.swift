@@ -93,6 +93,7 @@ struct FlagRow: OptionName, Sendable {
 /// Every option letter has, one row each. `--errors` is two options with one spelling:
 /// what it takes differs between text being sent and text being shown.
 enum Option {
+    static let all = FlagRow("--all", help: "With --wait: print every reply until -t SEC (default: 2) passes with none.")
     static let allow = OptionRow<[Network]>(
         "--allow", value: "CIDR[,CIDR...]", help: "Hear only these networks; count the rest.", completion: .text,
         repeatable: true, parse: parseNetworks)
@@ -126,6 +127,19 @@ enum Option {
     static let decodeErrors = OptionRow<DecodeErrorHandler>(
         "--errors", value: "HANDLER", help: "Undecodable bytes: replace (default), strict, backslashreplace or ignore.",
         completion: .choices { DecodeErrorHandler.allCases.map(\.rawValue) }, parse: parseChoice)
+    static let expect = OptionRow<String>(
+        "--expect", value: "TEXT", help: "With --wait: the reply must contain TEXT, else exit 1.",
+        completion: .text) { text, _ throws(UsageError) in text }
+    static let expectHex = OptionRow<ReplyExpectation>(
+        "--expect-hex", value: "HEX", help: "With --wait: the reply's bytes must contain HEX (as --hex writes them), else exit 1.",
+        completion: .text) { text, long throws(UsageError) in
+        do throws(HexSyntaxError) { return try ReplyExpectation(hex: text) } catch {
+            throw UsageError("invalid value '\(text)' for '\(long)': column \(error.column): \(error.explanation)")
+        }
+    }
+    static let file = OptionRow<String>(
+        "--file", value: "PATH", help: "Read PATH instead of stdin (lines, --whole, --chunk, --hex, --bytes).",
+        completion: .files) { text, _ throws(UsageError) in text }
     static let format = OptionRow<RecordFormat>(
         "--format", short: "-f", value: "FORMAT", help: formatListing + ".", completion: .formats, parse: parseChoice)
     static let generateCompletionScript = OptionRow<Shell>(
@@ -133,6 +147,8 @@ enum Option {
         completion: .choices { Shell.allCases.map(\.rawValue) }, parse: parseChoice)
     static let generateManual = FlagRow("--generate-manual", help: "Print the man page (troff).")
     static let help = FlagRow("--help", short: "-h", help: "Show help information.")
+    static let hex = FlagRow(
+        "--hex", help: "MESSAGE or each line is bytes in hex: 'de ad be ef', 'DE:AD', '0xde,0xad', '\\xde\\xad'.")
     static let idle = OptionRow<Double>(
         "--idle", value: "SEC", help: "End a client's session after SEC seconds with nothing either way (default: 60).",
         completion: .number) { text, long throws(UsageError) in try parseSeconds(text, option: long) }
@@ -209,7 +225,8 @@ enum Option {
         try parseInteger(text, option: long, range: 0...255)
     }
     static let version = FlagRow("--version", help: "Show the version.")
-    static let wait = FlagRow("--wait", short: "-w", help: "Wait for one reply and print it as 'listen' would.")
+    static let wait = FlagRow(
+        "--wait", short: "-w", help: "Wait for a reply (from the destination's address, any port) and print it as 'listen' would.")
     static let whole = FlagRow("--whole", help: "Send all of stdin as one datagram.")
 }
 

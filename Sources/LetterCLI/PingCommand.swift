@@ -19,6 +19,8 @@ public struct PingOptions: Equatable, Sendable {
         let used: Int
         (destination, family, used) = try parseDestination(parsed)
         payload = try PayloadOptions(parsed, words: parsed.positionals.dropFirst(used))
+        // Every request carries the same payload: `-` and --file read it whole.
+        if payload.dashReadsStdin || payload.file != nil { payload.whole = true }
         count = try parsed.value(Option.count)
         interval = try parsed.value(Option.interval) ?? interval
         timeout = try parsed.value(Option.timeout) ?? timeout
@@ -81,11 +83,13 @@ let pingSpec = SubcommandSpec(
             usage: "letter ping [OPTIONS] ENDPOINT [MESSAGE ...]",
             arguments: [
                 ("ENDPOINT", "The service: HOST PORT (HOST:PORT and [IPv6]:PORT work too), a unix socket PATH, or @NAME."),
-                ("MESSAGE", "What each request carries (default: 'letter-ping ID seq=N'); --whole sends stdin instead."),
+                ("MESSAGE", "What each request carries (default: 'letter-ping ID seq=N'); --whole or '-' sends stdin instead."),
             ],
             options: OptionGroups.writing + [
                 Option.encodeErrors.spec(),
                 Option.bytes.spec(help: "Send the input bytes untouched (with --whole: a binary query)."),
+                Option.hex.spec(help: "MESSAGE (or the input) is bytes in hex: 'de ad be ef', '0xde,0xad'."),
+                Option.file.spec(help: "Each request is all of PATH (a DNS query, say)."),
                 Option.whole.spec(help: "Each request is all of stdin (a DNS query, say)."),
                 Option.count.spec(help: "Stop after N requests (default: until Ctrl-C)."),
                 Option.interval.spec(help: "Seconds between requests (default: 1; 0: the next as soon as one is answered)."),
@@ -97,6 +101,7 @@ let pingSpec = SubcommandSpec(
                 "letter ping -c 3 127.0.0.1 9000              # an echo server, or the notes' server that answers hi",
                 "letter ping -i 0 -c 1000 127.0.0.1 9000      # as fast as answers come",
                 "letter ping --bytes --whole 127.0.0.1 53 < query.bin",
+                "letter ping --hex 127.0.0.1 9000 'de ad be ef'",
             ],
             discussion: "Ends after -c N requests (each answered or timed out) or on Ctrl-C / SIGTERM, with the summary on "
                 + "stdout; status 0 when any reply came, 1 when none did.")

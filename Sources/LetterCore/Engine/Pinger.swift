@@ -69,15 +69,8 @@ public final class Pinger: DatagramSink, LoopTimer {
         var loop = EventLoop(receiver: receiver, signals: signals)
         loop.timer = self
         try receiver.begin()
-        while true {
-            do {
-                _ = try loop.run(socket)
-                break
-            } catch is ICMPPortUnreachable {
-                // The service is not there (yet): this request is lost, the next one goes on time.
-                noteUnreachable()
-            }
-        }
+        // The service is not there (yet): that request is lost, the next one goes on time.
+        _ = try loop.run(socket, onPortUnreachable: noteUnreachable)
         try receiver.finish(receiver.finalStatistics(socket))
         return statistics.received > 0
     }
