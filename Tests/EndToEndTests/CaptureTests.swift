@@ -173,8 +173,10 @@ import Testing
         let port = try portFromTuple(banner)
         for index in 0..<3 {
             let payload = Array("record \(index)".utf8)
-            let started = now()
             let sent = try sendFromPython([Send(host: "127.0.0.1", payload: payload)], port: port)
+            // From the send (Python has exited, its datagram long gone): a busy machine may
+            // take a while to start Python, which is not the pipe's delay.
+            let started = now()
             // tshark takes a while to start: the first record may wait for it, the others may not.
             let line = child.stdoutLine(containing: "\(sent[0].sourcePort)\t\(hex(payload))", seconds: index == 0 ? 10 : 1)
             #expect(line != nil, "record \(index) did not reach tshark: \(child.stdoutText)")
