@@ -12,9 +12,9 @@ public enum SendInput: Sendable {
     case chunks(Int)
 }
 
-/// Sends `input` to `destination`, encoded by `encoder`, paced by `interval` seconds
-/// between datagrams (nil: in batches).
-public func send(_ input: SendInput, encoder: OutgoingEncoder, interval: Double?,
+/// Sends `input` (stdin's lines or chunks read from `descriptor`) to `destination`,
+/// encoded by `encoder`, paced by `interval` seconds between datagrams (nil: in batches).
+public func send(_ input: SendInput, encoder: OutgoingEncoder, interval: Double?, from descriptor: Int32 = standardInput,
                  on socket: borrowing DatagramSocket, to destination: Peer) throws {
     let reader: LineReader
     var encoder = encoder
@@ -30,14 +30,14 @@ public func send(_ input: SendInput, encoder: OutgoingEncoder, interval: Double?
         sender.finish()
         return
     case .chunks(let size):
-        reader = LineReader(split: .chunks(size))
+        reader = LineReader(descriptor: descriptor, split: .chunks(size))
         recordName = "chunk"
     case .lines where encoder.settings.untouched || encoder.inputNewlineIsOneByte:
-        reader = LineReader(split: .lines(keepCarriageReturn: encoder.settings.untouched))
+        reader = LineReader(descriptor: descriptor, split: .lines(keepCarriageReturn: encoder.settings.untouched))
     case .lines:
         // UTF-16 or UTF-32 input: the newline is more than the byte 0x0A (which may stand
         // inside other characters), so stdin is decoded whole and split as UTF-8 text.
-        let whole = try LineReader(limit: 64 << 20).readAll(
+        let whole = try LineReader(descriptor: descriptor, limit: 64 << 20).readAll(
             tooLong: "with --input-encoding \(encoder.settings.input.name) it is decoded whole, and at most 64 MiB")
         reader = LineReader(contents: try encoder.decodeInput(whole))
         var decoded = encoder.settings
