@@ -17,13 +17,21 @@ Files (tab-separated, one case a line, bytes as hex so any byte survives):
   codec_name.tsv  name           Python's normalisation of that codec name
   argument_text.tsv input-hex    the code points (hex) of input.decode('utf-8', 'surrogateescape'):
                                  how an argument's bytes read as text
+  time_column.tsv seconds nanoseconds start-seconds start-nanoseconds  --time utc, epoch and
+                                 elapsed for that receive time (listening since start), and delta
+                                 from the row before (0.000000 for the first), as Python's
+                                 datetime and integer arithmetic write them
+  hexdump.tsv     payload-hex    what `hexdump -Cv` prints for those bytes, less its final offset
+                                 line (UTF-8 hex)
 """
 import encodings
 import json
 import os
 import random
 import socket
+import subprocess
 import sys
+from datetime import datetime, timezone
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "peers"))
 from oracle import ESCAPED, escape_controls  # noqa: E402  (the SPEC's escaping rule, in one place)
@@ -181,6 +189,38 @@ def encode_rows():
                 yield codec, errors, text.encode().hex(), result
 
 
+def time_column_rows():
+    """Receive times from 1970 to 2100 in order, one listening start before them all."""
+    time_rng = random.Random(20261202)
+    start = (time_rng.randrange(0, 4_000_000_000), time_rng.randrange(10**9))
+    previous = None
+    stamp = start
+    for _ in range(200):
+        stamp = (stamp[0] + time_rng.choice([0, 0, 1, 59, 3600, 86399, 10**6]), time_rng.randrange(10**9))
+        seconds, nanoseconds = stamp
+        micro = nanoseconds // 1000
+        utc = datetime.fromtimestamp(seconds, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S") + ".%06dZ" % micro
+        epoch = "%d.%06d" % (seconds, micro)
+
+        def since(then):
+            elapsed = max(0, (seconds * 10**9 + nanoseconds) - (then[0] * 10**9 + then[1])) // 1000
+            return "%d.%06d" % divmod(elapsed, 10**6)
+        delta = since(previous) if previous else "0.000000"
+        previous = stamp
+        yield str(seconds), str(nanoseconds), str(start[0]), str(start[1]), utc, epoch, since(start), delta
+
+
+def hexdump_rows():
+    dump_rng = random.Random(20261203)
+    lengths = [0, 1, 7, 8, 9, 15, 16, 17, 31, 32, 33, 255, 256, 1000]
+    for length in lengths + [dump_rng.randrange(2000) for _ in range(20)]:
+        payload = bytes(dump_rng.randrange(256) for _ in range(length))
+        dump = subprocess.run(["hexdump", "-Cv"], input=payload, capture_output=True, check=True).stdout
+        # hexdump ends with the offset after the last byte, alone on a line: letter leaves it out.
+        lines = dump.split(b"\n")[:-2]
+        yield payload.hex(), b"".join(line + b"\n" for line in lines).hex()
+
+
 write("bytes_repr.tsv", bytes_repr_rows())
 write("ipv6_text.tsv", ipv6_rows())
 write("tuple_repr.tsv", tuple_rows())
@@ -202,3 +242,5 @@ def argument_text_rows():
 
 
 write("argument_text.tsv", argument_text_rows())
+write("time_column.tsv", time_column_rows())
+write("hexdump.tsv", hexdump_rows())

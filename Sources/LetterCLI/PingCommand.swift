@@ -45,7 +45,7 @@ func runPing(_ options: PingOptions) throws {
     let socket = try openSendingSocket(to: destination, bind: options.bind, autobind: true)
     // ICMP port unreachable at once, and the kernel's receive times for the RTTs.
     try listenForReplies(on: socket, from: destination, timestamps: true)
-    let requestPayload: Pinger.Payload
+    let requestPayload: PingPayload
     if let (input, place) = try options.payload.singleInput() {
         let encoder = try OutgoingEncoder(options.payload.payloadEncoding())
         var bytes: [UInt8] = []

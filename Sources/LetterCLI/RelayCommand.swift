@@ -29,6 +29,11 @@ public struct RelayOptions: Equatable, Sendable {
         listen = try parseListeningEndpoint(parsed)
         targets = try parsed.values(Option.to)
         guard !targets.isEmpty else { throw UsageError("missing --to ENDPOINT: where to relay to") }
+        // A relay never amplifies: one datagram becomes at most 64, each to a different target.
+        if targets.count > 64 { throw UsageError("\(targets.count) --to targets: a relay takes at most 64") }
+        for (index, target) in targets.enumerated() where targets[..<index].contains(target) {
+            throw UsageError("--to '\(target.text)' is given twice: each target gets every datagram once")
+        }
         captureFile = try parseCaptureFile(parsed, format: display.format, endpoints: [listen] + targets)
         count = try parsed.value(Option.count)
         idleTimeout = try parsed.value(Option.timeout)
@@ -54,6 +59,11 @@ func runRelay(_ options: RelayOptions) throws {
     // Every session holds a socket per target.
     raiseDescriptorLimit()
     let listening = try openBoundSocket(address, reuseAddress: options.receiving.reuseAddress || !options.groups.isEmpty)
+    // A target that is the relay itself would fill the session table with its own datagrams.
+    let own = try boundAddress(of: listening)
+    if let loop = targets.first(where: { isOwnAddress($0, listening: own) }) {
+        throw UsageError("--to \(loop.pythonRepr) is this relay's own listening address: it would relay to itself")
+    }
     try joinGroups(options.groups, interface: options.interface, on: listening)
     let bound = try boundAddress(of: listening)
     let capturing = isCapturing(options.display, file: options.captureFile)
@@ -68,6 +78,7 @@ func runRelay(_ options: RelayOptions) throws {
     let signals = try watchSignals()
     writeDiagnostic("listening on \(bound.pythonRepr)")
     for target in targets { writeDiagnostic("relaying to \(target.pythonRepr)") }
+    relay.announcesSessions = !options.quiet
     try relay.run(receiver, signals: signals.descriptor, count: options.count, idleTimeout: options.idleTimeout,
                   alwaysSummarize: options.receiving.stats)
 }
@@ -104,3 +115,15 @@ let relaySpec = SubcommandSpec(
                 + "SIGTERM (exit 0, with a summary).")
     },
     parse: RelayOptions.init, run: runRelay)
+
+/// Whether `target` reaches the relay's own socket bound at `listening`: the same address,
+/// or the same port on any of this host's addresses when it is bound to every interface.
+private func isOwnAddress(_ target: Peer, listening: Peer) -> Bool {
+    if target == listening { return true }
+    guard !target.isUnix, target.port == listening.port, target.isIPv6 == listening.isIPv6 || listening.isUnspecified else {
+        return false
+    }
+    guard listening.isUnspecified else { return false }
+    if target.isLoopback || target.isUnspecified { return true }
+    return ((try? interfaceAddresses()) ?? []).contains { $0.address.host == target.host }
+}

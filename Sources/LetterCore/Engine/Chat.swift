@@ -1,11 +1,12 @@
-/// `chat`'s loop: stdin lines out as they are read, arriving datagrams printed, in one
-/// poll over the socket, stdin and the signals; after stdin ends, `linger` seconds of
-/// quiet for late replies (nil: none). The summary follows however it ended.
+/// `chat`'s loop: lines of `input` (stdin) out as they are read, arriving datagrams
+/// printed, in one poll over the socket, the input and the signals; after the input
+/// ends, `linger` seconds of quiet for late replies (nil: none). The summary follows
+/// however it ended.
 public func chat(on socket: borrowing DatagramSocket, receiver: Receiver, sender: DatagramSender,
-                 signals: Int32, linger: Double?) throws {
-    let reader = LineReader()
+                 signals: Int32, linger: Double?, input: Int32 = standardInput) throws {
+    let reader = LineReader(descriptor: input)
     var loop = EventLoop(receiver: receiver, signals: signals)
-    loop.input = standardInput
+    loop.input = input
     try loop.runThenSummarize(socket, always: true, onInput: {
         let more = try reader.fill()
         while let line = reader.nextBufferedLine() {

@@ -3,7 +3,7 @@
 
 /// A failure while running (cannot resolve, port in use, a line too long...): the engine
 /// says what failed in `message`, one line, and the command ends with status 1.
-public struct RuntimeError: Error, CustomStringConvertible, Sendable {
+public struct RuntimeError: Error, Equatable, CustomStringConvertible, Sendable {
     public let message: String
 
     public init(_ message: String) { self.message = message }

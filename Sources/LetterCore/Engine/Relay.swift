@@ -15,21 +15,14 @@ public final class Relay: DatagramSink, SocketGroup {
     public let targets: [Peer]
     /// Where records go: the printer of `-f` (none with `-q`) and a capture file.
     private let printSinks: [PrintSink]
-    private let idleNanoseconds: UInt64
-    private let maximumSessions: Int
+    /// Says each new session on stderr: `session CLIENT via UPSTREAM` (not with -q).
+    public var announcesSessions = false
     private let receiveBuffer: Int?
     private let timestamps: Bool
-    private var sessions: [Peer: Session] = [:]
-    /// Clients refused a session: each is counted once, and their later datagrams are
-    /// refused without trying again until a session expires (a bounded memory: past it,
-    /// a client counts anew).
-    private var refusedClients: Set<Peer> = []
-    /// Expired sessions whose sockets still count late replies, oldest first.
-    private var lingering: [Session] = []
+    private let sessions: RelaySessions
     /// The upstream sockets in the order of `descriptors`: rebuilt when sessions change.
     private var watched: [(session: Session, target: Int)] = []
     private var watchedDescriptors: [Int32] = []
-    private var watchedIsStale = false
     /// Reads the upstream sockets; `reading` says which one it is reading now.
     private lazy var replies = Receiver(sinks: [ReplyPath(relay: self)], bufferSize: bufferSize)
     private let bufferSize: Int
@@ -42,7 +35,6 @@ public final class Relay: DatagramSink, SocketGroup {
     private let outgoing = SendBatch(capacity: 64)
     private var statistics = RelayStatistics()
     private var closedSessionDrops: UInt64 = 0
-    private(set) var nextDeadline: UInt64?
     private var sendFailures = ThrottledReport()
     private var refusals = ThrottledReport()
     private var unreachable = ThrottledReport()
@@ -53,8 +45,7 @@ public final class Relay: DatagramSink, SocketGroup {
         self.listening = listening
         self.targets = targets
         self.printSinks = printSinks
-        idleNanoseconds = UInt64(idleSeconds * 1e9)
-        self.maximumSessions = maximumSessions
+        sessions = RelaySessions(idle: UInt64(idleSeconds * 1e9), maximum: maximumSessions)
         self.receiveBuffer = receiveBuffer
         self.timestamps = timestamps
         statistics.targets = targets.count
@@ -80,10 +71,27 @@ public final class Relay: DatagramSink, SocketGroup {
     }
 
     public func take(_ record: Record, on socket: borrowing DatagramSocket) {
+        // A datagram cut to --bufsize would arrive corrupt: the receive has counted and
+        // said the truncation; it goes no further.
+        guard !record.datagram.isTruncated else { return }
         let client = record.datagram.peer
-        guard let session = sessions[client] ?? (refusedClients.contains(client) ? nil : openSession(for: client)) else {
-            statistics.requestsRefused += targets.count
+        let session: Session
+        let openedBefore = sessions.opened
+        switch sessions.session(for: client, now: monotonicNanoseconds(), open: openUpstreamSockets) {
+        case .success(let found):
+            session = found
+        case .failure(let refusal):
+            refuse(client, refusal)
+            statistics.requestsRefused += 1
             return
+        case nil:
+            // Once per request, however many targets it would have gone to.
+            statistics.requestsRefused += 1
+            return
+        }
+        if announcesSessions && sessions.opened > openedBefore {
+            // The address each target sees the client as, to match with the server's logs.
+            writeDiagnostic("session \(client.pythonRepr) " + session.upstream.map { "via \($0.address.pythonRepr)" }.joined(separator: " "))
         }
         // Replies leave from the address the client last sent to (known when captured).
         if let local = record.datagram.local { session.local = local }
@@ -137,7 +145,9 @@ public final class Relay: DatagramSink, SocketGroup {
         relay.replies = replies.statistics.datagrams
         relay.replyBytes = replies.statistics.bytes
         relay.sessionKernelDrops = closedSessionDrops
-        for session in Array(sessions.values) + lingering { relay.sessionKernelDrops += session.kernelDrops() }
+        relay.sessionsOpened = sessions.opened
+        relay.sessionsExpired = sessions.expired
+        for session in sessions.all { relay.sessionKernelDrops += session.kernelDrops() }
         statistics.truncated += replies.statistics.truncated
         statistics.relay = relay
         for sink in printSinks { sink.contribute(to: &statistics) }
@@ -150,16 +160,18 @@ public final class Relay: DatagramSink, SocketGroup {
     // MARK: Replies (the upstream sockets, as the loop's socket group)
 
     var descriptors: [Int32] {
-        if watchedIsStale {
+        if sessions.changed {
             watched.removeAll(keepingCapacity: true)
-            for session in Array(sessions.values) + lingering {
+            for session in sessions.all {
                 for target in targets.indices { watched.append((session, target)) }
             }
             watchedDescriptors = watched.map { $0.session.upstream[$0.target].socket.descriptor }
-            watchedIsStale = false
+            sessions.changed = false
         }
         return watchedDescriptors
     }
+
+    var nextDeadline: UInt64? { sessions.nextDeadline }
 
     var datagrams: Int { replies.statistics.datagrams }
 
@@ -226,39 +238,13 @@ public final class Relay: DatagramSink, SocketGroup {
     }
 
     func keepDeadlines(now: UInt64) throws {
-        guard let deadline = nextDeadline, now >= deadline else { return }
-        var next: UInt64?
-        for (client, session) in sessions {
-            if now &- session.lastActivity >= idleNanoseconds {
-                sessions[client] = nil
-                // Room is free now: clients refused before may have a session.
-                refusedClients.removeAll(keepingCapacity: true)
-                session.hasExpired = true
-                session.lastActivity = now
-                lingering.append(session)
-                statistics.sessionsExpired += 1
-                watchedIsStale = true
-            } else {
-                next = min(next ?? .max, session.lastActivity + idleNanoseconds)
-            }
-        }
-        // After a second idle period nothing late is to be expected: the sockets close.
-        while let oldest = lingering.first, now &- oldest.lastActivity >= idleNanoseconds {
-            close(lingering.removeFirst())
-        }
-        if let oldest = lingering.first { next = min(next ?? .max, oldest.lastActivity + idleNanoseconds) }
-        nextDeadline = next
+        sessions.expire(now: now) { closedSessionDrops += $0.kernelDrops() }
     }
 
     // MARK: Sessions
 
-    /// A new session for `client`: an upstream socket for each target, connected to it.
-    /// Nil, counted and told on stderr when the table is full or a socket cannot be had.
-    private func openSession(for client: Peer) -> Session? {
-        guard sessions.count < maximumSessions else {
-            refuse(client) { "the session table is full (--max-sessions \(maximumSessions))" }
-            return nil
-        }
+    /// A new session's sockets: one for each target, connected to it.
+    private func openUpstreamSockets() throws(RelaySessions.Refusal) -> [Upstream] {
         var upstream: [Upstream] = []
         for target in targets {
             do {
@@ -267,20 +253,10 @@ public final class Relay: DatagramSink, SocketGroup {
                 let address = try socket.localAddress()
                 upstream.append(Upstream(socket: socket, address: address))
             } catch {
-                refuse(client) { "cannot open a socket to \(target.pythonRepr): \(error.call): \(error.errno)" }
-                return nil
+                throw .cannotOpen(target: target, error: error)
             }
         }
-        let now = monotonicNanoseconds()
-        let session = Session(client: client, upstream: upstream, now: now)
-        sessions[client] = session
-        statistics.sessionsOpened += 1
-        watchedIsStale = true
-        nextDeadline = min(nextDeadline ?? .max, now + idleNanoseconds)
-        // Expired sessions still listening for late replies hold descriptors too: at most as
-        // many as live ones, the oldest closing early.
-        if lingering.count > maximumSessions { close(lingering.removeFirst()) }
-        return session
+        return upstream
     }
 
     private func openUpstreamSocket(to target: Peer) throws(SystemCallError) -> DatagramSocket {
@@ -293,15 +269,16 @@ public final class Relay: DatagramSink, SocketGroup {
         return socket
     }
 
-    private func refuse(_ client: Peer, _ why: () -> String) {
-        if refusedClients.count < 65_536 { refusedClients.insert(client) }
+    /// A client refused a session now: counted once, and told on stderr.
+    private func refuse(_ client: Peer, _ refusal: RelaySessions.Refusal) {
         statistics.clientsRefused += 1
-        refusals.note { "refused \(client.pythonRepr): \(why()); its datagrams are counted, not forwarded" }
-    }
-
-    private func close(_ session: Session) {
-        closedSessionDrops += session.kernelDrops()
-        watchedIsStale = true
+        refusals.note {
+            let why = switch refusal {
+            case .full: "the session table is full (--max-sessions \(sessions.maximum))"
+            case .cannotOpen(let target, let error): "cannot open a socket to \(target.pythonRepr): \(error.call): \(error.errno)"
+            }
+            return "refused \(client.pythonRepr): \(why); its datagrams are counted, not forwarded"
+        }
     }
 
     /// Sends `batch` on `socket`, counting what the kernel refuses. An ICMP error left
@@ -333,45 +310,6 @@ public final class Relay: DatagramSink, SocketGroup {
             first ?? "\(unreachableCount) port unreachable errors from the targets so far"
         }
         for sink in printSinks { try sink.finishBatch(now: now) }
-    }
-}
-
-/// One client's session: its upstream sockets (one per target, in the targets' order).
-private final class Session {
-    let client: Peer
-    let upstream: [Upstream]
-    /// The address the client last sent to (its requests' `local`), which replies leave
-    /// from; nil unless the receive asked for it (a capture).
-    var local: Peer?
-    var lastActivity: UInt64
-    var hasExpired = false
-    /// The receive batch whose requests were last sent for this session.
-    var sentInBatch = 0
-
-    init(client: Peer, upstream: [Upstream], now: UInt64) {
-        self.client = client
-        self.upstream = upstream
-        lastActivity = now
-    }
-
-    /// Replies the kernel dropped on this session's sockets (their receive buffers were full).
-    func kernelDrops() -> UInt64 {
-        upstream.reduce(0) { $0 + ((try? $1.socket.kernelDropCount()) ?? 0) }
-    }
-}
-
-/// A socket in an array (sockets are not copyable, their owner is), with the address it
-/// is bound to and when it last sent.
-private final class Upstream {
-    let socket: DatagramSocket
-    /// The session's address as its target sees it (`via`).
-    let address: Peer
-    /// When the latest batch of requests left it; nil when the kernel sent none of it.
-    var sentAt: Timestamp?
-
-    init(socket: consuming DatagramSocket, address: Peer) {
-        self.socket = socket
-        self.address = address
     }
 }
 

@@ -45,6 +45,16 @@ public enum Peer: Hashable, Sendable {
         }
     }
 
+    /// Whether this is the address of every interface (0.0.0.0, ::), as a socket bound
+    /// to all of them reports itself.
+    public var isUnspecified: Bool {
+        switch self {
+        case .v4(let octets, _): return octets == (0, 0, 0, 0)
+        case .v6(let bytes, _, _, _): return bytes == .any
+        case .unixPath, .abstract, .unnamed: return false
+        }
+    }
+
     /// Whether this is a multicast group's address (224.0.0.0/4, ff00::/8).
     public var isMulticast: Bool {
         switch self {

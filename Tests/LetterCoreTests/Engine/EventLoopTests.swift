@@ -5,29 +5,6 @@ import Testing
 /// The engine without a child process: real unix datagram sockets in the abstract
 /// namespace, a pipe for output and another for input, Datagram values through sinks.
 @Suite struct EventLoopTests {
-    func boundSocket(_ name: String) throws -> DatagramSocket {
-        var socket = try DatagramSocket(family: .unix)
-        try socket.bind(to: .abstract(Array("letter-test-\(getpid())-\(name)".utf8)))
-        return socket
-    }
-
-    /// A pipe: (read end, write end).
-    func pipeDescriptors() throws -> (Int32, Int32) {
-        var ends: [Int32] = [0, 0]
-        guard pipe(&ends) == 0 else { throw SystemCallError(call: "pipe", errno: Errno(rawValue: errno)) }
-        return (ends[0], ends[1])
-    }
-
-    func readAll(_ descriptor: Int32) -> [UInt8] {
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let count = read(descriptor, &chunk, chunk.count)
-            if count <= 0 { return bytes }
-            bytes.append(contentsOf: chunk[0..<count])
-        }
-    }
-
     func tuplePrinter() throws -> any Printer {
         TuplePrinter(PrinterContext(decoder: try makeDecoder("utf-8", .replace), showBytes: false))
     }
