@@ -1,43 +1,6 @@
 import Glibc
 import Testing
 
-/// The first executable called `name` on PATH, or nil.
-public func executablePath(_ name: String) -> String? {
-    let path = getenv("PATH").map { String(cString: $0) } ?? "/usr/bin:/bin"
-    for directory in path.split(separator: ":") {
-        let candidate = "\(directory)/\(name)"
-        if access(candidate, X_OK) == 0 { return candidate }
-    }
-    return nil
-}
-
-/// A peer program or tool a test needs (from the Debian `package`, when its name is not
-/// the program's). Missing: a loud SKIPPED line, or a failure under CI (which must not skip).
-public func requirePeer(_ name: String, package: String? = nil) -> String? {
-    if let path = executablePath(name) { return path }
-    let install = package ?? (name == "nc" ? "netcat-openbsd" : name)
-    let message = "SKIPPED: '\(name)' is not installed, so this test cannot run (apt-get install \(install))"
-    if getenv("CI") != nil {
-        Issue.record("\(message); CI must not skip")
-    } else {
-        print("\n*** \(message) ***\n")
-    }
-    return nil
-}
-
-/// A fresh directory under /tmp, removed with everything in it when dropped.
-public final class TemporaryDirectory {
-    public let path: String
-
-    public init(_ name: String) throws {
-        var template = Array("/tmp/letter-\(name)-XXXXXX".utf8CString)
-        guard let made = mkdtemp(&template) else { throw SpawnError(message: "mkdtemp: \(String(cString: strerror(errno)))") }
-        path = String(cString: made)
-    }
-
-    deinit { _ = try? run("/bin/rm", ["-rf", path]) }
-}
-
 /// Writes `text` to a new file at `path`.
 public func writeFile(_ path: String, _ text: String) throws {
     try writeFile(path, bytes: Array(text.utf8))

@@ -125,7 +125,8 @@ private func isHexSeparator(_ byte: UInt8) -> Bool {
     }
 }
 
-private func hexDigitValue(_ byte: UInt8) -> UInt8? {
+/// The value of one hex digit, either case; nil for any other byte.
+func hexDigitValue(_ byte: UInt8) -> UInt8? {
     switch byte {
     case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
     case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
