@@ -25,6 +25,8 @@ struct ReplaySchedule {
     private var index = 0
     /// The recorded gaps of the first pass (--loop waits one median gap between passes).
     private var gaps: LatencyRecorder?
+    /// Their median, in nanoseconds, once the first pass is over.
+    private var medianGap: UInt64?
     private var pass = 1
 
     /// `keepsGaps`: more passes will follow, so the first pass's gaps are kept.
@@ -74,9 +76,10 @@ struct ReplaySchedule {
         case .rate(let perSecond):
             pause = UInt64(1e9 / perSecond)
         case .recorded(let speed):
-            let median = gaps?.summary().map { UInt64($0.percentiles[0]) * 1000 } ?? 0
+            // Worked out once, from the first pass's gaps.
+            if medianGap == nil { medianGap = gaps?.summary().map { UInt64($0.percentiles[0]) * 1000 } ?? 0 }
             gaps = nil
-            pause = UInt64(Double(median) / speed)
+            pause = UInt64(Double(medianGap ?? 0) / speed)
         }
         passStart = lastDeadline + max(pause, 1_000_000)
         lastDeadline = passStart

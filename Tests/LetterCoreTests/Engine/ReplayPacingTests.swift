@@ -70,6 +70,8 @@ private func at(_ milliseconds: Int) -> Timestamp {
         // Gaps 100, 300, 50, 200: the median (nearest rank) is 100 ms.
         let second = Self.recorded.map { schedule.deadline(recorded: $0)! - Self.start }
         #expect(second == [750, 850, 1150, 1200, 1400].map { UInt64($0) * 1_000_000 })
+        schedule.startNextPass(now: Self.start)
+        #expect(schedule.deadline(recorded: Self.recorded[0])! - Self.start == 1_500_000_000)
     }
 
     @Test func aPassAfterOneDatagramWaitsAtLeastAMillisecond() {
