@@ -140,6 +140,7 @@ enum Option {
     static let file = OptionRow<String>(
         "--file", value: "PATH", help: "Read PATH instead of stdin (lines, --whole, --chunk, --hex, --bytes).",
         completion: .files) { text, _ throws(UsageError) in text }
+    static let fast = FlagRow("--fast", help: "Send as fast as the socket takes them (batched), the recorded times ignored.")
     static let format = OptionRow<RecordFormat>(
         "--format", short: "-f", value: "FORMAT", help: formatListing + ".", completion: .formats, parse: parseChoice)
     static let generateCompletionScript = OptionRow<Shell>(
@@ -170,6 +171,9 @@ enum Option {
         }
         return group
     }
+    static let loop = OptionRow<Int>(
+        "--loop", value: "N", help: "Play the file N times (0: until interrupted), one median recorded gap between passes.",
+        completion: .number) { text, long throws(UsageError) in try parseInteger(text, option: long, range: 0...1_000_000) }
     static let maxSessions = OptionRow<Int>(
         "--max-sessions", value: "N", help: "At most N clients at once (default: 1024); further ones are refused and counted.",
         completion: .number) { text, long throws(UsageError) in try parseInteger(text, option: long, range: 1...1_000_000) }
@@ -182,6 +186,9 @@ enum Option {
         guard text != "-" else { throw UsageError("'\(long) -' would write a file named '-'; for the capture on stdout, use -f pcap") }
         return text
     }
+    static let port = OptionRow<UInt16>(
+        "--port", value: "N", help: "Replay only the datagrams recorded to destination port N; count the others.",
+        completion: .number) { text, long throws(UsageError) in UInt16(try parseInteger(text, option: long, range: 1...65535)) }
     static let quiet = FlagRow("--quiet", short: "-q", help: "Print nothing per datagram (the summary still comes).")
     static let rate = OptionRow<Double>(
         "--rate", value: "N", help: "Send at most N datagrams per second.", completion: .number, parse: parseRate)
@@ -197,6 +204,13 @@ enum Option {
         "--reuse", help: "Share the port with other sockets on purpose (SO_REUSEADDR; --join implies it).")
     /// `--reuse` where there is no `--join` to imply it.
     static let reuseHelp = "Share the port with other sockets on purpose (SO_REUSEADDR)."
+    static let speed = OptionRow<Double>(
+        "--speed", value: "X", help: "Play X times as fast as recorded (0.5: half speed).", completion: .number) { text, long throws(UsageError) in
+        guard let value = Double(text), value.isFinite, value >= 0.001, value <= 1_000_000 else {
+            throw UsageError("invalid value '\(text)' for '\(long)': expected a factor from 0.001 to 1000000, such as 2 or 0.5")
+        }
+        return value
+    }
     static let stats = FlagRow("--stats", help: "Print what was received and lost to stderr on exit.")
     static let time = OptionRow<TimeMode>(
         "--time", value: "MODE",

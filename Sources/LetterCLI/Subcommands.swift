@@ -3,7 +3,7 @@ import LetterCore
 /// The one table of subcommands: parsing, help, completions, the man page, suggestions
 /// and running all read it. A new command is a file with its options, its run and its
 /// row, and one line here.
-public let subcommands: [SubcommandSpec] = [sendSpec, listenSpec, chatSpec, pingSpec, relaySpec, encodingsSpec]
+public let subcommands: [SubcommandSpec] = [sendSpec, listenSpec, chatSpec, pingSpec, relaySpec, replaySpec, encodingsSpec]
 
 public let letterVersion = "0.1.0"
 /// The date of this version, for the man page; change it with the version.

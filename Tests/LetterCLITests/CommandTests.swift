@@ -114,10 +114,10 @@ import LetterCore
     @Test func helpAndVersion() throws {
         #expect(try parseCommandLine(["--version"]) == .version)
         guard case .help(let main) = try parseCommandLine([]) else { Issue.record("no main help"); return }
-        #expect(subcommands.count == 6)
+        #expect(subcommands.count == 7)
         for spec in subcommands { #expect(main.contains("  \(spec.name) ")) }
         for (arguments, spec) in [(["send", "--help"], sendSpec), (["help", "listen"], listenSpec), (["chat", "-h"], chatSpec),
-                                  (["relay", "--help"], relaySpec)] {
+                                  (["relay", "--help"], relaySpec), (["replay", "--help"], replaySpec)] {
             guard case .help(let text) = try parseCommandLine(arguments) else { Issue.record("no help for \(arguments)"); continue }
             #expect(text.contains("USAGE: letter \(spec.name) "))
             #expect(spec.options.count >= 8)
