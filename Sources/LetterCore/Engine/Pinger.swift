@@ -1,23 +1,55 @@
+/// How `letter ping` paces, ends and reports.
+public struct PingSettings: Equatable, Sendable {
+    /// `-c N`: N requests; with a deadline, N replies (as iputils counts them).
+    public var count: Int?
+    /// `-i SEC` between requests; 0 sends the next as soon as the previous is done.
+    public var interval = 1.0
+    /// `--rate N`: N requests a second, on time whatever the replies (open loop).
+    public var rate: Double?
+    /// `-W SEC` / `-t SEC`: how long a request waits for its reply.
+    public var timeout = 2.0
+    /// `-w SEC`: ping ends SEC seconds after the first request, whatever is waiting.
+    public var deadline: Double?
+    /// `-q`: no line per reply and no line per lost request.
+    public var quiet = false
+    /// `--histogram`: the percentiles, the jitter and the distribution in the summary.
+    public var histogram = false
+    /// `--expect` / `--expect-hex`: what a reply must hold to count as received.
+    public var expectation: ReplyExpectation?
+
+    public init() {}
+}
+
 /// `letter ping`: sends a request every interval (on the loop's timer), matches each
 /// reply to its request, prints it with its round-trip time, gives up on a request
-/// after the timeout, and keeps ping(8)'s figures.
+/// after the timeout, and counts what iputils ping counts (its summary is the printer's
+/// end).
 ///
-/// Matching: a reply that is a request's own payload answers that request (echo
-/// servers; the default payload `letter-ping ID seq=N` names its request); any other
-/// reply answers the oldest unanswered request (fixed-reply servers, such as the notes'
-/// `sendto(b'hi', addr)`). A reply to a request already answered is a duplicate, one to
-/// a request given up on is late: both are counted and shown, never matched twice.
+/// Only datagrams from the destination (its address and port) are replies: anything
+/// else is counted and ignored, so a third party cannot answer for a silent service.
+/// Matching: a reply in this run's default form (`letter-ping ID seq=N`) answers
+/// request N, or is unmatched when N is not a request that may still be answered; any
+/// other reply answers the oldest waiting request (an echo of a fixed payload, or a
+/// fixed-reply server such as the tutorial's `sendto(b'hi', addr)`). A reply to a request
+/// already answered is a duplicate, one to a request given up on is late, one that
+/// answers nothing is unmatched: each counted under its own name, none matched twice.
 public final class Pinger: DatagramSink, LoopTimer {
     /// What the requests carry.
     public enum Payload: Sendable {
-        /// `letter-ping ID seq=N`, ID fixed for the run.
-        case numbered(id: String)
+        /// `letter-ping ID seq=N`, ID fixed for the run, padded with spaces to `size`
+        /// bytes when given (`-s SIZE`).
+        case numbered(id: String, size: Int?)
         /// The same bytes every time (MESSAGE, or --whole stdin).
         case fixed([UInt8])
     }
 
     private enum State {
-        case waiting, answered, lost
+        /// Waiting for its reply.
+        case waiting
+        /// Answered (or closed by a mismatched reply).
+        case answered
+        /// Given up on: unanswered for the whole timeout, or an error (ICMP, a failed send).
+        case lost
     }
 
     private struct Request {
@@ -32,29 +64,39 @@ public final class Pinger: DatagramSink, LoopTimer {
     let destination: Peer
     private let payload: Payload
     private let printSink: PrintSink
-    private let count: Int?
-    /// Nanoseconds between requests; 0 sends the next as soon as the previous is done.
+    private let settings: PingSettings
+    /// Requests a second (`--rate`) or the pause between them (`-i`), in nanoseconds.
     private let interval: UInt64
     private let timeout: UInt64
+    /// The decoder `--expect TEXT` reads replies with.
+    private let expectDecoder: TextDecoder?
+    private var decoded: [UInt8] = []
     /// The requests that may still be answered, late or not, by seq modulo the capacity.
     private var requests: [Request]
     private var nextSeq = 1
     private var oldestWaiting = 1
     private var nextSend: UInt64?
     private var outgoing: [UInt8] = []
-    private var statistics = PingStatistics()
-    /// When the first request went: ping(8)'s "time" counts from it.
+    private var counts = PingCounts()
+    private var latency = LatencyRecorder()
+    /// Datagrams from anyone but the destination.
+    private var ignored = 0
+    /// When the first request went: the summary's time counts from it, and -w too.
     private var firstSendAt: UInt64?
 
-    public init(destination: Peer, payload: Payload, printSink: PrintSink, count: Int?, interval: Double, timeout: Double) {
+    /// `expectDecoder` decodes replies for `--expect TEXT` (nil otherwise).
+    public init(destination: Peer, payload: Payload, printSink: PrintSink, settings: PingSettings,
+                expectDecoder: TextDecoder?) {
         self.destination = destination
         self.payload = payload
         self.printSink = printSink
-        self.count = count
-        self.interval = UInt64(interval * 1e9)
-        self.timeout = UInt64(timeout * 1e9)
+        self.settings = settings
+        self.expectDecoder = expectDecoder
+        let seconds = settings.rate.map { 1 / $0 } ?? settings.interval
+        interval = UInt64(seconds * 1e9)
+        timeout = UInt64(settings.timeout * 1e9)
         // Enough room for every request that can still be waiting, and then some.
-        let window = interval > 0 ? Int((timeout / interval).rounded(.up)) + 2 : 2
+        let window = seconds > 0 ? Int((settings.timeout / seconds).rounded(.up)) + 2 : 2
         requests = Array(repeating: Request(seq: 0, state: .answered, sentAt: 0, sentWall: Timestamp(seconds: 0, nanoseconds: 0)),
                          count: max(64, min(window * 2, 1 << 16)))
         nextSend = monotonicNanoseconds()
@@ -62,60 +104,104 @@ public final class Pinger: DatagramSink, LoopTimer {
     }
 
     /// Sends the requests and prints the replies until every request is answered or given
-    /// up on (-c N) or a signal comes on `signals`; then ping(8)'s summary, which the
-    /// printer writes as its end. Returns whether any reply came.
+    /// up on (-c N), the deadline (-w) or a signal on `signals`; then the summary, which
+    /// the printer writes as its end, or stderr when stdout cannot take it. Returns
+    /// whether any (matching) reply came.
     public func run(on socket: borrowing DatagramSocket, bufferSize: Int, signals: Int32) throws -> Bool {
         let receiver = Receiver(sinks: [self], bufferSize: bufferSize)
         var loop = EventLoop(receiver: receiver, signals: signals)
         loop.timer = self
-        try receiver.begin()
-        while true {
-            do {
-                _ = try loop.run(socket)
-                break
-            } catch is ICMPPortUnreachable {
-                // The service is not there (yet): this request is lost, the next one goes on time.
-                noteUnreachable()
+        var failure: Error?
+        do {
+            try receiver.begin()
+            while true {
+                do {
+                    _ = try loop.run(socket)
+                    break
+                } catch is ICMPPortUnreachable {
+                    // The service is not there (yet): this request is an error, the next one goes on time.
+                    noteUnreachable()
+                }
             }
+            try receiver.flush()
+        } catch {
+            failure = error
         }
-        try receiver.finish(receiver.finalStatistics(socket))
-        return statistics.received > 0
+        let statistics = receiver.finalStatistics(socket)
+        if failure == nil {
+            do { try receiver.finish(statistics) } catch { failure = error }
+        }
+        if failure is WriteFailure || failure is OutputClosed, let report = statistics.ping {
+            // Standard output cannot be written: the summary still comes, on stderr.
+            var text: [UInt8] = []
+            report.appendText(to: &text)
+            try? writeAll(standardError, text[...])
+        }
+        if ignored > 0 {
+            writeDiagnostic("letter ping: ignored \(counted(ignored, "datagram")) from other addresses")
+        }
+        if let failure { throw failure }
+        return latency.count > 0
     }
 
     // MARK: The timer: sending, and giving up on requests
 
     var nextDeadline: UInt64? {
+        if isDone { return 0 }
         let expiry = oldestWaiting < nextSeq ? requests[slot(oldestWaiting)].sentAt + timeout : nil
-        switch (nextSend, expiry) {
-        case let (send?, expiry?): return min(send, expiry)
-        case let (send?, nil): return send
-        case let (nil, expiry?): return expiry
-        case (nil, nil): return isDone ? 0 : nil
-        }
+        let end = settings.deadline.flatMap { deadline in firstSendAt.map { $0 + UInt64(deadline * 1e9) } }
+        return [nextSend, expiry, end].compactMap { $0 }.min()
     }
 
-    /// Every request sent and none still waiting.
+    /// Nothing more to do: the deadline passed; or, with -w, N replies came; or, without
+    /// it, N requests went and none is still waiting.
     private var isDone: Bool {
-        count.map { nextSeq > $0 } == true && oldestWaiting >= nextSeq
+        if let deadline = settings.deadline, let first = firstSendAt,
+           monotonicNanoseconds() &- first >= UInt64(deadline * 1e9) { return true }
+        guard let count = settings.count else { return false }
+        if settings.deadline != nil { return latency.count >= count }
+        return nextSeq > count && oldestWaiting >= nextSeq
     }
+
+    /// Requests sent in one go when `--rate` finds several due (a sleep came late).
+    private static let catchUpLimit = 64
 
     func fire(now: UInt64, on socket: borrowing DatagramSocket) throws -> Bool {
         expireRequests(now: now)
-        if let due = nextSend, now >= due { try send(on: socket, now: now) }
+        var sent = 0
+        while !isDone, let due = nextSend, now >= due, sent < Self.catchUpLimit {
+            try send(on: socket, now: now, due: due)
+            sent += 1
+        }
         return !isDone
     }
 
-    private func send(on socket: borrowing DatagramSocket, now: UInt64) throws {
+    /// Whether -c N has been sent (without -w, where it counts replies instead).
+    private var allSent: Bool {
+        settings.deadline == nil && settings.count.map { nextSeq > $0 } == true
+    }
+
+    private func send(on socket: borrowing DatagramSocket, now: UInt64, due: UInt64) throws {
         let seq = nextSeq
         outgoing.removeAll(keepingCapacity: true)
         switch payload {
-        case .numbered(let id): outgoing.append(contentsOf: "letter-ping \(id) seq=\(seq)".utf8)
-        case .fixed(let bytes): outgoing.append(contentsOf: bytes)
+        case .numbered(let id, let size):
+            outgoing.append(contentsOf: "letter-ping \(id) seq=\(seq)".utf8)
+            if let size, outgoing.count < size { outgoing.append(contentsOf: repeatElement(UInt8(ascii: " "), count: size - outgoing.count)) }
+        case .fixed(let bytes):
+            outgoing.append(contentsOf: bytes)
+        }
+        // More requests waiting than the ring holds (-t much longer than -i): the one this
+        // slot held is given up on now rather than silently overwritten.
+        if requests[slot(seq)].state == .waiting {
+            requests[slot(seq)].sentAt = 0
+            expireRequests(now: now)
         }
         // The clocks are read just before the send: on loopback the reply can reach the
         // socket before sendto has even returned.
         let sentWall = Timestamp.now()
         let sentAt = monotonicNanoseconds()
+        var state = State.waiting
         do {
             try socket.send(outgoing[...], to: destination)
         } catch where error.errno == .connectionRefused {
@@ -123,39 +209,46 @@ public final class Pinger: DatagramSink, LoopTimer {
             // that request, and this one goes again.
             socket.clearErrorQueue()
             noteUnreachable()
-            do { try socket.send(outgoing[...], to: destination) } catch {
-                throw SendFailure(destination: destination, errno: error.errno)
-            }
+            do { try socket.send(outgoing[...], to: destination) } catch { state = sendFailed(seq, error.errno) }
         } catch {
-            throw SendFailure(destination: destination, errno: error.errno)
+            state = sendFailed(seq, error.errno)
         }
-        // More requests waiting than the ring holds (-t much longer than -i): the one this
-        // slot held is given up on now rather than silently overwritten.
-        if requests[slot(seq)].state == .waiting {
-            requests[slot(seq)].sentAt = 0
-            expireRequests(now: sentAt)
-        }
-        requests[slot(seq)] = Request(seq: seq, state: .waiting, sentAt: sentAt, sentWall: sentWall)
-        statistics.sent += 1
+        requests[slot(seq)] = Request(seq: seq, state: state, sentAt: sentAt, sentWall: sentWall)
+        counts.transmitted += 1
         if firstSendAt == nil { firstSendAt = sentAt }
         nextSeq += 1
-        // -c N reached: no more sends. -i 0: the next goes when this one is done.
-        if count.map({ nextSeq > $0 }) == true {
+        skipFinishedRequests()
+        if allSent {
             nextSend = nil
+        } else if settings.rate != nil {
+            // On the clock, not after the last send: a late wake-up catches up.
+            nextSend = due + interval
+        } else if interval > 0 {
+            nextSend = max(now + interval, sentAt)
         } else {
-            nextSend = interval > 0 ? max(now + interval, sentAt) : nil
+            // -i 0: the next goes when this one is done.
+            nextSend = state == .waiting ? nil : sentAt
         }
     }
 
-    /// Requests unanswered for the whole timeout are lost: one stderr line each.
+    /// A send the kernel refused (the service's socket file gone, say): an error in the
+    /// count, one stderr line, and ping goes on.
+    private func sendFailed(_ seq: Int, _ errno: Errno) -> State {
+        counts.errors += 1
+        writeDiagnostic("letter: seq=\(seq): cannot send to \(destination.pythonRepr): \(errno)")
+        return .lost
+    }
+
+    /// Requests unanswered for the whole timeout are lost: one stderr line each (not with -q).
     private func expireRequests(now: UInt64) {
         while oldestWaiting < nextSeq {
             let request = requests[slot(oldestWaiting)]
             if request.state == .waiting {
                 guard now >= request.sentAt + timeout else { return }
                 requests[slot(oldestWaiting)].state = .lost
-                statistics.lost += 1
-                writeDiagnostic("letter: no reply to seq=\(request.seq) within \(formatSeconds(Double(timeout) / 1e9)) s")
+                if !settings.quiet {
+                    writeDiagnostic("letter: no reply to seq=\(request.seq) within \(formatSeconds(settings.timeout)) s")
+                }
                 requestDone(now: now)
             }
             oldestWaiting += 1
@@ -164,15 +257,15 @@ public final class Pinger: DatagramSink, LoopTimer {
 
     /// A request is answered or lost: with -i 0 the next one goes now.
     private func requestDone(now: UInt64) {
-        if interval == 0 && count.map({ nextSeq <= $0 }) ?? true { nextSend = now }
+        if settings.rate == nil && interval == 0 && !allSent { nextSend = now }
     }
 
-    /// The destination said ICMP port unreachable: the oldest waiting request is lost at
-    /// once, said so, instead of waiting out the timeout.
+    /// The destination said ICMP port unreachable: the oldest waiting request is an error
+    /// at once, said so, instead of waiting out the timeout.
     func noteUnreachable() {
         guard let seq = oldestWaitingRequest() else { return }
         requests[slot(seq)].state = .lost
-        statistics.lost += 1
+        counts.errors += 1
         writeDiagnostic("letter: seq=\(seq): port unreachable: nothing listens at \(destination.pythonRepr) (ICMP port unreachable)")
         skipFinishedRequests()
         requestDone(now: monotonicNanoseconds())
@@ -188,32 +281,53 @@ public final class Pinger: DatagramSink, LoopTimer {
     // MARK: The sink: replies
 
     public func take(_ record: Record, on socket: borrowing DatagramSocket) {
+        // Only the destination answers a ping.
+        guard record.datagram.peer == destination else {
+            ignored += 1
+            return
+        }
         let now = monotonicNanoseconds()
         var shown = record
         switch match(record.datagram.payload) {
         case .answer(let seq):
             let request = requests[slot(seq)]
             requests[slot(seq)].state = .answered
-            let rtt = roundTrip(request, receivedAt: record.datagram.receivedAt, now: now)
-            statistics.received += 1
-            statistics.note(rtt: rtt)
+            let nanoseconds = roundTrip(request, receivedAt: record.datagram.receivedAt, now: now)
+            if meetsExpectation(record.datagram.payload) {
+                latency.record(nanoseconds: nanoseconds, seq: seq)
+            } else {
+                counts.mismatched += 1
+                shown.answer = .mismatch
+            }
             shown.seq = seq
-            shown.rtt = rtt
+            shown.roundTripNanoseconds = nanoseconds
             skipFinishedRequests()
             requestDone(now: now)
         case .duplicate(let seq):
-            statistics.duplicates += 1
+            counts.duplicates += 1
             shown.seq = seq
             shown.answer = .duplicate
         case .late(let seq):
-            statistics.late += 1
+            counts.late += 1
             shown.seq = seq
             shown.answer = .late
         case .unmatched:
-            statistics.late += 1
+            counts.unmatched += 1
             shown.answer = .unmatched
         }
-        printSink.take(shown, on: socket)
+        if !settings.quiet { printSink.take(shown, on: socket) }
+    }
+
+    /// Whether a reply holds what `--expect`/`--expect-hex` asks for (true without them).
+    private func meetsExpectation(_ payload: ArraySlice<UInt8>) -> Bool {
+        guard let expectation = settings.expectation else { return true }
+        return expectation.matches(payload: payload, decodedText: decodedForExpectation(payload))
+    }
+
+    private func decodedForExpectation(_ payload: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        decoded.removeAll(keepingCapacity: true)
+        _ = expectDecoder?.decode(payload, appendingTo: &decoded)
+        return decoded[...]
     }
 
     public func begin() throws { try printSink.begin() }
@@ -222,12 +336,12 @@ public final class Pinger: DatagramSink, LoopTimer {
 
     public func flush() throws { try printSink.flush() }
 
-    /// The print sink's figures, and ping's own with the time since the first request.
+    /// The print sink's figures, and ping's report with the time since the first request.
     public func contribute(to statistics: inout ReceiveStatistics) {
         printSink.contribute(to: &statistics)
-        var figures = self.statistics
-        figures.elapsed = firstSendAt.map { Double(monotonicNanoseconds() &- $0) / 1e6 } ?? 0
-        statistics.ping = figures
+        statistics.ping = PingReport(destination: destination.pythonRepr, counts: counts, latency: latency.summary(),
+                                     elapsedNanoseconds: firstSendAt.map { monotonicNanoseconds() &- $0 } ?? 0,
+                                     histogram: settings.histogram)
     }
 
     public func finish(_ statistics: ReceiveStatistics) throws { try printSink.finish(statistics) }
@@ -237,16 +351,10 @@ public final class Pinger: DatagramSink, LoopTimer {
     }
 
     private func match(_ reply: ArraySlice<UInt8>) -> Match {
-        // The request the reply names by its payload, if it does.
-        var named: Int?
-        switch payload {
-        case .numbered(let id):
-            named = sequenceNumber(in: reply, id: id)
-        case .fixed(let bytes):
-            // Every request has the same payload: an echo answers the oldest waiting one.
-            if reply.elementsEqual(bytes) { return oldestWaitingRequest().map { .answer($0) } ?? .unmatched }
-        }
-        if let seq = named, seq >= 1, seq < nextSeq, requests[slot(seq)].seq == seq {
+        // A reply in this run's default form names its request, and only that one: one
+        // naming a request that cannot be answered is not given to another by age.
+        if case .numbered(let id, _) = payload, let seq = sequenceNumber(in: reply, id: id) {
+            guard seq >= 1, seq < nextSeq, requests[slot(seq)].seq == seq else { return .unmatched }
             switch requests[slot(seq)].state {
             case .waiting: return .answer(seq)
             case .answered: return .duplicate(seq)
@@ -265,25 +373,25 @@ public final class Pinger: DatagramSink, LoopTimer {
         return nil
     }
 
-    /// N in `letter-ping ID seq=N`, if `reply` is that with this run's ID.
+    /// N in `letter-ping ID seq=N` (and the spaces of -s SIZE), if `reply` is that with
+    /// this run's ID.
     private func sequenceNumber(in reply: ArraySlice<UInt8>, id: String) -> Int? {
         let prefix = "letter-ping \(id) seq="
         guard reply.count > prefix.utf8.count, reply.starts(with: prefix.utf8) else { return nil }
-        var value = 0
-        for byte in reply.dropFirst(prefix.utf8.count) {
-            guard byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"), value < 1 << 40 else { return nil }
-            value = value * 10 + Int(byte - UInt8(ascii: "0"))
+        let rest = reply.dropFirst(prefix.utf8.count)
+        let digits = rest.prefix { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+        guard !digits.isEmpty, digits.count <= 18, rest.dropFirst(digits.count).allSatisfy({ $0 == UInt8(ascii: " ") }) else {
+            return nil
         }
-        return value
+        return digits.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
     }
 
-    /// Milliseconds from the send to the receive: the kernel's receive time against the
+    /// Nanoseconds from the send to the receive: the kernel's receive time against the
     /// wall clock read just before the send; the monotonic clock should the wall clock
     /// have stepped in between.
-    private func roundTrip(_ request: Request, receivedAt: Timestamp, now: UInt64) -> Double {
+    private func roundTrip(_ request: Request, receivedAt: Timestamp, now: UInt64) -> UInt64 {
         let wall = receivedAt.nanoseconds(since: request.sentWall)
-        let monotonic = Int(now &- request.sentAt)
-        let nanoseconds = wall >= 0 && wall <= monotonic ? wall : monotonic
-        return Double(nanoseconds) / 1e6
+        let monotonic = now &- request.sentAt
+        return wall >= 0 && UInt64(wall) <= monotonic ? UInt64(wall) : monotonic
     }
 }

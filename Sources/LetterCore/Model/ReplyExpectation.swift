@@ -2,8 +2,8 @@
 /// `--expect TEXT`, in the reply's decoded text, or `--expect-hex HEX`, in its bytes.
 /// Containment is of code points, as Python's `in` on str and bytes: the decoded text is
 /// UTF-8, in which a character's bytes never appear inside another's.
-struct ReplyExpectation: Equatable {
-    enum Subject: Equatable {
+public struct ReplyExpectation: Equatable, Sendable {
+    enum Subject: Equatable, Sendable {
         /// `--expect`: the decoded text.
         case text
         /// `--expect-hex`: the payload's bytes.
@@ -19,12 +19,12 @@ struct ReplyExpectation: Equatable {
     private let fallback: [Int]
 
     /// `--expect TEXT`.
-    init(text: String) {
+    public init(text: String) {
         self.init(subject: .text, pattern: Array(text.utf8))
     }
 
     /// `--expect-hex HEX`, written as `--hex` writes bytes.
-    init(hex: String) throws(HexSyntaxError) {
+    public init(hex: String) throws(HexSyntaxError) {
         var bytes: [UInt8] = []
         try appendHexBytes(hex.utf8, to: &bytes)
         self.init(subject: .bytes, pattern: bytes)

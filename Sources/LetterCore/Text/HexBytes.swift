@@ -1,5 +1,5 @@
 /// A mistake in bytes written in hex (`--hex`, `--expect-hex`): where it is and what.
-struct HexSyntaxError: Error, Equatable {
+public struct HexSyntaxError: Error, Equatable {
     enum Problem: Equatable {
         /// A character that is no hex digit, separator or prefix.
         case unexpected(Unicode.Scalar)
@@ -14,12 +14,12 @@ struct HexSyntaxError: Error, Equatable {
     }
 
     /// 1-based; lines are counted at `\n` (input read whole), columns in characters.
-    var line: Int
-    var column: Int
+    public var line: Int
+    public var column: Int
     var problem: Problem
 
     /// What is wrong, for a message that names the place: `'g' (U+0067) is not a hex digit`.
-    var explanation: String {
+    public var explanation: String {
         switch problem {
         case .unexpected(let scalar): "\(describeScalar(scalar.value)) is not a hex digit or a separator"
         case .notUTF8(let byte): "byte 0x\(String(byte, radix: 16)) is not a hex digit (nor UTF-8)"
