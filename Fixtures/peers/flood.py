@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """A reflector attempt against `letter listen --reply/--echo`, for ReflectorTests.
 
-Opens SOCKETS UDP sockets on loopback — each on its own port of 127.0.0.1
-(`--spread ports`), or each on its own address 127.77.X.Y (`--spread addresses`) —
-sends PER datagrams of SIZE bytes from each to 127.0.0.1:PORT as fast as the
-kernel takes them, then listens on every socket for WAIT seconds after the last
+Opens SOCKETS UDP sockets — each on its own port of SOURCE (`--spread ports`), or
+each on its own address NET.X.Y (`--spread addresses`; the host must route NET.0.0/16
+locally, as ReflectorTests sets up in a network namespace) — sends PER datagrams of
+SIZE bytes from each to TARGET:PORT as fast as the kernel takes them, then listens on every socket for WAIT seconds after the last
 send and counts what came back. Prints one JSON object: datagrams and bytes sent,
 replies and bytes received, distinct source ports/addresses used, seconds from
 the first send to the end of the wait.
@@ -25,6 +25,9 @@ def main():
     parser.add_argument("--size", type=int, default=1)
     parser.add_argument("--spread", choices=["ports", "addresses"], required=True)
     parser.add_argument("--wait", type=float, default=1.0)
+    parser.add_argument("--target", default="127.0.0.1")
+    parser.add_argument("--source", default="127.0.0.1", help="the address of --spread ports")
+    parser.add_argument("--net", default="127.77", help="the first two octets of --spread addresses")
     args = parser.parse_args()
 
     # Thousands of sockets need more descriptors than the usual soft limit of 1024.
@@ -37,14 +40,14 @@ def main():
     for index in range(args.sockets):
         s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         if args.spread == "addresses":
-            s.bind((f"127.77.{index // 250}.{index % 250 + 1}", 0))
+            s.bind((f"{args.net}.{index // 250}.{index % 250 + 1}", 0))
         else:
-            s.bind(("127.0.0.1", 0))
+            s.bind((args.source, 0))
         s.setblocking(False)
         sockets.append(s)
 
     payload = b"x" * args.size
-    destination = ("127.0.0.1", args.port)
+    destination = (args.target, args.port)
     selector = selectors.DefaultSelector()
     for s in sockets:
         selector.register(s, selectors.EVENT_READ)

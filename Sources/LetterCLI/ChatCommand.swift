@@ -11,6 +11,8 @@ public struct ChatOptions: Equatable, Sendable {
     public var sending: SendingOptions
     public var receiving: ReceivingOptions
     public var lingerAfterInput: Double?
+    /// `--pcap FILE`.
+    public var captureFile: String?
 
     init(_ parsed: ParsedArguments) throws(UsageError) {
         let used: Int
@@ -18,7 +20,10 @@ public struct ChatOptions: Equatable, Sendable {
         if parsed.positionals.count > used { throw UsageError("unexpected argument '\(parsed.positionals[used])'") }
         encoding = try parsed.encoding(Option.encoding)
         inputEncoding = try parsed.encoding(Option.inputEncoding)
+        // -e encodes the lines sent: it applies with -f pcap too.
+        try refuseWhatPcapKeepsItself(parsed, encodingApplies: true)
         display = try DisplayOptions(parsed, ofReplies: false)
+        captureFile = try parseCaptureFile(parsed, format: display.format, endpoints: [peer])
         sending = try SendingOptions(parsed)
         receiving = try ReceivingOptions(parsed)
         lingerAfterInput = try parsed.value(Option.timeout)
@@ -26,7 +31,7 @@ public struct ChatOptions: Equatable, Sendable {
 }
 
 func runChat(_ options: ChatOptions) throws {
-    let printSink = try PrintSink(options.display)
+    let displayed = try displaySinks(options.display)
     let encoder = try OutgoingEncoder(PayloadEncoding(wire: options.encoding, input: options.inputEncoding,
                                                       untouched: false, replaceErrors: false))
     guard encoder.inputNewlineIsOneByte else {
@@ -39,10 +44,13 @@ func runChat(_ options: ChatOptions) throws {
                                        autobind: true, reuseAddress: options.receiving.reuseAddress)
     try rejectMulticastOptions(options.sending, destination: destination)
     try applySendingOptions(options.sending, to: socket)
-    let receiver = Receiver(sinks: [printSink], bufferSize: options.display.bufferSize, allow: options.receiving.allow)
+    let bound = try boundAddress(of: socket)
+    let receiver = Receiver(sinks: displayed + (try captureSinks(options.captureFile)), bufferSize: options.display.bufferSize,
+                            allow: options.receiving.allow,
+                            capturePort: isCapturing(options.display, file: options.captureFile) ? bound.port : nil)
     try receiver.prepare(socket, receiveBuffer: options.receiving.receiveBuffer, timestamps: options.display.time != nil)
     let signals = try watchSignals()
-    writeDiagnostic("chatting with \(destination.pythonRepr) from \(try boundAddress(of: socket).pythonRepr)")
+    writeDiagnostic("chatting with \(destination.pythonRepr) from \(bound.pythonRepr)")
     let sender = try DatagramSender(on: socket, to: destination, encoder: encoder, interval: nil)
     try chat(on: socket, receiver: receiver, sender: sender, signals: signals.descriptor, linger: options.lingerAfterInput)
 }
@@ -60,6 +68,7 @@ let chatSpec = SubcommandSpec(
                 Option.decodeErrors.spec(),
                 Option.bytes.spec(),
                 Option.timeout.spec(help: "After stdin ends, keep listening until SEC seconds pass with nothing received."),
+                Option.pcap.spec(),
             ] + OptionGroups.display + OptionGroups.sending + OptionGroups.receiving + OptionGroups.family,
             examples: [
                 "letter chat -b 9001 127.0.0.1 9002    # and in another terminal:",

@@ -53,7 +53,7 @@ private func describeFailure(_ error: Error) -> String? {
     case let error as SendFailure:
         return "cannot send to \(error.destination.pythonRepr): \(error.errno)"
     case let error as WriteFailure:
-        return "cannot write to standard output: \(error.errno)"
+        return "cannot write to \(error.file.map { "'\($0)'" } ?? "standard output"): \(error.errno)"
     case let error as EncodingUnavailable:
         return "encoding '\(error.encoding.name)' cannot be opened by iconv on this machine (is its gconv module installed?)"
     default:

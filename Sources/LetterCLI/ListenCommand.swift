@@ -14,15 +14,19 @@ public struct ListenOptions: Equatable, Sendable {
     /// `--join`: multicast groups, checked to be multicast addresses.
     public var groups: [Peer] = []
     public var interface: String?
+    /// `--pcap FILE`.
+    public var captureFile: String?
 
     init(_ parsed: ParsedArguments) throws(UsageError) {
         family = try parseFamily(parsed)
+        replyText = try parsed.value(Option.reply)
+        try refuseWhatPcapKeepsItself(parsed, encodingApplies: replyText != nil)
         display = try DisplayOptions(parsed, ofReplies: false)
         receiving = try ReceivingOptions(parsed)
         bind = try parseListeningEndpoint(parsed)
+        captureFile = try parseCaptureFile(parsed, format: display.format, endpoints: [bind])
         count = try parsed.value(Option.count)
         idleTimeout = try parsed.value(Option.timeout)
-        replyText = try parsed.value(Option.reply)
         echo = parsed.has(Option.echo)
         if parsed.isGiven(Option.replyRate) && replyText == nil && !echo {
             throw UsageError("--reply-rate limits replies; it goes with --reply or --echo")
@@ -40,7 +44,7 @@ public struct ListenOptions: Equatable, Sendable {
 }
 
 func runListen(_ options: ListenOptions) throws {
-    var sinks: [any DatagramSink] = [try PrintSink(options.display)]
+    var sinks: [any DatagramSink] = try displaySinks(options.display)
     if options.echo { sinks.append(ReplySink(.echo, rate: options.replyRate)) }
     if let text = options.replyText {
         sinks.append(ReplySink(.text(try encodeReply(text, encoding: options.display.encoding)), rate: options.replyRate))
@@ -50,10 +54,13 @@ func runListen(_ options: ListenOptions) throws {
     // listener must fail as Python's bind does, never silently take the traffic.
     let socket = try openBoundSocket(address, reuseAddress: options.receiving.reuseAddress || !options.groups.isEmpty)
     try joinGroups(options.groups, interface: options.interface, on: socket)
-    let receiver = Receiver(sinks: sinks, bufferSize: options.display.bufferSize, allow: options.receiving.allow)
+    sinks += try captureSinks(options.captureFile)
+    let bound = try boundAddress(of: socket)
+    let receiver = Receiver(sinks: sinks, bufferSize: options.display.bufferSize, allow: options.receiving.allow,
+                            capturePort: isCapturing(options.display, file: options.captureFile) ? bound.port : nil)
     try receiver.prepare(socket, receiveBuffer: options.receiving.receiveBuffer, timestamps: options.display.time != nil)
     let signals = try watchSignals()
-    writeDiagnostic("listening on \(try boundAddress(of: socket).pythonRepr)")
+    writeDiagnostic("listening on \(bound.pythonRepr)")
     let loop = EventLoop(receiver: receiver, signals: signals.descriptor, count: options.count,
                          idleTimeout: options.idleTimeout)
     try loop.runThenSummarize(socket, always: options.receiving.stats)
@@ -93,12 +100,15 @@ let listenSpec = SubcommandSpec(
                 Option.replyRate.spec(),
                 Option.join.spec(),
                 Option.interface.spec(help: "Interface for --join."),
+                Option.pcap.spec(),
             ] + OptionGroups.receiving + OptionGroups.family,
             examples: [
                 "letter listen 9000",
                 "letter listen -e gbk 127.0.0.1 9000",
                 "letter listen -f tuple -c 1 0",
                 "letter listen -6 --reply hi 9000",
+                "letter listen -f pcap 9000 | wireshark -k -i -    # or | tshark -i -",
+                "letter listen --pcap dns.pcap 5353      # print as usual, and keep a capture",
                 "letter listen /tmp/log.sock             # then: logger -u /tmp/log.sock hello",
             ],
             discussion: "Ends after -c N datagrams, -t SEC idle seconds, or on Ctrl-C / SIGTERM (exit 0, with a summary).")

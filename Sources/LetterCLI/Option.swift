@@ -173,6 +173,14 @@ enum Option {
         "--max-sessions", value: "N", help: "At most N clients at once (default: 1024); further ones are refused and counted.",
         completion: .number) { text, long throws(UsageError) in try parseInteger(text, option: long, range: 1...1_000_000) }
     static let noLoop = FlagRow("--no-loop", help: "Do not loop multicast letters back to this host.")
+    static let pcap = OptionRow<String>(
+        "--pcap", value: "FILE",
+        help: "Also write every datagram received to FILE as a pcap capture (Wireshark, tshark and tcpdump read it).",
+        completion: .files) { text, long throws(UsageError) in
+        // tcpdump's `-w -` is stdout; here that would quietly make a file named '-'.
+        guard text != "-" else { throw UsageError("'\(long) -' would write a file named '-'; for the capture on stdout, use -f pcap") }
+        return text
+    }
     static let quiet = FlagRow("--quiet", short: "-q", help: "Print nothing per datagram (the summary still comes).")
     static let rate = OptionRow<Double>(
         "--rate", value: "N", help: "Send at most N datagrams per second.", completion: .number, parse: parseRate)

@@ -15,14 +15,18 @@ public struct RelayOptions: Equatable, Sendable {
     public var maximumSessions = 1024
     /// `-q`: nothing printed per datagram.
     public var quiet = false
+    /// `--pcap FILE`.
+    public var captureFile: String?
 
     init(_ parsed: ParsedArguments) throws(UsageError) {
         family = try parseFamily(parsed)
+        try refuseWhatPcapKeepsItself(parsed, encodingApplies: false)
         display = try DisplayOptions(parsed, ofReplies: false)
         receiving = try ReceivingOptions(parsed)
         listen = try parseListeningEndpoint(parsed)
         targets = try parsed.values(Option.to)
         guard !targets.isEmpty else { throw UsageError("missing --to ENDPOINT: where to relay to") }
+        captureFile = try parseCaptureFile(parsed, format: display.format, endpoints: [listen] + targets)
         count = try parsed.value(Option.count)
         idleTimeout = try parsed.value(Option.timeout)
         sessionIdle = try parsed.value(Option.idle) ?? sessionIdle
@@ -37,20 +41,25 @@ public struct RelayOptions: Equatable, Sendable {
 }
 
 func runRelay(_ options: RelayOptions) throws {
-    let printSink = options.quiet ? nil : try PrintSink(options.display)
+    let displayed = try displaySinks(options.display, quiet: options.quiet)
     var targets: [Peer] = []
     for endpoint in options.targets { targets.append(try resolveDestination(endpoint, family: options.family)) }
     let address = try resolveBindAddress(options.listen, family: options.family)
     // Every session holds a socket per target.
     raiseDescriptorLimit()
-    let relay = Relay(listening: try openBoundSocket(address, reuseAddress: options.receiving.reuseAddress),
-                      targets: targets, printSink: printSink, idleSeconds: options.sessionIdle,
-                      maximumSessions: options.maximumSessions, bufferSize: options.display.bufferSize,
-                      receiveBuffer: options.receiving.receiveBuffer, timestamps: options.display.time != nil)
-    let receiver = Receiver(sinks: [relay], bufferSize: options.display.bufferSize, allow: options.receiving.allow)
+    let listening = try openBoundSocket(address, reuseAddress: options.receiving.reuseAddress)
+    let bound = try boundAddress(of: listening)
+    let capturing = isCapturing(options.display, file: options.captureFile)
+    // A capture stamps the replies with their receive times too.
+    let relay = Relay(listening: listening, targets: targets, printSinks: displayed + (try captureSinks(options.captureFile)),
+                      idleSeconds: options.sessionIdle, maximumSessions: options.maximumSessions,
+                      bufferSize: options.display.bufferSize, receiveBuffer: options.receiving.receiveBuffer,
+                      timestamps: options.display.time != nil || capturing)
+    let receiver = Receiver(sinks: [relay], bufferSize: options.display.bufferSize, allow: options.receiving.allow,
+                            capturePort: capturing ? bound.port : nil)
     try receiver.prepare(relay.listening, receiveBuffer: options.receiving.receiveBuffer, timestamps: options.display.time != nil)
     let signals = try watchSignals()
-    writeDiagnostic("listening on \(try boundAddress(of: relay.listening).pythonRepr)")
+    writeDiagnostic("listening on \(bound.pythonRepr)")
     for target in targets { writeDiagnostic("relaying to \(target.pythonRepr)") }
     try relay.run(receiver, signals: signals.descriptor, count: options.count, idleTimeout: options.idleTimeout,
                   alwaysSummarize: options.receiving.stats)
@@ -70,6 +79,7 @@ let relaySpec = SubcommandSpec(
                 Option.idle.spec(),
                 Option.maxSessions.spec(),
                 Option.quiet.spec(),
+                Option.pcap.spec(help: "Also write both legs of every datagram to FILE as a pcap capture, as tcpdump on this host would see them."),
                 Option.encoding.spec(), Option.decodeErrors.spec(), Option.bytes.spec(),
             ] + OptionGroups.display + [
                 Option.count.spec(help: "Exit after N datagrams, requests and replies together."),

@@ -41,8 +41,14 @@ public struct SendOptions: Equatable, Sendable {
         for option in [Option.format.long, Option.bufsize.long, Option.time.long] where parsed.values[option] != nil && !wait {
             throw UsageError("\(option) shows the reply; it goes with -w")
         }
+        if !replyFormats.contains(display.format) {
+            throw UsageError("-f \(display.format.rawValue) is a capture of what a listener receives: listen, chat and relay write it")
+        }
     }
 }
+
+/// The formats that show a reply: a capture is for a listener.
+private let replyFormats = RecordFormat.allCases.filter { $0 != .pcap }
 
 /// What goes in a datagram and how it is encoded (send, ping): MESSAGE words or stdin,
 /// `-e`, `--input-encoding`, `--errors`, `--bytes`, `--whole`.
@@ -139,6 +145,7 @@ let sendSpec = SubcommandSpec(
                 Option.interval.spec(),
                 Option.rate.spec(),
             ] + OptionGroups.sending + OptionGroups.family + OptionGroups.display,
+            formats: replyFormats,
             examples: [
                 "letter send 127.0.0.1 9000 你好",
                 "letter send -e gbk localhost:9000 你好",

@@ -324,6 +324,16 @@ final class TestNetwork {
         return index
     }
 
+    /// Runs `ip -n NAMESPACE ARGS` in `host` (a route, an address), failing loudly.
+    func configure(_ host: Host, _ arguments: [String]) throws {
+        try command(["-n", host.namespace] + arguments)
+    }
+
+    /// Runs `program ARGS` in `host` to completion.
+    func execute(on host: Host, _ program: String, _ arguments: [String], seconds: Double = 20) throws -> Child {
+        try run(ip, ["netns", "exec", host.namespace, program] + arguments, seconds: seconds)
+    }
+
     private func addNamespace(_ name: String) throws {
         try command(["netns", "add", name])
         made.append(name)

@@ -84,7 +84,7 @@ import LetterCore
         (["send", "-b", "nowhere", "h", "1"], "invalid bind address 'nowhere': expected [HOST:]PORT, PATH or @NAME"),
         (["listen"], "missing PORT (or a socket PATH)"),
         (["listen", "a", "1", "2"], "unexpected argument '2'"),
-        (["listen", "-f", "yaml", "1"], "invalid value 'yaml' for '--format': expected one of text, tuple, json, lines, raw, hex"),
+        (["listen", "-f", "yaml", "1"], "invalid value 'yaml' for '--format': expected one of text, tuple, json, lines, raw, hex, pcap"),
         (["listen", "--errors", "x", "1"], "invalid value 'x' for '--errors': expected one of strict, replace, ignore, backslashreplace"),
         (["listen", "--reply", "a", "--echo", "1"], "--reply and --echo cannot be used together"),
         (["listen", "--interface", "lo", "1"], "--interface goes with --join"),

@@ -27,9 +27,12 @@ public struct SendFailure: Error, Sendable {
 /// ends quietly, with status 0.
 public struct OutputClosed: Error, Sendable {}
 
-/// A write to standard output failed for another reason (disk full, I/O error).
+/// A write to standard output, or to the capture file `file` (`--pcap FILE`), failed
+/// for another reason (disk full, I/O error).
 public struct WriteFailure: Error, Sendable {
     public let errno: Errno
+    /// The file as the user named it; nil for standard output.
+    public var file: String?
 }
 
 /// An encoding letter knows but iconv cannot open on this machine (its gconv module is
@@ -40,8 +43,9 @@ public struct EncodingUnavailable: Error, Sendable {
     public init(encoding: TextEncoding) { self.encoding = encoding }
 }
 
-/// What a failed write to standard output ends the command with: `OutputClosed` when
-/// the reader left, else `WriteFailure`.
-public func outputFailure(_ error: SystemCallError) -> Error {
-    error.errno == .brokenPipe ? OutputClosed() : WriteFailure(errno: error.errno)
+/// What a failed write to standard output (or to the capture file `file`, which is
+/// handled alike) ends the command with: `OutputClosed` when the reader left, else
+/// `WriteFailure`.
+public func outputFailure(_ error: SystemCallError, file: String? = nil) -> Error {
+    error.errno == .brokenPipe ? OutputClosed() : WriteFailure(errno: error.errno, file: file)
 }

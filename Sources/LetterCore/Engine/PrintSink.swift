@@ -1,15 +1,19 @@
 /// Prints each record through the printer of `-f` into the output buffer, which goes
-/// to stdout when the socket has nothing more waiting (or the buffer is full).
+/// to stdout when the socket has nothing more waiting (or the buffer is full). A capture
+/// file (`--pcap FILE`) is a print sink of its own, writing to the file.
 public final class PrintSink: DatagramSink {
     private let output: OutputBuffer
     private let printer: any Printer
     private let encodingName: String
+    /// The file the output goes to instead of stdout (held open here): a write error names it.
+    private let file: OutputFile?
     private var undecodable = 0
 
-    init(printer: any Printer, encodingName: String, output: OutputBuffer = OutputBuffer()) {
+    init(printer: any Printer, encodingName: String, output: OutputBuffer = OutputBuffer(), file: OutputFile? = nil) {
         self.printer = printer
         self.encodingName = encodingName
         self.output = output
+        self.file = file
     }
 
     /// What listen, chat, send --wait, ping and relay print with: the printer of the
@@ -36,16 +40,17 @@ public final class PrintSink: DatagramSink {
     }
 
     public func finishBatch(now: UInt64) throws {
-        do { try output.flushIfFull() } catch { throw outputFailure(error) }
+        do { try output.flushIfFull() } catch { throw outputFailure(error, file: file?.path) }
     }
 
     public func flush() throws {
-        do { try output.flush() } catch { throw outputFailure(error) }
+        do { try output.flush() } catch { throw outputFailure(error, file: file?.path) }
     }
 
+    /// Added to what the other print sink (stdout beside a capture file) counted.
     public func contribute(to statistics: inout ReceiveStatistics) {
-        statistics.undecodable = undecodable
-        statistics.notWritten = output.unwrittenRecords
+        statistics.undecodable += undecodable
+        statistics.notWritten += output.unwrittenRecords
     }
 
     /// The printer's closing part (ping's summary), written out with what is left.

@@ -16,21 +16,31 @@ public final class Receiver {
     private var dropReports = Throttle()
     private var truncations = ThrottledReport()
 
-    public init(sinks: [any DatagramSink], bufferSize: Int, allow: [Network] = [], batchCapacity: Int = 64) {
+    /// `capturePort`: a capture is on (`--pcap`, `-f pcap`) for a socket bound to that
+    /// port, so each datagram carries the address it was sent to (`Datagram.local`). Only
+    /// then is the kernel asked for it: a plain listener reads no more than it shows.
+    public init(sinks: [any DatagramSink], bufferSize: Int, allow: [Network] = [], batchCapacity: Int = 64,
+                capturePort: UInt16? = nil) {
         self.sinks = sinks
-        batch = ReceiveBatch(capacity: batchCapacity, bufferSize: bufferSize)
+        batch = ReceiveBatch(capacity: batchCapacity, bufferSize: bufferSize, localPort: capturePort)
         self.allow = allow
+        capturing = capturePort != nil
     }
 
+    /// Whether a capture is on: `prepare` asks for what it records.
+    private let capturing: Bool
+
     /// Sets up a receiving socket: the receive buffer (`requested`, or as large as the
-    /// system allows up to 16 MiB so a loopback burst loses nothing), drop counting, and
-    /// the kernel's receive times when `timestamps` (--time).
+    /// system allows up to 16 MiB so a loopback burst loses nothing), drop counting, the
+    /// kernel's receive times when `timestamps` (--time), and for a capture those times
+    /// and each datagram's destination address (IP_PKTINFO, IPV6_RECVPKTINFO).
     public func prepare(_ socket: borrowing DatagramSocket, receiveBuffer requested: Int?, timestamps: Bool) throws(RuntimeError) {
         do {
             statistics.receiveBufferRequested = requested ?? Self.defaultReceiveBuffer
             statistics.receiveBufferBytes = try socket.requestReceiveBuffer(statistics.receiveBufferRequested)
             try socket.enableDropCounter()
-            if timestamps { try socket.enableReceiveTimestamps() }
+            if timestamps || capturing { try socket.enableReceiveTimestamps() }
+            if capturing { try socket.enableLocalAddresses() }
         } catch {
             throw RuntimeError("\(error.call) failed: \(error.errno)")
         }

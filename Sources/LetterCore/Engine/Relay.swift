@@ -5,13 +5,16 @@
 /// Each client gets a session: one upstream socket per target, connected to it, so the
 /// target sees one peer per client and the kernel lets only that target answer on it.
 /// Requests go out grouped by session with `sendmmsg`; replies go back to the client
-/// from the listening socket. A session idle for `idle` in both directions expires; its
-/// sockets are kept one more `idle` so that late replies are counted, not lost unseen.
+/// from the listening socket. Each datagram is printed once it has gone on, so that its
+/// record carries both legs (for a capture: where it arrived and when, where it left
+/// from and when). A session idle for `idle` in both directions expires; its sockets
+/// are kept one more `idle` so that late replies are counted, not lost unseen.
 public final class Relay: DatagramSink, SocketGroup {
     /// The listening socket: requests come in here and replies leave from it.
     public let listening: DatagramSocket
     public let targets: [Peer]
-    private let printSink: PrintSink?
+    /// Where records go: the printer of `-f` (none with `-q`) and a capture file.
+    private let printSinks: [PrintSink]
     private let idleNanoseconds: UInt64
     private let maximumSessions: Int
     private let receiveBuffer: Int?
@@ -32,7 +35,9 @@ public final class Relay: DatagramSink, SocketGroup {
     private let bufferSize: Int
     private var reading: (session: Session, target: Int)?
     /// The requests of the batch being received, each with its session, sent at its end.
-    private var pending: [(session: Session, datagram: Datagram)] = []
+    private var pending: [(session: Session, record: Record)] = []
+    /// The replies of the batch being received from one upstream socket, sent at its end.
+    private var pendingReplies: [Record] = []
     private var batchSerial = 0
     private let outgoing = SendBatch(capacity: 64)
     private var statistics = RelayStatistics()
@@ -43,11 +48,11 @@ public final class Relay: DatagramSink, SocketGroup {
     private var unreachable = ThrottledReport()
     private var unreachableCount = 0
 
-    public init(listening: consuming DatagramSocket, targets: [Peer], printSink: PrintSink?, idleSeconds: Double,
+    public init(listening: consuming DatagramSocket, targets: [Peer], printSinks: [PrintSink], idleSeconds: Double,
                 maximumSessions: Int, bufferSize: Int, receiveBuffer: Int?, timestamps: Bool) {
         self.listening = listening
         self.targets = targets
-        self.printSink = printSink
+        self.printSinks = printSinks
         idleNanoseconds = UInt64(idleSeconds * 1e9)
         self.maximumSessions = maximumSessions
         self.receiveBuffer = receiveBuffer
@@ -55,6 +60,7 @@ public final class Relay: DatagramSink, SocketGroup {
         statistics.targets = targets.count
         self.bufferSize = bufferSize
         pending.reserveCapacity(64)
+        pendingReplies.reserveCapacity(64)
     }
 
     /// Relays what `receiver` takes from the listening socket, and the replies, until
@@ -69,7 +75,9 @@ public final class Relay: DatagramSink, SocketGroup {
 
     // MARK: Requests (the listening socket's sink)
 
-    public func begin() throws { try printSink?.begin() }
+    public func begin() throws {
+        for sink in printSinks { try sink.begin() }
+    }
 
     public func take(_ record: Record, on socket: borrowing DatagramSocket) {
         let client = record.datagram.peer
@@ -77,18 +85,14 @@ public final class Relay: DatagramSink, SocketGroup {
             statistics.requestsRefused += targets.count
             return
         }
-        if let printSink {
-            for target in targets {
-                var shown = record
-                shown.passage = Passage(to: target, direction: .request)
-                printSink.take(shown, on: socket)
-            }
-        }
-        pending.append((session, record.datagram))
+        // Replies leave from the address the client last sent to (known when captured).
+        if let local = record.datagram.local { session.local = local }
+        pending.append((session, record))
     }
 
     /// Sends the batch's requests: for each session, its datagrams to each target with one
-    /// `sendmmsg` on that target's upstream socket.
+    /// `sendmmsg` on that target's upstream socket. Then prints them in the order they
+    /// came, once per target, each with the upstream address it left from and when.
     public func finishBatch(now: UInt64) throws {
         batchSerial &+= 1
         for (index, entry) in pending.enumerated() where entry.session.sentInBatch != batchSerial {
@@ -97,13 +101,26 @@ public final class Relay: DatagramSink, SocketGroup {
             session.lastActivity = now
             for (target, destination) in targets.enumerated() {
                 for later in pending[index...] where later.session === session {
-                    outgoing.bytes.append(contentsOf: later.datagram.payload)
+                    outgoing.bytes.append(contentsOf: later.record.datagram.payload)
                     outgoing.closeDatagram()
                 }
-                let outcome = send(outgoing, on: session.upstream[target].socket, to: destination)
+                let upstream = session.upstream[target]
+                let outcome = send(outgoing, on: upstream.socket, to: destination)
+                upstream.sentAt = outcome.sent > 0 ? Timestamp.now() : nil
                 statistics.requestsForwarded += outcome.sent
                 statistics.requestBytesForwarded += outcome.bytes
                 statistics.requestSendFailures += outcome.failed
+            }
+        }
+        if !printSinks.isEmpty {
+            for (session, record) in pending {
+                for (target, destination) in targets.enumerated() {
+                    let upstream = session.upstream[target]
+                    var shown = record
+                    shown.passage = Passage(to: destination, direction: .request, from: upstream.address,
+                                            sentAt: upstream.sentAt, copy: target)
+                    for sink in printSinks { sink.take(shown, on: listening) }
+                }
             }
         }
         // The datagrams are slices of the receive buffer: none may outlive the batch.
@@ -112,7 +129,7 @@ public final class Relay: DatagramSink, SocketGroup {
     }
 
     public func flush() throws {
-        try printSink?.flush()
+        for sink in printSinks { try sink.flush() }
     }
 
     public func contribute(to statistics: inout ReceiveStatistics) {
@@ -123,10 +140,12 @@ public final class Relay: DatagramSink, SocketGroup {
         for session in Array(sessions.values) + lingering { relay.sessionKernelDrops += session.kernelDrops() }
         statistics.truncated += replies.statistics.truncated
         statistics.relay = relay
-        printSink?.contribute(to: &statistics)
+        for sink in printSinks { sink.contribute(to: &statistics) }
     }
 
-    public func finish(_ statistics: ReceiveStatistics) throws { try printSink?.finish(statistics) }
+    public func finish(_ statistics: ReceiveStatistics) throws {
+        for sink in printSinks { try sink.finish(statistics) }
+    }
 
     // MARK: Replies (the upstream sockets, as the loop's socket group)
 
@@ -163,7 +182,7 @@ public final class Relay: DatagramSink, SocketGroup {
 
     /// A reply from the upstream socket being read: back to its client from the listening
     /// socket, or counted when that cannot be.
-    fileprivate func takeReply(_ record: Record, on socket: borrowing DatagramSocket) {
+    fileprivate func takeReply(_ record: Record) {
         // receiveWaiting sets `reading` around every receive on an upstream socket.
         let session = reading!.session
         if session.hasExpired {
@@ -178,25 +197,31 @@ public final class Relay: DatagramSink, SocketGroup {
             }
             return
         }
-        if let printSink {
-            var shown = record
-            shown.passage = Passage(to: session.client, direction: .reply)
-            printSink.take(shown, on: socket)
-        }
+        if !printSinks.isEmpty { pendingReplies.append(record) }
         outgoing.bytes.append(contentsOf: record.datagram.payload)
         outgoing.closeDatagram()
     }
 
-    /// Sends the replies of one receive batch (all from one upstream socket, so all for one client).
+    /// Sends the replies of one receive batch (all from one upstream socket, so all for one
+    /// client), then prints them: each arrived at the upstream address and left from the
+    /// address its client sent to.
     fileprivate func finishReplies(now: UInt64) throws {
         // receiveWaiting sets `reading` around every receive on an upstream socket.
-        let session = reading!.session
+        let (session, target) = reading!
         // A late reply is counted, but it keeps no expired session open.
         if !session.hasExpired { session.lastActivity = now }
         let outcome = send(outgoing, on: listening, to: session.client)
+        let sentAt = outcome.sent > 0 ? Timestamp.now() : nil
         statistics.repliesForwarded += outcome.sent
         statistics.replyBytesForwarded += outcome.bytes
         statistics.replySendFailures += outcome.failed
+        for var shown in pendingReplies {
+            shown.datagram.local = session.upstream[target].address
+            shown.passage = Passage(to: session.client, direction: .reply, from: session.local, sentAt: sentAt)
+            for sink in printSinks { sink.take(shown, on: listening) }
+        }
+        // The datagrams are slices of the receive buffer: none may outlive the batch.
+        pendingReplies.removeAll(keepingCapacity: true)
         try reportAndFlush(now: now)
     }
 
@@ -237,7 +262,10 @@ public final class Relay: DatagramSink, SocketGroup {
         var upstream: [Upstream] = []
         for target in targets {
             do {
-                upstream.append(Upstream(socket: try openUpstreamSocket(to: target)))
+                let socket = try openUpstreamSocket(to: target)
+                // The address the target sees the session from (`via`): the kernel picked it at connect.
+                let address = try socket.localAddress()
+                upstream.append(Upstream(socket: socket, address: address))
             } catch {
                 refuse(client) { "cannot open a socket to \(target.pythonRepr): \(error.call): \(error.errno)" }
                 return nil
@@ -304,7 +332,7 @@ public final class Relay: DatagramSink, SocketGroup {
         unreachable.report(now: now, total: unreachableCount) { first in
             first ?? "\(unreachableCount) port unreachable errors from the targets so far"
         }
-        try printSink?.finishBatch(now: now)
+        for sink in printSinks { try sink.finishBatch(now: now) }
     }
 }
 
@@ -312,6 +340,9 @@ public final class Relay: DatagramSink, SocketGroup {
 private final class Session {
     let client: Peer
     let upstream: [Upstream]
+    /// The address the client last sent to (its requests' `local`), which replies leave
+    /// from; nil unless the receive asked for it (a capture).
+    var local: Peer?
     var lastActivity: UInt64
     var hasExpired = false
     /// The receive batch whose requests were last sent for this session.
@@ -329,11 +360,19 @@ private final class Session {
     }
 }
 
-/// A socket in an array: sockets are not copyable, their owner is.
+/// A socket in an array (sockets are not copyable, their owner is), with the address it
+/// is bound to and when it last sent.
 private final class Upstream {
     let socket: DatagramSocket
+    /// The session's address as its target sees it (`via`).
+    let address: Peer
+    /// When the latest batch of requests left it; nil when the kernel sent none of it.
+    var sentAt: Timestamp?
 
-    init(socket: consuming DatagramSocket) { self.socket = socket }
+    init(socket: consuming DatagramSocket, address: Peer) {
+        self.socket = socket
+        self.address = address
+    }
 }
 
 /// The sink of the upstream sockets' receiver: hands each reply to the relay.
@@ -342,7 +381,7 @@ private final class ReplyPath: DatagramSink {
 
     init(relay: Relay) { self.relay = relay }
 
-    func take(_ record: Record, on socket: borrowing DatagramSocket) { relay.takeReply(record, on: socket) }
+    func take(_ record: Record, on socket: borrowing DatagramSocket) { relay.takeReply(record) }
 
     func finishBatch(now: UInt64) throws { try relay.finishReplies(now: now) }
 

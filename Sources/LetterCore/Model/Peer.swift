@@ -34,6 +34,17 @@ public enum Peer: Hashable, Sendable {
         }
     }
 
+    /// Whether this is a loopback address (127.0.0.0/8, ::1, or 127/8 mapped into IPv6):
+    /// one that only a process on this host can send from — the kernel drops a packet
+    /// with such a source that arrives on any other interface (a "martian").
+    public var isLoopback: Bool {
+        switch self {
+        case .v4(let octets, _): return octets.0 == 127
+        case .v6(let bytes, _, _, _): return (bytes.high == 0 && bytes.low == 1) || (bytes.isIPv4Mapped && bytes.low >> 24 & 0xff == 127)
+        case .unixPath, .abstract, .unnamed: return false
+        }
+    }
+
     /// Whether this is a multicast group's address (224.0.0.0/4, ff00::/8).
     public var isMulticast: Bool {
         switch self {

@@ -19,7 +19,9 @@ public struct Record {
     }
 }
 
-/// A relayed datagram's destination and direction: records print `SRC -> DST`.
+/// A relayed datagram's destination and direction: records print `SRC -> DST`. A capture
+/// records both legs: the datagram as received (sender to the address it arrived at),
+/// then as it went on, from `from` to `to` at `sentAt`.
 public struct Passage {
     public enum Direction: String, Sendable {
         /// From a client to a target.
@@ -30,9 +32,20 @@ public struct Passage {
 
     public var to: Peer
     public var direction: Direction
+    /// The address it went on from: the session's upstream socket (`via`) for a request,
+    /// the address the client sent to for a reply; nil when not known.
+    public var from: Peer?
+    /// When it went on: the clock read as the send returned.
+    public var sentAt: Timestamp?
+    /// Which of the datagram's copies this is, from 0: a request goes on once per target,
+    /// and it was received only once.
+    public var copy: Int
 
-    public init(to: Peer, direction: Direction) {
+    public init(to: Peer, direction: Direction, from: Peer? = nil, sentAt: Timestamp? = nil, copy: Int = 0) {
         self.to = to
         self.direction = direction
+        self.from = from
+        self.sentAt = sentAt
+        self.copy = copy
     }
 }

@@ -53,7 +53,7 @@ public struct PrinterContext {
 
 /// How `listen` (and `send --wait`, and `chat`) shows each datagram: `-f FORMAT`.
 public enum RecordFormat: String, CaseIterable, Sendable {
-    case text, tuple, json, lines, raw, hex
+    case text, tuple, json, lines, raw, hex, pcap
 
     public var printer: any Printer.Type {
         switch self {
@@ -63,6 +63,7 @@ public enum RecordFormat: String, CaseIterable, Sendable {
         case .lines: return LinesPrinter.self
         case .raw: return RawPrinter.self
         case .hex: return HexPrinter.self
+        case .pcap: return PcapPrinter.self
         }
     }
 

@@ -1,20 +1,18 @@
 import Glibc
 import Testing
-import TestSupport
-@testable import LetterCore
 
 /// What tshark says of each record of a capture: the fields the capture tests compare,
 /// read with Wireshark's own dissectors, checksums verified.
-struct DissectedRecord {
-    static let fieldNames = ["frame.time_epoch", "ip.src", "ip.dst", "ipv6.src", "ipv6.dst", "udp.srcport", "udp.dstport",
-                             "udp.length", "data", "ip.checksum.status", "udp.checksum.status", "frame.len", "frame.cap_len",
-                             "udp.checksum"]
-    let fields: [String: String]
+public struct DissectedRecord {
+    public static let fieldNames = ["frame.time_epoch", "ip.src", "ip.dst", "ipv6.src", "ipv6.dst", "udp.srcport",
+                                    "udp.dstport", "udp.length", "data", "ip.checksum.status", "udp.checksum.status",
+                                    "frame.len", "frame.cap_len", "udp.checksum"]
+    public let fields: [String: String]
 
-    subscript(_ name: String) -> String { fields[name] ?? "" }
+    public subscript(_ name: String) -> String { fields[name] ?? "" }
 
     /// `frame.time_epoch` (`1764426735.123456789`) in nanoseconds since the epoch.
-    var nanoseconds: Int? {
+    public var nanoseconds: Int? {
         let parts = self["frame.time_epoch"].split(separator: ".")
         guard parts.count == 2, let seconds = Int(parts[0]), let fraction = Int(parts[1].padding(to: 9)) else { return nil }
         return seconds * 1_000_000_000 + fraction
@@ -22,7 +20,7 @@ struct DissectedRecord {
 
     /// Runs `tshark -r FILE` with checksum verification on; nil (a test failure) when it
     /// cannot read the file.
-    static func read(_ file: String, tshark: String) -> [DissectedRecord]? {
+    public static func read(_ file: String, tshark: String) -> [DissectedRecord]? {
         let arguments = ["-r", file, "-o", "ip.check_checksum:TRUE", "-o", "udp.check_checksum:TRUE", "-T", "fields"]
             + fieldNames.flatMap { ["-e", $0] }
         guard let child = try? run(tshark, arguments), child.status == 0 else {

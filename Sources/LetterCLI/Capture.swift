@@ -1,0 +1,49 @@
+import LetterCore
+
+/// Captures (listen, chat, relay): `--pcap FILE` beside the text view, `-f pcap` on stdout.
+/// A capture records IP addresses, keeps the bytes and the receive times itself, and is
+/// binary: what makes no sense with it is a usage error.
+
+/// `-f pcap`'s exclusions, checked before the display options so that they are named as
+/// such: `--time`, `--errors`, `--bytes`, and `-e` unless it still encodes something
+/// (`encodingApplies`: listen's `--reply`, chat's lines).
+func refuseWhatPcapKeepsItself(_ parsed: ParsedArguments, encodingApplies: Bool) throws(UsageError) {
+    guard try parsed.value(Option.format) == .pcap else { return }
+    var kept: [any OptionName] = [Option.time, Option.decodeErrors, Option.bytes]
+    if !encodingApplies { kept.append(Option.encoding) }
+    if let option = kept.first(where: { parsed.isGiven($0) }) {
+        throw UsageError("-f pcap keeps the bytes and the receive times as they are; \(option.long) does not apply")
+    }
+}
+
+/// `--pcap FILE`, if given. A capture of a unix socket (`--pcap` or `-f pcap` with any of
+/// `endpoints` a unix one) is refused: it has no IP addresses to record.
+func parseCaptureFile(_ parsed: ParsedArguments, format: RecordFormat, endpoints: [Endpoint]) throws(UsageError) -> String? {
+    let file = try parsed.value(Option.pcap)
+    if file != nil || format == .pcap, endpoints.contains(where: \.isUnix) {
+        throw UsageError("\(file != nil ? "--pcap" : "-f pcap") records IP addresses and ports, which a unix socket has "
+            + "none of; use -f json --bytes to keep every datagram")
+    }
+    return file
+}
+
+/// Whether a capture is on: the receiver then asks the kernel for what it records.
+func isCapturing(_ display: DisplayOptions, file: String?) -> Bool {
+    display.format == .pcap || file != nil
+}
+
+/// The print sink of `-f` (none when `quiet`). `-f pcap` on a terminal is refused here,
+/// where stdout is known, before any socket is bound.
+func displaySinks(_ display: DisplayOptions, quiet: Bool = false) throws -> [PrintSink] {
+    if display.format == .pcap && isTerminal(standardOutput) {
+        throw UsageError("-f pcap writes a binary capture, and standard output is a terminal; "
+            + "pipe it (| tshark -i -, | wireshark -k -i -) or use --pcap FILE")
+    }
+    return quiet ? [] : [try PrintSink(display)]
+}
+
+/// `--pcap FILE`'s sink, opened once the socket is bound (a port in use leaves FILE as
+/// it was); none without `--pcap`.
+func captureSinks(_ file: String?) throws -> [PrintSink] {
+    try file.map { file throws(RuntimeError) in [try PrintSink.capture(toFile: file)] } ?? []
+}
