@@ -13,6 +13,9 @@ Each target reads a few choice bytes, then its payload (see Fuzz/Support/FuzzSup
   Addresses/  the text of an address, endpoint or network
   Invocations/ NUL-separated arguments for the real binary (the crashes past trials
               found among them); it uses Arguments.dict too
+  Captures/   1 byte picks the read size (1 to 256 bytes), then a capture: those under
+              12 KiB that Fixtures/captures/make_captures.py builds (damaged ones too) and
+              its JSON Lines recording
   Views/      1 byte picks the zone (TZ), then the listening start and 1 to 4 receive
               times (5 bytes of seconds, 4 of nanoseconds each, after a count byte), two
               senders (internet as in Records, a unix path or abstract name, or unnamed),
@@ -29,6 +32,7 @@ import glob
 import os
 import re
 import struct
+import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TEXTS = os.path.join(HERE, "..", "text")
@@ -207,6 +211,15 @@ ADDRESSES = [
 ]
 
 
+def capture_seeds():
+    sys.path.insert(0, os.path.join(HERE, "..", "captures"))
+    import make_captures
+    files, _ = make_captures.captures()
+    recording, _ = make_captures.recording()
+    for number, data in enumerate([data for _, data in sorted(files.items()) if len(data) <= 12 << 10] + [recording]):
+        yield bytes([(number * 37) % 256]) + data
+
+
 def write_dictionary(name, words):
     with open(os.path.join(HERE, name + ".dict"), "w", encoding="utf-8") as file:
         for word in sorted(set(words)):
@@ -231,6 +244,7 @@ def main():
     write("Addresses", [address.encode("utf-8") for address in ADDRESSES])
     write("Invocations", invocation_seeds())
     write("Views", view_seeds())
+    write("Captures", capture_seeds())
     values = ["--", "=", "0", "65535", "65536", "-1", "0.5", "1e309", "nan", "utf-8", "gbk", "latin1", "no-such-codec",
               "text", "tuple", "json", "lines", "raw", "strict", "replace", "ignore", "backslashreplace",
               "127.0.0.1", "::1", "[::1]:9000", "localhost:9000", "239.1.2.3", "ff02::1", "10.0.0.0/8", ","]

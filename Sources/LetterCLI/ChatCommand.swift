@@ -13,6 +13,8 @@ public struct ChatOptions: Equatable, Sendable {
     public var lingerAfterInput: Double?
     /// `--pcap FILE`.
     public var captureFile: String?
+    /// `--join`: multicast groups to hear (a chat over a group), on `--interface`.
+    public var groups: [Peer]
 
     init(_ parsed: ParsedArguments) throws(UsageError) {
         let used: Int
@@ -27,6 +29,7 @@ public struct ChatOptions: Equatable, Sendable {
         sending = try SendingOptions(parsed)
         receiving = try ReceivingOptions(parsed)
         lingerAfterInput = try parsed.value(Option.timeout)
+        groups = try parsed.values(Option.join)
     }
 }
 
@@ -40,8 +43,10 @@ func runChat(_ options: ChatOptions) throws {
     let destination = try resolveDestination(options.peer, family: options.family)
     // The peer answers to this socket's address: without -b, any port (or, to a unix
     // peer, an abstract name the kernel picks).
+    // Hearing a group shares its port with the group's other members on this host.
     let socket = try openSendingSocket(to: destination, bind: options.sending.bind,
-                                       autobind: true, reuseAddress: options.receiving.reuseAddress)
+                                       autobind: true, reuseAddress: options.receiving.reuseAddress || !options.groups.isEmpty)
+    try joinGroups(options.groups, interface: options.sending.interface, on: socket)
     try rejectMulticastOptions(options.sending, destination: destination)
     try applySendingOptions(options.sending, to: socket)
     let bound = try boundAddress(of: socket)
@@ -65,6 +70,7 @@ let chatSpec = SubcommandSpec(
                 ("ENDPOINT", "The peer: HOST PORT (HOST:PORT and [IPv6]:PORT work too), a unix socket PATH, or @NAME."),
             ],
             options: OptionGroups.writing + [
+                Option.join.spec(help: "Hear this multicast group too (repeatable; bind its port with -b); --interface picks the interface."),
                 Option.decodeErrors.spec(),
                 Option.bytes.spec(),
                 Option.timeout.spec(help: "After stdin ends, keep listening until SEC seconds pass with nothing received."),

@@ -101,7 +101,7 @@ let listenSpec = SubcommandSpec(
                 Option.join.spec(),
                 Option.interface.spec(help: "Interface for --join."),
                 Option.pcap.spec(),
-            ] + OptionGroups.receiving + OptionGroups.family,
+            ] + OptionGroups.receiving.map { $0.key == Option.reuse.long ? Option.reuse.spec() : $0 } + OptionGroups.listeningFamily,
             examples: [
                 "letter listen 9000",
                 "letter listen -e gbk 127.0.0.1 9000",

@@ -34,7 +34,7 @@ private func commandSection(_ spec: SubcommandSpec) -> [String] {
     var lines = [#".SH "LETTER \#(spec.name.uppercased())""#, troff(spec.abstract), ".PP", synopsis(page.usage)]
     lines += page.arguments.flatMap { [".TP", italic($0.0), troff($0.1)] }
     lines += [".PP", troff("Options:")]
-    lines += (page.options + [Option.help.spec()]).flatMap(optionItem)
+    lines += (page.listedOptions + [Option.help.spec()]).flatMap(optionItem)
     lines += [".PP", troff(page.discussion), ".PP", troff("Examples:")]
     return lines + example(page.examples)
 }
@@ -96,15 +96,26 @@ private func encodingsSection() -> [String] {
 private func closingSections() -> [String] {
     [
         ".SH EXIT STATUS",
-        ".TP", bold("0"), troff("Success; also listen and chat ended by SIGINT or SIGTERM, and a closed standard output."),
+        ".TP", bold("0"), troff("Success. Also: listen, chat, relay, ping and replay ended by SIGINT, SIGTERM or SIGHUP "
+                               + "(after their summary; a signal ignored at start, as under nohup, stays ignored); "
+                               + "a closed pipe on standard output (letter listen 9000 | head -1 ends quietly); "
+                               + "ping when at least one (matching) reply came; send -w --all when at least one reply came."),
         ".TP", bold("1"), troff("A runtime failure: cannot resolve the host, port in use, permission denied, "
-                               + "no reply within --timeout, text that cannot be encoded."),
+                               + "an encoding iconv cannot open, invalid input or text that cannot be encoded, a datagram "
+                               + "longer than the transport carries; send -w: no reply within --timeout, port unreachable, "
+                               + "or a reply that does not match --expect; ping: no reply came at all; replay: a damaged "
+                               + "capture or a failed send; any write error on standard output or on a --pcap FILE other "
+                               + "than a closed pipe (disk full, I/O error), after which the summary counts what was "
+                               + "received but not written."),
         ".TP", bold("2"), troff("A usage error: unknown option, bad port or value, unknown encoding, "
-                               + "missing or conflicting arguments."),
+                               + "missing or conflicting arguments, arguments in the wrong places (the message says what "
+                               + "each was taken for)."),
+        ".TP", bold("128+N"), troff("Ended by signal N other than SIGINT, SIGTERM and SIGHUP (SIGQUIT, SIGUSR1, SIGALRM...), "
+                                   + "after removing the socket files letter made."),
         ".SH ENVIRONMENT",
         ".TP", bold("TZ"), troff("The time zone of local times letter prints, read as tzset(3) reads it."),
         ".SH EXAMPLES",
-        troff("The UDP server of the Python notes, which answers every letter with hi:"),
+        troff("The UDP server of Python's socket tutorials, which answers every letter with hi:"),
     ] + example(["letter listen --reply hi 9000"]) + [
         ".PP",
         troff("and its client, which sends hello and prints the reply with the server's address:"),

@@ -93,6 +93,7 @@ struct FlagRow: OptionName, Sendable {
 /// Every option letter has, one row each. `--errors` is two options with one spelling:
 /// what it takes differs between text being sent and text being shown.
 enum Option {
+    static let all = FlagRow("--all", help: "With --wait: print every reply until -t SEC (default: 2) passes with none.")
     static let allow = OptionRow<[Network]>(
         "--allow", value: "CIDR[,CIDR...]", help: "Hear only these networks; count the rest.", completion: .text,
         repeatable: true, parse: parseNetworks)
@@ -139,6 +140,9 @@ enum Option {
             throw UsageError("invalid value '\(text)' for '\(long)': column \(error.column): \(error.explanation)")
         }
     }
+    static let file = OptionRow<String>(
+        "--file", value: "PATH", help: "Read PATH instead of stdin (lines, --whole, --chunk, --hex, --bytes).",
+        completion: .files) { text, _ throws(UsageError) in text }
     static let format = OptionRow<RecordFormat>(
         "--format", short: "-f", value: "FORMAT", help: formatListing + ".", completion: .formats, parse: parseChoice)
     static let generateCompletionScript = OptionRow<Shell>(
@@ -148,6 +152,8 @@ enum Option {
     static let help = FlagRow("--help", short: "-h", help: "Show help information.")
     static let histogram = FlagRow(
         "--histogram", help: "Add the percentiles, the jitter and a histogram of the round trips to the summary.")
+    static let hex = FlagRow(
+        "--hex", help: "MESSAGE or each line is bytes in hex: 'de ad be ef', 'DE:AD', '0xde,0xad', '\\xde\\xad'.")
     static let idle = OptionRow<Double>(
         "--idle", value: "SEC", help: "End a client's session after SEC seconds with nothing either way (default: 60).",
         completion: .number) { text, long throws(UsageError) in try parseSeconds(text, option: long) }
@@ -161,7 +167,7 @@ enum Option {
         try parseSeconds(text, option: long, allowZero: true)
     }
     static let ipv4 = FlagRow("-4", help: "Use IPv4 only.")
-    static let ipv6 = FlagRow("-6", help: "Use IPv6 only (listen: '::', dual-stack).")
+    static let ipv6 = FlagRow("-6", help: "Use IPv6 only.")
     static let join = OptionRow<Peer>(
         "--join", value: "GROUP", help: "Join a multicast group (repeatable).", completion: .text, repeatable: true) { text, _ throws(UsageError) in
         guard let group = parseIPAddress(text), group.isMulticast else {
@@ -197,6 +203,8 @@ enum Option {
     static let size = OptionRow<Int>(
         "--size", short: "-s", value: "SIZE", help: "Pad the default request with spaces to SIZE bytes.",
         completion: .number) { text, long throws(UsageError) in try parseInteger(text, option: long, range: 1...65507) }
+    /// `--reuse` where there is no `--join` to imply it.
+    static let reuseHelp = "Share the port with other sockets on purpose (SO_REUSEADDR)."
     static let stats = FlagRow("--stats", help: "Print what was received and lost to stderr on exit.")
     /// ping(8)'s spelling of `--timeout`.
     static let replyWait = OptionRow<Double>(
@@ -229,16 +237,19 @@ enum Option {
         try parseInteger(text, option: long, range: 0...255)
     }
     static let version = FlagRow("--version", help: "Show the version.")
-    static let wait = FlagRow("--wait", short: "-w", help: "Wait for one reply and print it as 'listen' would.")
+    static let wait = FlagRow(
+        "--wait", short: "-w", help: "Wait for a reply (from the destination's address, any port) and print it as 'listen' would.")
     static let whole = FlagRow("--whole", help: "Send all of stdin as one datagram.")
 }
 
 /// `text (default), tuple, json, lines, raw or hex`, joined by hand: it is part of the
 /// help of the -f row a one-off send builds, and `joined(separator:)` costs that a
 /// generic metadata look-up of a third of its start-up.
-private var formatListing: String {
+private var formatListing: String { listing(of: RecordFormat.allCases) }
+
+/// The formats a command's `-f` takes, as its help lists them.
+func listing(of formats: [RecordFormat]) -> String {
     var text = ""
-    let formats = RecordFormat.allCases
     for (index, format) in formats.enumerated() {
         if index > 0 { text += index == formats.count - 1 ? " or " : ", " }
         text += format.rawValue

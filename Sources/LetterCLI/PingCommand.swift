@@ -19,6 +19,8 @@ public struct PingOptions: Equatable, Sendable {
         let used: Int
         (destination, family, used) = try parseDestination(parsed)
         payload = try PayloadOptions(parsed, words: parsed.positionals.dropFirst(used))
+        // Every request carries the same payload: `-` and --file read it whole.
+        if payload.dashReadsStdin || payload.file != nil { payload.whole = true }
         settings.count = try parsed.value(Option.count)
         settings.interval = try parsed.value(Option.interval) ?? settings.interval
         settings.rate = try parsed.value(Option.rate)
@@ -109,11 +111,13 @@ let pingSpec = SubcommandSpec(
             usage: "letter ping [OPTIONS] ENDPOINT [MESSAGE ...]",
             arguments: [
                 ("ENDPOINT", "The service: HOST PORT (HOST:PORT and [IPv6]:PORT work too), a unix socket PATH, or @NAME."),
-                ("MESSAGE", "What each request carries (default: 'letter-ping ID seq=N'); --whole sends stdin instead."),
+                ("MESSAGE", "What each request carries (default: 'letter-ping ID seq=N'); --whole or '-' sends stdin instead."),
             ],
             options: OptionGroups.writing + [
                 Option.encodeErrors.spec(),
                 Option.bytes.spec(help: "Send the input bytes untouched (with --whole: a binary query)."),
+                Option.hex.spec(help: "MESSAGE (or the input) is bytes in hex: 'de ad be ef', '0xde,0xad'."),
+                Option.file.spec(help: "Each request is all of PATH (a DNS query, say)."),
                 Option.whole.spec(help: "Each request is all of stdin (a DNS query, say)."),
                 Option.size.spec(),
                 Option.count.spec(help: "Stop after N requests (default: until Ctrl-C); with -w, after N replies."),
@@ -134,6 +138,7 @@ let pingSpec = SubcommandSpec(
                 "letter ping -i 0 -c 1000 127.0.0.1 9000      # as fast as answers come",
                 "letter ping --bytes --whole 127.0.0.1 53 < query.bin",
                 "letter ping -q --histogram --rate 1000 -c 10000 127.0.0.1 9000   # latency under load",
+                "letter ping --hex 127.0.0.1 9000 'de ad be ef'",
             ],
             discussion: "Each reply prints as ping(8) prints it (-f shows it as listen does, with seq and time); only the "
                 + "destination's address and port answer. Ends after -c N requests (each answered or timed out), at the -w "

@@ -17,6 +17,9 @@ public struct RelayOptions: Equatable, Sendable {
     public var quiet = false
     /// `--pcap FILE`.
     public var captureFile: String?
+    /// `--join`: multicast groups the listening socket hears, on `--interface`.
+    public var groups: [Peer] = []
+    public var interface: String?
 
     init(_ parsed: ParsedArguments) throws(UsageError) {
         family = try parseFamily(parsed)
@@ -32,6 +35,9 @@ public struct RelayOptions: Equatable, Sendable {
         sessionIdle = try parsed.value(Option.idle) ?? sessionIdle
         maximumSessions = try parsed.value(Option.maxSessions) ?? maximumSessions
         quiet = parsed.has(Option.quiet)
+        groups = try parsed.values(Option.join)
+        interface = try parsed.value(Option.interface)
+        if interface != nil && groups.isEmpty { throw UsageError("--interface goes with --join") }
         // Pointless with nothing printed, so refused rather than ignored.
         let printing: [any OptionName] = [Option.format, Option.time, Option.encoding, Option.decodeErrors, Option.bytes]
         if quiet, let option = printing.first(where: { parsed.isGiven($0) }) {
@@ -47,7 +53,8 @@ func runRelay(_ options: RelayOptions) throws {
     let address = try resolveBindAddress(options.listen, family: options.family)
     // Every session holds a socket per target.
     raiseDescriptorLimit()
-    let listening = try openBoundSocket(address, reuseAddress: options.receiving.reuseAddress)
+    let listening = try openBoundSocket(address, reuseAddress: options.receiving.reuseAddress || !options.groups.isEmpty)
+    try joinGroups(options.groups, interface: options.interface, on: listening)
     let bound = try boundAddress(of: listening)
     let capturing = isCapturing(options.display, file: options.captureFile)
     // A capture stamps the replies with their receive times too.
@@ -76,6 +83,8 @@ let relaySpec = SubcommandSpec(
             ],
             options: [
                 Option.to.spec(),
+                Option.join.spec(),
+                Option.interface.spec(help: "Interface for --join."),
                 Option.idle.spec(),
                 Option.maxSessions.spec(),
                 Option.quiet.spec(),
@@ -84,7 +93,7 @@ let relaySpec = SubcommandSpec(
             ] + OptionGroups.display + [
                 Option.count.spec(help: "Exit after N datagrams, requests and replies together."),
                 Option.timeout.spec(help: "Exit after SEC seconds with nothing either way."),
-            ] + OptionGroups.receiving + OptionGroups.family,
+            ] + OptionGroups.receiving.map { $0.key == Option.reuse.long ? Option.reuse.spec() : $0 } + OptionGroups.listeningFamily,
             examples: [
                 "letter relay 5353 --to 127.0.0.1:53                 # watch a DNS client and its server",
                 "letter relay -f hex 127.0.0.1 9000 --to [::1]:9001",

@@ -5,7 +5,12 @@ public struct SendOptions: Equatable, Sendable {
     public var destination: Endpoint
     public var payload: PayloadOptions
     public var wait = false
-    public var timeout: Double?
+    /// How -w waits: --all, -t, --expect/--expect-hex, --broadcast.
+    public var replies = ReplyWaitOptions()
+    /// `--stats`: one line on stderr at the end.
+    public var stats = false
+    /// `--expect 'pong'` or `--expect-hex 'de ad'` as given, for the mismatch's message.
+    var expectationText = ""
     /// `--rate N` or `-i SEC`: the pause between datagrams, in seconds.
     public var interval: Double?
     /// `-c N`: the datagram (MESSAGE or --whole stdin) this many times.
@@ -21,12 +26,24 @@ public struct SendOptions: Equatable, Sendable {
         (destination, family, used) = try parseDestination(parsed)
         chunk = try parsed.value(Option.chunk)
         payload = try PayloadOptions(parsed, words: parsed.positionals.dropFirst(used), untouchedBy: chunk != nil ? "--chunk" : nil)
+        if chunk != nil && payload.hex { throw UsageError("--hex reads bytes written in hex; it cannot be used with --chunk") }
         wait = parsed.has(Option.wait)
-        timeout = try parsed.value(Option.timeout)
+        stats = parsed.has(Option.stats)
+        replies.all = parsed.has(Option.all)
+        replies.timeout = try parsed.value(Option.timeout) ?? (replies.all ? 2 : nil)
+        if let text = try parsed.value(Option.expect) {
+            replies.expectation = ReplyExpectation(text: text)
+            expectationText = "--expect '\(text)'"
+        }
+        if let expectation = try parsed.value(Option.expectHex) {
+            replies.expectation = expectation
+            expectationText = "--expect-hex '\(parsed.values[Option.expectHex.long]?.last ?? "")'"
+        }
         if let rate = try parsed.value(Option.rate) { interval = 1 / rate }
         if let seconds = try parsed.value(Option.interval) { interval = seconds }
         count = try parsed.value(Option.count) ?? count
         sending = try SendingOptions(parsed)
+        replies.broadcast = sending.broadcast
         display = try DisplayOptions(parsed, ofReplies: true)
         // Conflicting or pointless flags, one line each.
         if chunk != nil && payload.message != nil { throw UsageError("--chunk cuts stdin; it cannot be used with MESSAGE") }
@@ -37,9 +54,15 @@ public struct SendOptions: Equatable, Sendable {
         if parsed.isGiven(Option.count) && payload.message == nil && !payload.whole {
             throw UsageError("-c repeats one datagram (MESSAGE or --whole); stdin lines and chunks are each sent once")
         }
-        if timeout != nil && !wait { throw UsageError("--timeout bounds --wait; add -w") }
+        if parsed.isGiven(Option.timeout) && !wait { throw UsageError("--timeout bounds --wait; add -w") }
         for option in [Option.format.long, Option.bufsize.long, Option.time.long] where parsed.values[option] != nil && !wait {
             throw UsageError("\(option) shows the reply; it goes with -w")
+        }
+        for option: any OptionName in [Option.all, Option.expect, Option.expectHex] where parsed.isGiven(option) && !wait {
+            throw UsageError("\(option.long) checks replies; it goes with -w")
+        }
+        if parsed.isGiven(Option.expect) && parsed.isGiven(Option.expectHex) {
+            throw UsageError("--expect and --expect-hex both say what a reply must hold; give one")
         }
         if !replyFormats.contains(display.format) {
             throw UsageError("-f \(display.format.rawValue) is a capture of what a listener receives: listen, chat and relay write it")
@@ -50,26 +73,43 @@ public struct SendOptions: Equatable, Sendable {
 /// The formats that show a reply: a capture is for a listener.
 private let replyFormats = RecordFormat.allCases.filter { $0 != .pcap }
 
-/// What goes in a datagram and how it is encoded (send, ping): MESSAGE words or stdin,
-/// `-e`, `--input-encoding`, `--errors`, `--bytes`, `--whole`.
+/// What goes in a datagram and how it is encoded (send, ping): MESSAGE words, stdin or
+/// `--file`, `-e`, `--input-encoding`, `--errors`, `--bytes`, `--hex`, `--whole`.
 public struct PayloadOptions: Equatable, Sendable {
-    /// The MESSAGE words joined by single spaces; nil reads stdin.
+    /// The MESSAGE words joined by single spaces; nil reads the input (a single `-` too).
     public var message: String?
+    /// `--file PATH`: the input instead of stdin.
+    public var file: String?
+    /// The MESSAGE was a single `-`: stdin, as `cat -` reads it.
+    public var dashReadsStdin = false
     public var whole = false
     public var rawBytes = false
+    /// `--hex`: the input is bytes written in hex.
+    public var hex = false
     public var encoding: TextEncoding
     public var inputEncoding: TextEncoding
     public var replaceErrors = false
 
     /// `untouchedBy` names another option that sends input bytes untouched (`--chunk`).
     init(_ parsed: ParsedArguments, words: ArraySlice<String>, untouchedBy: String? = nil) throws(UsageError) {
-        message = words.isEmpty ? nil : joinedWithSpaces(words)
+        // A single `-` reads stdin, as `cat -` does.
+        dashReadsStdin = Array(words) == ["-"]
+        message = words.isEmpty || dashReadsStdin ? nil : joinedWithSpaces(words)
+        file = try parsed.value(Option.file)
         whole = parsed.has(Option.whole)
         rawBytes = parsed.has(Option.bytes)
+        hex = parsed.has(Option.hex)
         encoding = try parsed.encoding(Option.encoding)
         inputEncoding = try parsed.encoding(Option.inputEncoding)
         replaceErrors = try parsed.value(Option.encodeErrors) == .replace
         if whole && message != nil { throw UsageError("--whole sends stdin; it cannot be used with MESSAGE") }
+        if file != nil && message != nil { throw UsageError("--file reads PATH instead of stdin; it cannot be used with MESSAGE") }
+        if hex {
+            for option in [Option.encoding.long, Option.inputEncoding.long, Option.encodeErrors.long] where parsed.values[option] != nil {
+                throw UsageError("--hex sends the bytes written in hex, with no encoding; it cannot be used with \(option)")
+            }
+            if rawBytes { throw UsageError("--hex reads bytes written in hex; it cannot be used with --bytes") }
+        }
         if let untouched = rawBytes ? "--bytes" : untouchedBy {
             for option in [Option.encoding.long, Option.inputEncoding.long, Option.encodeErrors.long]
             where parsed.values[option] != nil {
@@ -80,13 +120,22 @@ public struct PayloadOptions: Equatable, Sendable {
 
     /// How this payload's input becomes bytes (`untouched`: as they are).
     func payloadEncoding(untouched: Bool = false) -> PayloadEncoding {
-        PayloadEncoding(wire: encoding, input: inputEncoding, untouched: untouched || rawBytes, replaceErrors: replaceErrors)
+        PayloadEncoding(wire: encoding, input: inputEncoding, untouched: untouched || rawBytes, replaceErrors: replaceErrors,
+                        hex: hex)
     }
 
-    /// The one datagram's input: MESSAGE, or all of stdin with --whole.
+    /// Where the input is read: `--file`, else stdin.
+    func source() throws(RuntimeError) -> SendSource {
+        try file.map { path throws(RuntimeError) in try SendSource.file(path) } ?? .standardInput
+    }
+
+    /// The one datagram's input: MESSAGE, or all of the input with --whole.
     func singleInput() throws -> (ArraySlice<UInt8>, place: String)? {
         if let message { return (message.argumentBytes[...], "message") }
-        if whole { return (try readWholeInput(), "stdin") }
+        if whole {
+            let source = try source()
+            return (try readWholeInput(from: source), source.name)
+        }
         return nil
     }
 }
@@ -111,15 +160,23 @@ func runSend(_ options: SendOptions) throws {
     try applySendingOptions(options.sending, to: socket)
     if replySink != nil { try listenForReplies(on: socket, from: destination, timestamps: options.display.time != nil) }
     let input: SendInput
+    var source = SendSource.standardInput
     if let (bytes, place) = try options.payload.singleInput() {
         input = .repeated(bytes, place: place, count: options.count)
     } else {
+        source = try options.payload.source()
         input = options.chunk.map { .chunks($0) } ?? .lines
     }
-    try send(input, encoder: encoder, interval: options.interval, on: socket, to: destination)
-    if let replySink {
-        try awaitReply(on: socket, from: destination, printSink: replySink, bufferSize: options.display.bufferSize,
-                       timeout: options.timeout)
+    let summary = try send(input, from: source, encoder: encoder, interval: options.interval, on: socket, to: destination)
+    if options.stats { writeDiagnostic(summary) }
+    guard let replySink else { return }
+    let outcome = try awaitReplies(on: socket, from: destination, options: options.replies, printSink: replySink,
+                                   display: options.display)
+    if outcome.ignored > 0 { writeDiagnostic("letter send: ignored \(outcome.ignoredDatagrams) from other addresses") }
+    switch outcome.failure {
+    case nil: return
+    case .noReply(let seconds): throw RuntimeError("no reply within \(seconds) s")
+    case .mismatch: throw RuntimeError("reply did not match \(options.expectationText)")
     }
 }
 
@@ -132,24 +189,34 @@ let sendSpec = SubcommandSpec(
             arguments: [
                 ("ENDPOINT", "HOST PORT (a name, IPv4 or IPv6 address and a port; HOST:PORT and [IPv6]:PORT work as one "
                     + "argument), or a unix socket: a PATH (any argument with a '/') or @NAME (abstract)."),
-                ("MESSAGE", "Words joined by single spaces into one datagram. Without them, each stdin line is one."),
+                ("MESSAGE", "Words joined by single spaces into one datagram ('-' alone reads stdin). Without them, each "
+                    + "stdin line is one."),
             ],
             options: OptionGroups.writing + [
                 Option.encodeErrors.spec(),
                 Option.bytes.spec(help: "Send input bytes untouched (binary safe)."),
+                Option.hex.spec(),
+                Option.file.spec(),
                 Option.whole.spec(),
                 Option.chunk.spec(),
                 Option.wait.spec(),
                 Option.timeout.spec(help: "With --wait: give up after SEC seconds (exit 1)."),
+                Option.all.spec(),
+                Option.expect.spec(),
+                Option.expectHex.spec(),
                 Option.count.spec(help: "Send the datagram (MESSAGE or --whole) N times."),
                 Option.interval.spec(),
                 Option.rate.spec(),
+                Option.stats.spec(help: "Print what was sent, how long it took and the rate to stderr at the end."),
             ] + OptionGroups.sending + OptionGroups.family + OptionGroups.display,
             formats: replyFormats,
             examples: [
                 "letter send 127.0.0.1 9000 你好",
                 "letter send -e gbk localhost:9000 你好",
                 "letter send -w -t 2 127.0.0.1 9000 ping",
+                "letter send -w -t 2 --expect pong 127.0.0.1 9000 ping   # a health check: exit 0 only for pong",
+                "letter send --hex 127.0.0.1 9000 'de ad be ef'",
+                "letter send --broadcast -w --all 255.255.255.255 1900 hello   # every device that answers",
                 "printf 'one\\ntwo\\n' | letter send [::1]:9000",
                 "letter send /tmp/app.sock 'hello, unix'",
                 "letter send -c 300 -i 1 127.0.0.1 9000 tick      # 300 times, once a second",

@@ -36,7 +36,7 @@ public struct SubcommandSpec: Sendable {
     public var usage: String { page().usage }
     public var arguments: [(String, String)] { page().arguments }
     /// Every option it takes, `-h, --help` last.
-    public var options: [OptionSpec] { page().options + [Option.help.spec()] }
+    public var options: [OptionSpec] { page().listedOptions + [Option.help.spec()] }
     public var examples: [String] { page().examples }
     public var discussion: String { page().discussion }
 }
@@ -51,6 +51,16 @@ struct SubcommandPage {
     var formats: [RecordFormat]?
     let examples: [String]
     let discussion: String
+
+    /// Its options as its help and man page list them: `-f` with the formats this
+    /// command takes, not every format there is.
+    var listedOptions: [OptionSpec] {
+        options.map { option in
+            guard case .formats = option.completion, let formats else { return option }
+            return OptionSpec(key: option.key, short: option.short, valueName: option.valueName,
+                              help: listing(of: formats) + ".", repeatable: option.repeatable, completion: option.completion)
+        }
+    }
 }
 
 /// A subcommand with its typed options, ready to run.

@@ -31,7 +31,10 @@ func parseRate(_ text: String, option: String) throws(UsageError) -> Double {
 /// An encoding by any name letter accepts (Python's spellings, iconv's names).
 func parseEncoding(_ text: String, option: String) throws(UsageError) -> TextEncoding {
     guard let encoding = lookupEncoding(text) else {
-        throw UsageError("unknown encoding '\(text)' for '\(option)'; 'letter encodings' lists the ones that work here")
+        // A typo of a name or alias of the table (`gbkk`, `utf8x`, `latin-11`) gets a "did you mean".
+        let names = encodingTable.flatMap { [$0.name] + $0.aliases }
+        let suggestion = closestMatch(to: text.lowercased(), among: names).map { "did you mean '\($0)'? " } ?? ""
+        throw UsageError("unknown encoding '\(text)' for '\(option)'; \(suggestion)'letter encodings' lists the ones that work here")
     }
     return encoding
 }

@@ -157,6 +157,13 @@ import Testing
         for format in RecordFormat.allCases { #expect(containsWord(body("OUTPUT FORMATS"), format.rawValue)) }
         for encoding in encodingTable { #expect(containsWord(body("ENCODINGS"), encoding.name)) }
         for status in ["0", "1", "2"] { #expect(containsWord(body("EXIT STATUS"), status)) }
+        // Every command that runs until stopped or checks a reply says what its status means.
+        for command in subcommands.map(\.name) where command != "encodings" {
+            #expect(containsWord(body("EXIT STATUS"), command), "EXIT STATUS does not cover \(command)")
+        }
+        for case_ in ["SIGHUP", "nohup", "--expect", "write error"] {
+            #expect(body("EXIT STATUS").contains(case_), "EXIT STATUS does not cover \(case_)")
+        }
         #expect(containsWord(body("ENVIRONMENT"), "TZ"))
         for page in ["nc(1)", "socat(1)", "ping(8)", "python3(1)"] { #expect(body("SEE ALSO").contains(page)) }
     }

@@ -113,6 +113,31 @@ import Testing
         #expect(outsider.stdoutText == "only to d (\(try network.tuple(of: a, seenBy: d, path, port: 5000)))\n")
     }
 
+    /// chat and relay hear a group with --join too: a chat over a multicast group, and a
+    /// relay that forwards what is sent to the group.
+    @Test func chatAndRelayJoinAGroup() throws {
+        guard let network = TestNetwork.make("join-chat", hosts: 3) else { return }
+        defer { network.remove() }
+        let (a, b, c) = (network.hosts[0], network.hosts[1], network.hosts[2])
+        let group = "239.77.0.9"
+        // c relays to a listener on itself: that goes through its loopback interface.
+        try network.configure(c, ["link", "set", "lo", "up"])
+        let chat = try network.start(on: b, ["chat", "--join", group, "--interface", "eth0", "-b", "9000", "-t", "3", group, "9000"], ready: "chatting with")
+        let target = try network.start(on: c, ["listen", "-c", "1", "-t", "10", c.address(.ipv4), "9100"], ready: "listening on")
+        let relay = try network.start(on: c, ["relay", "--join", group, "--interface", "eth0", "-c", "1", "-t", "10", "0.0.0.0", "9001",
+                                              "--to", "\(c.address(.ipv4)):9100"], ready: "relaying to")
+        for port in ["9000", "9001"] {
+            let sent = try network.letter(on: a, ["send", "--interface", "eth0", "-b", "5000", group, port, "to the group"])
+            #expect(sent.status == 0, "\(sent.stderrText)")
+        }
+        #expect(target.wait() == 0, "\(target.stderrText)")
+        #expect(target.stdoutText.hasPrefix("to the group ('\(c.address(.ipv4))', "), "\(target.stdoutText)")
+        #expect(relay.wait() == 0, "\(relay.stderrText)")
+        chat.closeStdin()
+        #expect(chat.wait() == 0, "\(chat.stderrText)")
+        #expect(chat.stdoutText == "to the group (\(try network.tuple(of: a, seenBy: b, .ipv4, port: 5000)))\n")
+    }
+
     @Test(arguments: ["239.77.0.1", "ff12::77"])
     func multicastKeepsTheTTLAndLoopsBackUnlessTold(group: String) throws {
         guard let network = TestNetwork.make("ttl-\(group.contains(":") ? 6 : 4)", hosts: 2) else { return }

@@ -1,18 +1,14 @@
 import Glibc
+// Child, run, Paths and requirePeer, for every file of these tests.
+@_exported import TestSupport
 import Testing
 // Child processes, peers and temporary folders, shared with LetterCoreTests' capture tests:
 // every file of this target sees them.
 @_exported import TestSupport
 
-/// Where things are: the repository (from this file's path), the built `letter`
-/// (LETTER_BIN, else the one beside the test bundle), and the peers on PATH.
-enum Paths {
-    static let repository: String = {
-        var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
-        parts.removeLast(3)  // Tests/EndToEndTests/Support.swift
-        return parts.joined(separator: "/")
-    }()
-
+/// What only these tests need beside TestSupport's places: the built `letter`
+/// (LETTER_BIN, else the one beside the test bundle) and the Python oracle.
+extension Paths {
     static let letter: String = {
         if let path = getenv("LETTER_BIN").map({ String(cString: $0) }), !path.isEmpty {
             return path.hasPrefix("/") ? path : repository + "/" + path

@@ -173,3 +173,16 @@ func getuidIsRoot() -> Bool { getuid() == 0 }
         #expect(child.stderrText.contains("write ./app.sock"), "\(child.stderrText)")
     }
 }
+
+/// An unknown encoding gets a "did you mean" as unknown options do, and the name it
+/// offers works.
+@Suite struct EncodingSuggestionTests {
+    @Test(arguments: [("gbkk", "gbk"), ("utf8x", "utf8"), ("latin-11", "latin-1")])
+    func aMistypedEncodingGetsTheNameMeant(typed: String, meant: String) throws {
+        let wrong = try run(Paths.letter, ["listen", "-e", typed, "-t", "0.1", "127.0.0.1", "0"])
+        #expect(wrong.status == 2)
+        #expect(wrong.stderrText.contains("unknown encoding '\(typed)' for '--encoding'; did you mean '\(meant)'?"), "\(wrong.stderrText)")
+        let right = try run(Paths.letter, ["listen", "-e", meant, "-t", "0.1", "127.0.0.1", "0"])
+        #expect(right.status == 0, "\(right.stderrText)")
+    }
+}

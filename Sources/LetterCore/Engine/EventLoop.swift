@@ -96,6 +96,19 @@ public struct EventLoop {
         }
     }
 
+    /// Runs until an ending condition holds, handing each ICMP port unreachable the socket
+    /// reports to `onPortUnreachable` (ping counts it, send -w ends with it), then going on
+    /// unless that throws.
+    func run(_ socket: borrowing DatagramSocket, onPortUnreachable: () throws -> Void) throws -> Ending {
+        while true {
+            do {
+                return try run(socket)
+            } catch is ICMPPortUnreachable {
+                try onPortUnreachable()
+            }
+        }
+    }
+
     /// Milliseconds the poll may wait: until -t SEC of quiet is reached (-1: for ever when
     /// there is no -t), or sooner for the timer's or the group's next deadline. Time spent
     /// writing is not idle time if datagrams came meanwhile: the poll, with no wait left,

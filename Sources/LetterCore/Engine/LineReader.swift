@@ -10,12 +10,16 @@ final class LineReader {
     }
 
     private let descriptor: Int32
+    /// How messages name the input: `stdin`, or a file's name.
+    private let name: String
     private let split: Split
     private var buffer: [UInt8]
     private var start = 0
     private var end = 0
     private(set) var lineNumber = 0
     private(set) var atEnd = false
+    /// Bytes read from the descriptor so far.
+    private var totalRead = 0
 
     /// The longest line accepted: larger than any datagram can carry in any encoding.
     static let maximumLineLength = 1 << 20
@@ -24,9 +28,10 @@ final class LineReader {
 
     /// The buffer starts small (a few letters need no megabyte zeroed at start-up) and
     /// doubles while a line does not fit, up to one byte past the longest line.
-    init(descriptor: Int32 = standardInput, split: Split = .lines(keepCarriageReturn: false),
+    init(descriptor: Int32 = standardInput, name: String = "stdin", split: Split = .lines(keepCarriageReturn: false),
          limit: Int = maximumLineLength) {
         self.descriptor = descriptor
+        self.name = name
         self.split = split
         self.limit = limit
         buffer = [UInt8](repeating: 0, count: 64 << 10)
@@ -35,16 +40,21 @@ final class LineReader {
     /// A reader over input already in memory (stdin decoded from UTF-16, say).
     init(contents: [UInt8]) {
         descriptor = -1
+        name = "stdin"
         split = .lines(keepCarriageReturn: false)
         limit = contents.count
         buffer = contents
         end = contents.count
+        totalRead = contents.count
         atEnd = true
     }
 
     /// Everything in the buffer: the records handed out since the last fill and those not
     /// yet split off (what a hint about the input's kind looks at).
     var readSoFar: ArraySlice<UInt8> { buffer[0..<end] }
+
+    /// How many bytes of the input the records handed out so far cover.
+    var position: Int { totalRead - (end - start) }
 
     /// The next complete record already read, if any (the last line of the input needs
     /// no `\n`; the last chunk may be short, and an input that ends on a chunk boundary
@@ -94,10 +104,11 @@ final class LineReader {
         do {
             count = try readAvailable(descriptor, into: &buffer, from: end)
         } catch {
-            throw RuntimeError("cannot read stdin: \(error.errno)")
+            throw RuntimeError("cannot read \(name): \(error.errno)")
         }
         if count == 0 { atEnd = true }
         end += count
+        totalRead += count
         return true
     }
 
@@ -106,7 +117,7 @@ final class LineReader {
         do {
             while try fill() {}
         } catch is RuntimeError {
-            throw RuntimeError("stdin is over \(limit) bytes: \(tooLong)")
+            throw RuntimeError("\(name) is over \(limit) bytes: \(tooLong)")
         }
         return buffer[start..<end]
     }

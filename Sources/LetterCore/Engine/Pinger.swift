@@ -114,15 +114,8 @@ public final class Pinger: DatagramSink, LoopTimer {
         var failure: Error?
         do {
             try receiver.begin()
-            while true {
-                do {
-                    _ = try loop.run(socket)
-                    break
-                } catch is ICMPPortUnreachable {
-                    // The service is not there (yet): this request is an error, the next one goes on time.
-                    noteUnreachable()
-                }
-            }
+            // The service is not there (yet): that request is an error, the next one goes on time.
+            _ = try loop.run(socket, onPortUnreachable: noteUnreachable)
             try receiver.flush()
         } catch {
             failure = error

@@ -1,24 +1,52 @@
 /// `send`'s work once its socket is open: the datagrams out (one input `count` times,
-/// or stdin split into lines or chunks), then, with -w, the reply in.
+/// or the input split into lines or chunks), then, with -w, the replies in
+/// (ReplyWait.swift).
+
+/// Where `send` reads its input: stdin, or the file `--file` names.
+public struct SendSource: Sendable {
+    public let descriptor: Int32
+    /// How messages name it: `stdin`, or the file's name in quotes.
+    public let name: String
+    /// Its size in bytes when it is a regular file (for the progress line's percentage).
+    public let size: Int?
+
+    public static var standardInput: SendSource {
+        SendSource(descriptor: LetterCore.standardInput, name: "stdin", size: regularFileSize(LetterCore.standardInput))
+    }
+
+    /// The file at `path` (bytes as given), opened for reading; a file that cannot be
+    /// opened is named with the reason.
+    public static func file(_ path: String) throws(RuntimeError) -> SendSource {
+        let name = "'\(path)'"
+        do {
+            let descriptor = try openForReading(path: path.argumentBytes)
+            return SendSource(descriptor: descriptor, name: name, size: regularFileSize(descriptor))
+        } catch {
+            throw RuntimeError("cannot open \(name): \(error.errno)")
+        }
+    }
+}
 
 /// What `send` sends.
 public enum SendInput: Sendable {
-    /// One datagram's input (MESSAGE, or all of stdin), sent `count` times; `place`
+    /// One datagram's input (MESSAGE, or all of the input), sent `count` times; `place`
     /// names it in messages.
     case repeated(ArraySlice<UInt8>, place: String, count: Int)
-    /// stdin, one datagram a line.
+    /// The input, one datagram a line.
     case lines
-    /// stdin cut into datagrams of this many bytes.
+    /// The input cut into datagrams of this many bytes.
     case chunks(Int)
 }
 
-/// Sends `input` to `destination`, encoded by `encoder`, paced by `interval` seconds
-/// between datagrams (nil: in batches).
-public func send(_ input: SendInput, encoder: OutgoingEncoder, interval: Double?,
-                 on socket: borrowing DatagramSocket, to destination: Peer) throws {
+/// Sends `input` (read from `source` when it is lines or chunks) to `destination`,
+/// encoded by `encoder`, paced by `interval` seconds between datagrams (nil: in
+/// batches). Returns the `--stats` line.
+public func send(_ input: SendInput, from source: SendSource, encoder: OutgoingEncoder, interval: Double?,
+                 on socket: borrowing DatagramSocket, to destination: Peer) throws -> String {
     let reader: LineReader
     var encoder = encoder
     var recordName = "line"
+    var inputSize = source.size
     switch input {
     case .repeated(let bytes, let place, let count):
         let sender = try DatagramSender(on: socket, to: destination, encoder: encoder, interval: interval)
@@ -27,32 +55,34 @@ public func send(_ input: SendInput, encoder: OutgoingEncoder, interval: Double?
             if sender.isDue { try sender.flush(on: socket) }
         }
         try sender.flush(on: socket)
-        sender.finish()
-        return
+        return sender.finish()
     case .chunks(let size):
-        reader = LineReader(split: .chunks(size))
+        reader = LineReader(descriptor: source.descriptor, name: source.name, split: .chunks(size))
         recordName = "chunk"
     case .lines where encoder.settings.untouched || encoder.inputNewlineIsOneByte:
-        reader = LineReader(split: .lines(keepCarriageReturn: encoder.settings.untouched))
+        reader = LineReader(descriptor: source.descriptor, name: source.name,
+                            split: .lines(keepCarriageReturn: encoder.settings.untouched))
     case .lines:
         // UTF-16 or UTF-32 input: the newline is more than the byte 0x0A (which may stand
-        // inside other characters), so stdin is decoded whole and split as UTF-8 text.
-        let whole = try LineReader(limit: 64 << 20).readAll(
+        // inside other characters), so the input is decoded whole and split as UTF-8 text
+        // (whose positions are no longer the file's: no percentage).
+        let whole = try LineReader(descriptor: source.descriptor, name: source.name, limit: 64 << 20).readAll(
             tooLong: "with --input-encoding \(encoder.settings.input.name) it is decoded whole, and at most 64 MiB")
         reader = LineReader(contents: try encoder.decodeInput(whole))
         var decoded = encoder.settings
         decoded.input = encodingTable[0]
         encoder = try OutgoingEncoder(decoded)
+        inputSize = nil
     }
     let sender = try DatagramSender(on: socket, to: destination, encoder: encoder, interval: interval,
-                                    recordName: recordName, showsProgress: true)
+                                    recordName: recordName, showsProgress: true, inputSize: inputSize)
     try sendLines(from: reader, sender: sender, on: socket)
-    sender.finish()
+    return sender.finish()
 }
 
-/// All of stdin as one datagram's input (--whole), refused past what a datagram can carry.
-public func readWholeInput() throws -> ArraySlice<UInt8> {
-    try LineReader().readAll(tooLong: "longer than any datagram can carry")
+/// All of `source` as one datagram's input (--whole), refused past what a datagram can carry.
+public func readWholeInput(from source: SendSource) throws -> ArraySlice<UInt8> {
+    try LineReader(descriptor: source.descriptor, name: source.name).readAll(tooLong: "longer than any datagram can carry")
 }
 
 /// Readies a socket that sent to `destination` to hear its answer: ICMP port unreachable
@@ -65,21 +95,4 @@ public func listenForReplies(on socket: borrowing DatagramSocket, from destinati
     } catch {
         throw RuntimeError("\(error.call) failed: \(error.errno)")
     }
-}
-
-/// `send -w`: the first datagram from anyone, printed as `listen` would print it. Nothing
-/// within `timeout` seconds (nil: no limit) is a failure; so is ICMP port unreachable.
-public func awaitReply(on socket: borrowing DatagramSocket, from destination: Peer, printSink: PrintSink,
-                       bufferSize: Int, timeout: Double?) throws {
-    let receiver = Receiver(sinks: [printSink], bufferSize: bufferSize, batchCapacity: 1)
-    let ending: EventLoop.Ending
-    try receiver.begin()
-    do {
-        ending = try EventLoop(receiver: receiver, count: 1, idleTimeout: timeout).run(socket)
-    } catch is ICMPPortUnreachable {
-        throw PortUnreachable(destination: destination)
-    }
-    try receiver.finish(receiver.finalStatistics(socket))
-    // Nothing came back within -t SEC (only a timeout ends the loop as idle).
-    if ending == .idle, let timeout { throw RuntimeError("no reply within \(formatSeconds(timeout)) s") }
 }

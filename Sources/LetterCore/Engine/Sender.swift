@@ -8,17 +8,21 @@ public struct PayloadEncoding: Equatable, Sendable {
     public var untouched: Bool
     /// Invalid input becomes U+FFFD and unencodable text '?', instead of an error.
     public var replaceErrors: Bool
+    /// Input is bytes written in hex (--hex), sent as those bytes.
+    public var hex: Bool
 
-    public init(wire: TextEncoding, input: TextEncoding, untouched: Bool, replaceErrors: Bool) {
+    public init(wire: TextEncoding, input: TextEncoding, untouched: Bool, replaceErrors: Bool, hex: Bool = false) {
         self.wire = wire
         self.input = input
         self.untouched = untouched
         self.replaceErrors = replaceErrors
+        self.hex = hex
     }
 }
 
 /// Turns input text (a message or a line) into a datagram's bytes: decode the input
-/// encoding, encode the wire encoding, or pass bytes through with --bytes and --chunk.
+/// encoding, encode the wire encoding, pass bytes through with --bytes and --chunk, or
+/// read them from hex with --hex.
 public final class OutgoingEncoder {
     let settings: PayloadEncoding
     private let inputDecoder: TextDecoder?
@@ -31,7 +35,7 @@ public final class OutgoingEncoder {
 
     public init(_ settings: PayloadEncoding) throws(EncodingUnavailable) {
         self.settings = settings
-        if settings.untouched {
+        if settings.untouched || settings.hex {
             inputDecoder = nil
             wireEncoder = nil
             inputNewlineIsOneByte = true
@@ -52,6 +56,7 @@ public final class OutgoingEncoder {
     /// line of a binary file may look like text), asked for only when `input` is invalid.
     public func append(_ input: ArraySlice<UInt8>, place: @autoclosure () -> String,
                        readSoFar: @autoclosure () -> ArraySlice<UInt8> = [], to out: inout [UInt8]) throws(RuntimeError) {
+        if settings.hex { return try HexInput.append(input, place: place(), to: &out) }
         guard let inputDecoder, let wireEncoder else {
             out.append(contentsOf: input)
             return
@@ -127,6 +132,7 @@ func likelyInputEncoding(of input: ArraySlice<UInt8>, besides current: String) -
 func sendLines(from reader: LineReader, sender: DatagramSender, on socket: borrowing DatagramSocket) throws {
     repeat {
         while let line = reader.nextBufferedLine() {
+            sender.inputPosition = reader.position
             do {
                 try sender.add(line, place: "\(sender.recordName) \(reader.lineNumber)", readSoFar: reader.readSoFar)
             } catch {
@@ -141,8 +147,8 @@ func sendLines(from reader: LineReader, sender: DatagramSender, on socket: borro
 }
 
 /// Encodes datagrams into a batch, refuses those the transport cannot carry, and sends
-/// them in batches (or one by one, paced by --rate or -i). A long send (over a second)
-/// shows its progress on a terminal's stderr.
+/// them in batches, paced by --rate or -i when given. A long send (over a second) shows
+/// its progress on a terminal's stderr.
 public final class DatagramSender {
     let destination: Peer
     /// What one input record is called in messages: "line 3", "chunk 3".
@@ -150,21 +156,27 @@ public final class DatagramSender {
     /// The largest datagram the transport carries to `destination`.
     private let limit: Int
     private let encoder: OutgoingEncoder
-    private let batch = SendBatch(capacity: 64)
-    /// The pause between datagrams, in nanoseconds (--rate, -i); nil sends in batches.
-    private let interval: UInt64?
-    private var nextSlot: UInt64 = 0
-    private var progress: Progress?
+    private static let batchCapacity = 64
+    private let batch = SendBatch(capacity: batchCapacity)
+    /// When each datagram may leave (--rate, -i); nil sends as fast as batches go.
+    private var pacer: Pacer?
+    private var report: SendReport
+    /// How far into the input the datagrams added so far reach, in input bytes (for the
+    /// progress line's percentage).
+    var inputPosition = 0
 
+    /// `inputSize`: the input's size when it is known (a regular file), for the
+    /// progress line's percentage and time left.
     public init(on socket: borrowing DatagramSocket, to destination: Peer, encoder: OutgoingEncoder, interval: Double?,
-                recordName: String = "line", showsProgress: Bool = false) throws(RuntimeError) {
+                recordName: String = "line", showsProgress: Bool = false, inputSize: Int? = nil) throws(RuntimeError) {
         self.destination = destination
         do { limit = try socket.maximumDatagramSize(to: destination) } catch { throw RuntimeError("\(error.call) failed: \(error.errno)") }
         self.encoder = encoder
         self.recordName = recordName
         // --rate (0.001 to 1e7 a second) and -i (at most 1e6 s) keep this within UInt64.
-        self.interval = interval.map { UInt64($0 * 1e9) }
-        progress = showsProgress && isTerminal(standardError) ? Progress(start: monotonicNanoseconds()) : nil
+        pacer = interval.map { Pacer(interval: UInt64($0 * 1e9), capacity: Self.batchCapacity) }
+        report = SendReport(start: monotonicNanoseconds(), inputSize: inputSize,
+                            showsProgress: showsProgress && isTerminal(standardError))
     }
 
     /// Adds the datagram for `input` to the batch. A bad input (not valid, not encodable,
@@ -187,57 +199,33 @@ public final class DatagramSender {
         batch.closeDatagram()
     }
 
-    /// Whether the batch should go out now: it is full, or it is paced one at a time.
-    var isDue: Bool { batch.isFull || interval != nil }
+    /// Whether the batch should go out now: it is full, or it holds what the pace lets
+    /// leave at one wake.
+    var isDue: Bool { batch.isFull || pacer.map { batch.count >= $0.batchSize } == true }
 
     func flush(on socket: borrowing DatagramSocket) throws {
         guard batch.count > 0 else { return }
-        if let interval {
-            let now = monotonicNanoseconds()
-            if nextSlot > now { sleep(untilNanoseconds: nextSlot) }
-            nextSlot = max(now, nextSlot) + interval
-        }
         let datagrams = batch.count, bytes = batch.bytes.count
+        if let pacer {
+            let deadline = pacer.deadline(forBatchOf: datagrams, now: monotonicNanoseconds())
+            if deadline > monotonicNanoseconds() { sleep(untilNanoseconds: deadline) }
+        }
         do {
             try socket.send(batch, to: destination)
         } catch {
-            progress?.clear()
+            report.clear()
             throw SendFailure(destination: destination, errno: error.errno)
         }
-        progress?.note(datagrams: datagrams, bytes: bytes, now: monotonicNanoseconds())
+        let now = monotonicNanoseconds()
+        pacer?.sent(datagrams, at: now)
+        report.note(datagrams: datagrams, bytes: bytes, inputPosition: inputPosition, now: now)
     }
 
-    /// The send is over: the progress line, if one was shown, is cleared.
-    func finish() {
-        progress?.clear()
-    }
-}
-
-/// One line on a terminal's stderr for a long send: datagrams and bytes sent and the
-/// rate, rewritten in place at most ten times a second once the send has taken more
-/// than a second, and cleared at the end.
-private struct Progress {
-    let start: UInt64
-    private var datagrams = 0
-    private var bytes = 0
-    private var lastShown: UInt64 = 0
-    private var shown = false
-
-    init(start: UInt64) { self.start = start }
-
-    mutating func note(datagrams sent: Int, bytes sentBytes: Int, now: UInt64) {
-        datagrams += sent
-        bytes += sentBytes
-        let elapsed = now &- start
-        guard elapsed >= 1_000_000_000, now &- lastShown >= 100_000_000 else { return }
-        lastShown = now
-        shown = true
-        let rate = Int(Double(datagrams) / (Double(elapsed) / 1e9))
-        writeTerminalStatus("letter: sent \(counted(datagrams, "datagram")) (\(counted(bytes, "byte"))), \(rate)/s")
-    }
-
-    mutating func clear() {
-        if shown { writeTerminalStatus("") }
-        shown = false
+    /// The send is over: the progress line, if one was shown, is cleared. Returns the
+    /// `--stats` line.
+    @discardableResult
+    func finish() -> String {
+        report.clear()
+        return report.summary(now: monotonicNanoseconds())
     }
 }
