@@ -114,6 +114,9 @@ enum Option {
         "--count", short: "-c", value: "N", help: "Exit after N datagrams.", completion: .number) { text, long throws(UsageError) in
         try parseInteger(text, option: long, range: 1...Int.max)
     }
+    static let deadline = OptionRow<Double>(
+        "--deadline", short: "-w", value: "SEC", help: "End after SEC seconds in all; with -c N, after N replies if sooner.",
+        completion: .number) { text, long throws(UsageError) in try parseSeconds(text, option: long) }
     static let echo = FlagRow("--echo", help: "Send every datagram back to its sender.")
     static let encoding = OptionRow<TextEncoding>(
         "--encoding", short: "-e", value: "ENC", help: "Text encoding on the wire (default: utf-8). See 'letter encodings'.",
@@ -148,6 +151,8 @@ enum Option {
         completion: .choices { Shell.allCases.map(\.rawValue) }, parse: parseChoice)
     static let generateManual = FlagRow("--generate-manual", help: "Print the man page (troff).")
     static let help = FlagRow("--help", short: "-h", help: "Show help information.")
+    static let histogram = FlagRow(
+        "--histogram", help: "Add the percentiles, the jitter and a histogram of the round trips to the summary.")
     static let hex = FlagRow(
         "--hex", help: "MESSAGE or each line is bytes in hex: 'de ad be ef', 'DE:AD', '0xde,0xad', '\\xde\\xad'.")
     static let idle = OptionRow<Double>(
@@ -202,6 +207,9 @@ enum Option {
         completion: .number) { text, long throws(UsageError) in Double(try parseInteger(text, option: long, range: 1...1_000_000)) }
     static let reuse = FlagRow(
         "--reuse", help: "Share the port with other sockets on purpose (SO_REUSEADDR; --join implies it).")
+    static let size = OptionRow<Int>(
+        "--size", short: "-s", value: "SIZE", help: "Pad the default request with spaces to SIZE bytes.",
+        completion: .number) { text, long throws(UsageError) in try parseInteger(text, option: long, range: 1...65507) }
     /// `--reuse` where there is no `--join` to imply it.
     static let reuseHelp = "Share the port with other sockets on purpose (SO_REUSEADDR)."
     static let speed = OptionRow<Double>(
@@ -212,6 +220,10 @@ enum Option {
         return value
     }
     static let stats = FlagRow("--stats", help: "Print what was received and lost to stderr on exit.")
+    /// ping(8)'s spelling of `--timeout`.
+    static let replyWait = OptionRow<Double>(
+        "-W", value: "SEC", help: "How long a request waits for its reply (-t's other spelling, as ping(8) writes it).",
+        completion: .number) { text, long throws(UsageError) in try parseSeconds(text, option: long) }
     static let time = OptionRow<TimeMode>(
         "--time", value: "MODE",
         help: "Stamp each datagram with the kernel's receive time: iso, utc, epoch, elapsed or delta.",

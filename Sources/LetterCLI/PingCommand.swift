@@ -5,15 +5,15 @@ import LetterCore
 public struct PingOptions: Equatable, Sendable {
     public var destination: Endpoint
     public var payload: PayloadOptions
-    /// `-c N`: stop after N requests (default: until Ctrl-C).
-    public var count: Int?
-    /// `-i SEC`: between requests (default 1; 0: the next as soon as one is done).
-    public var interval = 1.0
-    /// `-t SEC`: how long each request waits for its reply (default 2).
-    public var timeout = 2.0
+    /// `-c`, `-i`, `--rate`, `-W`/`-t`, `-w`, `-q`, `--histogram`, `--expect`.
+    public var settings = PingSettings()
+    /// `-s SIZE`: the default request padded to SIZE bytes.
+    public var size: Int?
     public var family: AddressFamily?
     public var bind: Endpoint?
+    /// How replies are shown with `-f`; without it, ping(8)'s lines (`listenView` false).
     public var display: DisplayOptions
+    public var listenView: Bool
 
     init(_ parsed: ParsedArguments) throws(UsageError) {
         let used: Int
@@ -21,17 +21,40 @@ public struct PingOptions: Equatable, Sendable {
         payload = try PayloadOptions(parsed, words: parsed.positionals.dropFirst(used))
         // Every request carries the same payload: `-` and --file read it whole.
         if payload.dashReadsStdin || payload.file != nil { payload.whole = true }
-        count = try parsed.value(Option.count)
-        interval = try parsed.value(Option.interval) ?? interval
-        timeout = try parsed.value(Option.timeout) ?? timeout
+        settings.count = try parsed.value(Option.count)
+        settings.interval = try parsed.value(Option.interval) ?? settings.interval
+        settings.rate = try parsed.value(Option.rate)
+        let timeout = try parsed.value(Option.timeout)
+        settings.timeout = try parsed.value(Option.replyWait) ?? timeout ?? settings.timeout
+        settings.deadline = try parsed.value(Option.deadline)
+        settings.quiet = parsed.has(Option.quiet)
+        settings.histogram = parsed.has(Option.histogram)
+        let expectText = try parsed.value(Option.expect)
+        settings.expectation = try parsed.value(Option.expectHex) ?? expectText.map(ReplyExpectation.init(text:))
+        size = try parsed.value(Option.size)
         bind = try parsed.value(Option.bind)
         display = try DisplayOptions(parsed, ofReplies: true)
+        listenView = parsed.isGiven(Option.format)
+        // Conflicting or pointless flags, one line each.
         if !pingFormats.contains(display.format) {
             let names = pingFormats.map(\.rawValue)
             throw UsageError("-f \(display.format.rawValue) has no room for seq and time; use "
                 + "\(names.dropLast().joined(separator: ", ")) or \(names.last!)")  // never empty: text has columns
         }
-        if interval > 0 && interval < 0.001 { throw UsageError("invalid value '\(interval)' for '--interval': expected 0, or 0.001 seconds or more") }
+        if settings.interval > 0 && settings.interval < 0.001 {
+            throw UsageError("invalid value '\(settings.interval)' for '--interval': expected 0, or 0.001 seconds or more")
+        }
+        if parsed.isGiven(Option.rate) && parsed.isGiven(Option.interval) {
+            throw UsageError("--rate and --interval both set the pace; give one")
+        }
+        if parsed.isGiven(Option.replyWait) && parsed.isGiven(Option.timeout) { throw UsageError("-W and -t are the same; give one") }
+        if parsed.isGiven(Option.expect) && parsed.isGiven(Option.expectHex) {
+            throw UsageError("--expect and --expect-hex cannot be used together")
+        }
+        if size != nil && (payload.message != nil || payload.whole) {
+            throw UsageError("-s pads the default request; a MESSAGE (or --whole) is sent as it is")
+        }
+        if parsed.isGiven(Option.time) && !listenView { throw UsageError("--time stamps the listen view; add -f text") }
     }
 }
 
@@ -45,20 +68,25 @@ func runPing(_ options: PingOptions) throws {
     let socket = try openSendingSocket(to: destination, bind: options.bind, autobind: true)
     // ICMP port unreachable at once, and the kernel's receive times for the RTTs.
     try listenForReplies(on: socket, from: destination, timestamps: true)
-    let requestPayload: PingPayload
+    let requestPayload: Pinger.Payload
     if let (input, place) = try options.payload.singleInput() {
         let encoder = try OutgoingEncoder(options.payload.payloadEncoding())
         var bytes: [UInt8] = []
         try encoder.append(input, place: place, to: &bytes)
         requestPayload = .fixed(bytes)
     } else {
-        requestPayload = .numbered(id: pingIdentifier())
+        requestPayload = .numbered(id: pingIdentifier(), size: options.size)
     }
-    let pinger = Pinger(destination: destination, payload: requestPayload, printSink: try PrintSink(options.display),
-                        count: options.count, interval: options.interval, timeout: options.timeout)
+    let display = options.display
+    let printSink = options.listenView ? try PrintSink(display) : PrintSink.pingLines()
+    // --expect TEXT looks for TEXT in the reply decoded as -e says.
+    let expectDecoder = TextDecoder(encoding: display.encoding, errors: display.errors)
+    if options.settings.expectation != nil && expectDecoder == nil { throw EncodingUnavailable(encoding: display.encoding) }
+    let pinger = Pinger(destination: destination, payload: requestPayload, printSink: printSink, settings: options.settings,
+                        expectDecoder: expectDecoder)
     let signals = try watchSignals()
     writeDiagnostic("pinging \(destination.pythonRepr) from \(try boundAddress(of: socket).pythonRepr)")
-    let answered = try pinger.run(on: socket, bufferSize: options.display.bufferSize, signals: signals.descriptor)
+    let answered = try pinger.run(on: socket, bufferSize: display.bufferSize, signals: signals.descriptor)
     if !answered { throw ExitStatus(code: 1) }
 }
 
@@ -91,9 +119,17 @@ let pingSpec = SubcommandSpec(
                 Option.hex.spec(help: "MESSAGE (or the input) is bytes in hex: 'de ad be ef', '0xde,0xad'."),
                 Option.file.spec(help: "Each request is all of PATH (a DNS query, say)."),
                 Option.whole.spec(help: "Each request is all of stdin (a DNS query, say)."),
-                Option.count.spec(help: "Stop after N requests (default: until Ctrl-C)."),
+                Option.size.spec(),
+                Option.count.spec(help: "Stop after N requests (default: until Ctrl-C); with -w, after N replies."),
                 Option.interval.spec(help: "Seconds between requests (default: 1; 0: the next as soon as one is answered)."),
-                Option.timeout.spec(help: "How long a request waits for its reply (default: 2)."),
+                Option.rate.spec(help: "Send N requests a second whatever the replies (latency under load; not with -i)."),
+                Option.replyWait.spec(),
+                Option.timeout.spec(help: "How long a request waits for its reply (default: 2); ping(8) spells it -W."),
+                Option.deadline.spec(),
+                Option.expect.spec(help: "A reply must contain TEXT; one that does not is counted as mismatched, not received."),
+                Option.expectHex.spec(help: "A reply's bytes must contain HEX; one that does not is counted as mismatched."),
+                Option.quiet.spec(help: "No line per reply or lost request: only the summary."),
+                Option.histogram.spec(),
                 Option.bind.spec(help: "Source address to send from."),
             ] + OptionGroups.display + OptionGroups.family,
             formats: pingFormats,
@@ -101,9 +137,12 @@ let pingSpec = SubcommandSpec(
                 "letter ping -c 3 127.0.0.1 9000              # an echo server, or the notes' server that answers hi",
                 "letter ping -i 0 -c 1000 127.0.0.1 9000      # as fast as answers come",
                 "letter ping --bytes --whole 127.0.0.1 53 < query.bin",
+                "letter ping -q --histogram --rate 1000 -c 10000 127.0.0.1 9000   # latency under load",
                 "letter ping --hex 127.0.0.1 9000 'de ad be ef'",
             ],
-            discussion: "Ends after -c N requests (each answered or timed out) or on Ctrl-C / SIGTERM, with the summary on "
-                + "stdout; status 0 when any reply came, 1 when none did.")
+            discussion: "Each reply prints as ping(8) prints it (-f shows it as listen does, with seq and time); only the "
+                + "destination's address and port answer. Ends after -c N requests (each answered or timed out), at the -w "
+                + "deadline, or on Ctrl-C / SIGTERM, with iputils ping's summary on stdout (on stderr when stdout cannot "
+                + "be written); status 0 when any (matching) reply came, 1 when none did.")
     },
     parse: PingOptions.init, run: runPing)

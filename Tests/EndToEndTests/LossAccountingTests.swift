@@ -97,7 +97,7 @@ import Testing
     /// Compiles blast.c into a fresh temporary directory; nil (skipped, or failed under CI)
     /// when there is no C compiler.
     func compileBlast() throws -> String? {
-        guard let compiler = Paths.executable("cc") ?? requirePeer("clang") else { return nil }
+        guard let compiler = executablePath("cc") ?? requirePeer("clang") else { return nil }
         var template = Array("/tmp/letter-blast-XXXXXX".utf8CString)
         guard let directory = mkdtemp(&template) else { throw SpawnError(message: "mkdtemp: \(String(cString: strerror(errno)))") }
         let path = String(cString: directory) + "/blast"

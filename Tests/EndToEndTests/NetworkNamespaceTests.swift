@@ -248,7 +248,7 @@ final class TestNetwork {
     /// after a loud SKIPPED line, or records a failure under CI (which must not skip).
     static func make(_ tag: String, hosts: Int) -> TestNetwork? {
         let reason: String
-        let ip = Paths.executable("ip") ?? "/usr/sbin/ip"
+        let ip = executablePath("ip") ?? "/usr/sbin/ip"
         if geteuid() != 0 {
             reason = "network namespaces need root ('ip netns add') and this is uid \(geteuid())"
         } else if access(ip, X_OK) != 0 {

@@ -21,7 +21,7 @@ import Testing
     /// the build directory); -B makes everything from it afresh, whatever the time stamps.
     @discardableResult
     static func make(_ arguments: [String]) throws -> Child {
-        let make = Paths.executable("make") ?? "/usr/bin/make"
+        let make = executablePath("make") ?? "/usr/bin/make"
         let result = try run(make, ["-B", "-C", Paths.repository, "--no-print-directory", "LETTER=\(Paths.letter)"]
                              + arguments, seconds: 120)
         #expect(result.status == 0, "make \(arguments.joined(separator: " ")): \(result.stdoutText)\(result.stderrText)")

@@ -1,9 +1,11 @@
 import Glibc
 import Testing
 
-/// `letter ping` against Python services written as the notes write them
+/// `letter ping` against Python services written as the tutorials write them
 /// (Fixtures/peers/udp_server.py): echo, the fixed `hi`, silence, every other request,
-/// every reply twice, nothing listening; over IPv4, IPv6 and unix sockets.
+/// every reply twice, a third party answering, a forged seq, a unix service that goes
+/// away, nothing listening; over IPv4, IPv6 and unix sockets. The shapes come from the
+/// oracles: Python's repr and len of what the service saw, a live iputils ping.
 @Suite struct PingTests {
     static let server = Paths.repository + "/Fixtures/peers/udp_server.py"
 
@@ -19,8 +21,9 @@ import Testing
     /// What ping printed: each reply line's seq and time, and the summary lines.
     struct Run {
         let child: Child
+        var lines: [Substring] { child.stdoutText.split(separator: "\n", omittingEmptySubsequences: false) }
         var replies: [(line: Substring, seq: Int, time: Double)] {
-            child.stdoutText.split(separator: "\n").compactMap { line in
+            lines.compactMap { line in
                 guard let seqStart = line.firstRange(of: " seq=")?.upperBound,
                       let timeStart = line.firstRange(of: " time=")?.upperBound else { return nil }
                 let seq = Int(line[seqStart...].prefix { $0.isNumber }) ?? -1
@@ -28,20 +31,60 @@ import Testing
                 return (line, seq, time)
             }
         }
-        var summary: Substring? { child.stdoutText.split(separator: "\n").first { $0.contains(" sent, ") } }
-        var rttLine: Substring? { child.stdoutText.split(separator: "\n").first { $0.hasPrefix("rtt min/avg/max/mdev = ") } }
+        /// From the blank line on.
+        var summary: [Substring] { Array(lines.drop { !$0.isEmpty }.dropFirst().prefix { !$0.isEmpty }) }
+        var packetLine: Substring? { lines.first { $0.contains(" packets transmitted, ") } }
+        var rttLine: Substring? { lines.first { $0.hasPrefix("rtt min/avg/max/mdev = ") } }
     }
 
-    func ping(_ arguments: [String]) throws -> Run {
+    func ping(_ arguments: [String], seconds: Double = 30) throws -> Run {
         let child = try Child(Paths.letter, ["ping"] + arguments, closeStdin: true)
-        child.wait(seconds: 30)
+        child.wait(seconds: seconds)
         return Run(child: child)
     }
 
-    /// The rtt line recomputed from the printed times (each rounded to the microsecond,
-    /// so the average and mdev may differ by rounding alone).
+    /// iputils ping's summary as patterns, from a live `ping -c 3 127.0.0.1`: its header
+    /// with the destination put in, its packet line and rtt line with each number a
+    /// number; `extra` goes where iputils puts `+N duplicates, `.
+    func iputilsShape(destination: String, extra: String = "") throws -> [Regex<AnyRegexOutput>]? {
+        guard let ping = requirePeer("ping", package: "iputils-ping") else { return nil }
+        let live = try run(ping, ["-c", "3", "-i", "0.2", "127.0.0.1"], seconds: 10).stdoutText
+        let theirs = live.split(separator: "\n", omittingEmptySubsequences: false).drop { !$0.hasPrefix("--- ") }.prefix(3)
+        /// The line with each number (digits, and a point between them) as `[0-9.]+`.
+        func pattern(_ line: Substring) -> String {
+            var text = ""
+            var inNumber = false
+            for character in line {
+                if character.isNumber || (inNumber && character == ".") {
+                    if !inNumber { text += "[0-9.]+" }
+                    inNumber = true
+                } else {
+                    inNumber = false
+                    text += character.isLetter || character.isNumber || character == " " ? String(character) : "\\" + String(character)
+                }
+            }
+            return text
+        }
+        let header = String(theirs.first ?? "").replacing("127.0.0.1", with: destination)
+            .map { $0.isLetter || $0.isNumber || $0 == " " ? String($0) : "\\" + String($0) }.joined()
+        let packet = pattern(theirs.dropFirst().first ?? "").replacing(" received\\, ", with: " received\\, " + extra)
+        return try [header, packet, pattern(theirs.dropFirst(2).first ?? "")].map { try Regex($0) }
+    }
+
+    /// The summary after the blank line has iputils' shape line by line.
+    func checkShape(_ pinged: Run, destination: String, extra: String = "", rttLine: Bool = true) throws {
+        guard let shape = try iputilsShape(destination: destination, extra: extra) else { return }
+        let summary = pinged.summary
+        #expect(summary.count == (rttLine ? 3 : 2), "\(pinged.child.stdoutText)")
+        for (line, pattern) in zip(summary, shape) {
+            #expect(line.wholeMatch(of: pattern) != nil, "\(line)")
+        }
+    }
+
+    /// The rtt line against the printed times: min and max are two of them, the average
+    /// and mdev within rounding of what the times give.
     func checkFigures(_ pinged: Run) {
-        let times = pinged.replies.map(\.time)
+        let times = pinged.replies.filter { !$0.line.hasSuffix(")") }.map(\.time)
         guard let line = pinged.rttLine, !times.isEmpty else {
             Issue.record("no rtt line: \(pinged.child.stdoutText)")
             return
@@ -55,45 +98,103 @@ import Testing
         #expect(abs(figures[1] - mean) <= 0.0015 && abs(figures[3] - deviation) <= 0.002, "\(line) vs \(times)")
     }
 
-    @Test func anEchoServerAnswersEveryRequestAndTheFiguresAddUp() throws {
+    /// Python's `f'{len(data)} bytes from {addr!r}: seq={n}'` for each request the service
+    /// printed (the repr of its bytes): what each reply line must start with.
+    func expectedLineStarts(_ server: Child, address: String, reply: String? = nil) throws -> [String] {
+        let made = try run(Paths.python, ["-c", """
+            import ast, sys
+            for n, line in enumerate(sys.stdin, 1):
+                data = ast.literal_eval(line) if sys.argv[2] == '' else sys.argv[2].encode()
+                print(f'{len(data)} bytes from {sys.argv[1]}: seq={n} time=')
+            """, address, reply ?? ""], input: Array(server.stdoutText.utf8))
+        return made.stdoutText.split(separator: "\n").map(String.init)
+    }
+
+    @Test func anEchoServerGetsPingsLinesAndIputilsSummary() throws {
         let (server, address) = try service("echo", extra: ["--count", "3"])
         let pinged = try ping(["-c", "3", "-i", "0.1", "127.0.0.1", String(try portFromTuple("x " + address))])
         #expect(pinged.child.status == 0, "\(pinged.child.stderrText)")
-        #expect(pinged.replies.map(\.seq) == [1, 2, 3])
-        for reply in pinged.replies {
-            #expect(reply.line.hasPrefix("letter-ping ") && reply.line.contains(" seq=\(reply.seq) \(address) seq=\(reply.seq) time="),
-                    "\(reply.line)")
-        }
-        #expect(pinged.summary?.hasPrefix("3 sent, 3 received, 0% loss, time ") == true, "\(pinged.child.stdoutText)")
-        checkFigures(pinged)
         #expect(server.wait() == 0)
-        // The server saw the three default payloads, in order.
-        #expect(server.stdoutText.split(separator: "\n").map { String($0.suffix(6)) } == ["seq=1'", "seq=2'", "seq=3'"])
+        let starts = try expectedLineStarts(server, address: address)
+        #expect(pinged.replies.count == 3 && zip(pinged.replies, starts).allSatisfy { $0.line.hasPrefix($1) && $0.line.hasSuffix(" ms") },
+                "\(pinged.child.stdoutText) vs \(starts)")
+        #expect(pinged.lines.firstIndex(of: "") == 3, "the blank line before the summary: \(pinged.child.stdoutText)")
+        #expect(pinged.packetLine?.hasPrefix("3 packets transmitted, 3 received, 0% packet loss, time ") == true)
+        try checkShape(pinged, destination: address)
+        checkFigures(pinged)
     }
 
-    /// The notes' server answers every request with `hi`: replies go to the oldest
-    /// unanswered request, and print as listen prints them.
-    @Test func theNotesFixedReplyServerIsMatchedOldestFirst() throws {
+    @Test func sizePadsTheDefaultRequest() throws {
+        let (server, address) = try service("echo", extra: ["--count", "2"])
+        let pinged = try ping(["-c", "2", "-i", "0.1", "-s", "100", "127.0.0.1", String(try portFromTuple("x " + address))])
+        #expect(pinged.child.status == 0)
+        #expect(server.wait() == 0)
+        let sizes = try run(Paths.python, ["-c", "import ast, sys; print([len(ast.literal_eval(l)) for l in sys.stdin])"],
+                            input: Array(server.stdoutText.utf8)).stdoutText
+        #expect(sizes == "[100, 100]\n")
+        #expect(pinged.replies.allSatisfy { $0.line.hasPrefix("100 bytes from ") }, "\(pinged.child.stdoutText)")
+        let withMessage = try ping(["-s", "100", "127.0.0.1", "9", "hello"])
+        #expect(withMessage.child.status == 2 && withMessage.child.stderrText.contains("-s pads the default request"))
+    }
+
+    /// The tutorial's server answers every request with `hi`: replies go to the oldest
+    /// unanswered request.
+    @Test func aFixedReplyServerIsMatchedOldestFirst() throws {
         let (server, address) = try service("fixed", extra: ["--count", "3", "--text", "hi"])
         let pinged = try ping(["-c", "3", "-i", "0.1", "127.0.0.1", String(try portFromTuple("x " + address)), "hello"])
         #expect(pinged.child.status == 0)
-        let expected = try run(Paths.python, ["-c", "import sys; print('hi', sys.argv[1])", address]).stdoutText.dropLast()
-        #expect(pinged.replies.map(\.seq) == [1, 2, 3])
-        #expect(pinged.replies.allSatisfy { $0.line.hasPrefix(expected + " seq=") }, "\(pinged.child.stdoutText)")
-        checkFigures(pinged)
         #expect(server.wait() == 0)
         #expect(server.stdoutText == "b'hello'\nb'hello'\nb'hello'\n")
+        let starts = try expectedLineStarts(server, address: address, reply: "hi")
+        #expect(zip(pinged.replies, starts).allSatisfy { $0.line.hasPrefix($1) } && pinged.replies.count == 3, "\(pinged.child.stdoutText)")
+        checkFigures(pinged)
     }
 
-    @Test func aServerThatNeverAnswersIsAllLoss() throws {
+    @Test func quietPrintsOnlyTheBlankLineAndTheSummary() throws {
+        let (server, address) = try service("echo", extra: ["--count", "3"])
+        let pinged = try ping(["-q", "-c", "3", "-i", "0.05", "127.0.0.1", String(try portFromTuple("x " + address))])
+        #expect(pinged.child.status == 0)
+        #expect(pinged.lines.first == "" && pinged.lines.dropFirst().first?.hasPrefix("--- ") == true, "\(pinged.child.stdoutText)")
+        try checkShape(pinged, destination: address)
+        server.wait()
+    }
+
+    @Test func aServerThatNeverAnswersNamesEachLostSeq() throws {
         let (server, address) = try service("silent", extra: ["--count", "3"])
-        let pinged = try ping(["-c", "3", "-i", "0.1", "-t", "0.3", "127.0.0.1", String(try portFromTuple("x " + address))])
+        let pinged = try ping(["-c", "3", "-i", "0.1", "-W", "0.3", "127.0.0.1", String(try portFromTuple("x " + address))])
         #expect(pinged.child.status == 1)
         let lost = pinged.child.stderrText.split(separator: "\n").filter { $0.hasPrefix("letter: no reply to seq=") }
         #expect(lost == ["letter: no reply to seq=1 within 0.3 s", "letter: no reply to seq=2 within 0.3 s",
                          "letter: no reply to seq=3 within 0.3 s"])
-        #expect(pinged.summary?.hasPrefix("3 sent, 0 received, 100% loss, time ") == true, "\(pinged.child.stdoutText)")
-        #expect(pinged.rttLine == nil)
+        #expect(pinged.packetLine?.hasPrefix("3 packets transmitted, 0 received, 100% packet loss, time ") == true,
+                "\(pinged.child.stdoutText)")
+        try checkShape(pinged, destination: address, rttLine: false)
+        server.wait()
+    }
+
+    @Test func aDeadlineEndsPingAfterAboutASecond() throws {
+        let (server, address) = try service("echo", extra: ["--count", "20"])
+        let started = now()
+        let pinged = try ping(["-w", "1", "-i", "0.2", "127.0.0.1", String(try portFromTuple("x " + address))])
+        let elapsed = now() - started
+        #expect(pinged.child.status == 0)
+        #expect((0.9...2.0).contains(elapsed), "\(elapsed) s")
+        #expect(pinged.packetLine?.hasPrefix("5 packets transmitted, 5 received, ") == true
+                || pinged.packetLine?.hasPrefix("6 packets transmitted, ") == true, "\(pinged.child.stdoutText)")
+        server.signal(SIGTERM)
+        server.wait()
+    }
+
+    @Test func sigintGivesTheSummary() throws {
+        let (server, address) = try service("echo", extra: ["--count", "100"])
+        let child = try Child(Paths.letter, ["ping", "-i", "0.1", "127.0.0.1", String(try portFromTuple("x " + address))],
+                              closeStdin: true)
+        #expect(child.stdoutLine(containing: "seq=2 ") != nil)
+        child.signal(SIGINT)
+        #expect(child.wait() == 0)
+        let pinged = Run(child: child)
+        try checkShape(pinged, destination: address)
+        server.signal(SIGTERM)
         server.wait()
     }
 
@@ -102,7 +203,8 @@ import Testing
         let pinged = try ping(["-c", "4", "-i", "0.1", "-t", "0.5", "127.0.0.1", String(try portFromTuple("x " + address))])
         #expect(pinged.child.status == 0)
         #expect(pinged.replies.map(\.seq) == [1, 3])
-        #expect(pinged.summary?.hasPrefix("4 sent, 2 received, 50% loss, time ") == true, "\(pinged.child.stdoutText)")
+        #expect(pinged.packetLine?.hasPrefix("4 packets transmitted, 2 received, 50% packet loss, time ") == true,
+                "\(pinged.child.stdoutText)")
         checkFigures(pinged)
         server.wait()
     }
@@ -112,14 +214,95 @@ import Testing
         let pinged = try ping(["-c", "3", "-i", "0.2", "127.0.0.1", String(try portFromTuple("x " + address))])
         #expect(pinged.child.status == 0)
         // Ping ends at the third answer, as ping(8) -c does: the third copy may come too late.
-        let duplicates = pinged.child.stdoutText.split(separator: "\n").filter { $0.hasSuffix(" (DUP!)") }.count
+        let duplicates = pinged.lines.filter { $0.hasSuffix(" (DUP!)") }.count
         #expect((2...3).contains(duplicates), "\(pinged.child.stdoutText)")
-        #expect(pinged.summary?.hasPrefix("3 sent, 3 received, +\(duplicates) duplicates, 0% loss, time ") == true,
+        #expect(pinged.packetLine?.hasPrefix("3 packets transmitted, 3 received, +\(duplicates) duplicates, 0% packet loss, ") == true,
+                "\(pinged.child.stdoutText)")
+        try checkShape(pinged, destination: address, extra: "\\+[0-9]+ duplicates, ")
+        server.wait()
+    }
+
+    /// Issue 18, trust 9: a copy that comes when no request waits is `(unmatched)` and
+    /// counted as unmatched, one word for one thing.
+    @Test func aReplyWithNoRequestWaitingIsUnmatchedByName() throws {
+        let (server, address) = try service("twice", extra: ["--count", "2"])
+        let pinged = try ping(["-c", "2", "-i", "0.3", "127.0.0.1", String(try portFromTuple("x " + address)), "hello"])
+        #expect(pinged.child.status == 0)
+        let unmatched = pinged.lines.filter { $0.hasSuffix(": (unmatched)") }.count
+        #expect(unmatched >= 1, "\(pinged.child.stdoutText)")
+        #expect(pinged.packetLine?.hasPrefix("2 packets transmitted, 2 received, +\(unmatched) unmatched, 0% packet loss") == true,
                 "\(pinged.child.stdoutText)")
         server.wait()
     }
 
-    /// Nothing listens: each request is reported at once (ICMP port unreachable), long
+    /// Issue 18, trust 1: a third party at 127.0.0.99 echoing the requests of a silent
+    /// service answers nothing.
+    @Test func aThirdPartyCannotAnswerForASilentService() throws {
+        let (server, address) = try service("third-party", extra: ["--count", "3"])
+        let pinged = try ping(["-c", "3", "-i", "0.1", "-W", "0.5", "127.0.0.1", String(try portFromTuple("x " + address))])
+        #expect(pinged.child.status == 1)
+        #expect(pinged.packetLine?.hasPrefix("3 packets transmitted, 0 received, 100% packet loss") == true, "\(pinged.child.stdoutText)")
+        #expect(pinged.replies.isEmpty)
+        #expect(pinged.child.stderrText.contains("letter ping: ignored 3 datagrams from other addresses\n"), "\(pinged.child.stderrText)")
+        server.wait()
+    }
+
+    /// Issue 18, trust 1: a reply in this run's form naming seq=999999999 is unmatched,
+    /// and the real echo that follows is matched, not a duplicate.
+    @Test func aForgedSeqIsUnmatchedNotMatchedByAge() throws {
+        let (server, address) = try service("forged", extra: ["--count", "2"])
+        let pinged = try ping(["-c", "2", "-i", "0.2", "127.0.0.1", String(try portFromTuple("x " + address))])
+        #expect(pinged.child.status == 0)
+        #expect(pinged.replies.map(\.seq) == [1, 2], "\(pinged.child.stdoutText)")
+        #expect(pinged.lines.filter { $0.hasSuffix(": (unmatched)") }.count == 2)
+        #expect(!pinged.child.stdoutText.contains("DUP!"))
+        #expect(pinged.packetLine?.hasPrefix("2 packets transmitted, 2 received, +2 unmatched, 0% packet loss") == true,
+                "\(pinged.child.stdoutText)")
+        server.wait()
+    }
+
+    /// Issue 18, trust 3: the unix service goes away; each failed send is an error, ping
+    /// goes on to its count and the summary comes, status 0 (replies came).
+    @Test func aFailedSendIsAnErrorAndPingGoesOn() throws {
+        let directory = try TemporaryDirectory("ping")
+        let path = directory.path + "/echo.sock"
+        let (server, _) = try service("vanish", host: path, extra: ["--count", "3"])
+        let pinged = try ping(["-c", "6", "-i", "0.1", "-W", "0.5", path])
+        #expect(server.wait() == 0)
+        #expect(pinged.child.status == 0, "\(pinged.child.stderrText)")
+        let failures = pinged.child.stderrText.split(separator: "\n").filter { $0.contains(": cannot send to '\(path)': ") }
+        #expect(failures.count >= 2, "\(pinged.child.stderrText)")
+        #expect(pinged.packetLine?.hasPrefix("6 packets transmitted, 3 received, +\(failures.count) errors, 50% packet loss") == true,
+                "\(pinged.child.stdoutText)")
+    }
+
+    /// Issue 18, trust 3: stdout cannot be written: the summary goes to stderr (with -q
+    /// after every request; without, ping ends at the first reply line it cannot write).
+    @Test func theSummaryGoesToStderrWhenStdoutFails() throws {
+        let (server, address) = try service("echo", extra: ["--count", "3"])
+        let port = String(try portFromTuple("x " + address))
+        for (options, packets) in [(["-q"], "2 packets transmitted, 2 received, 0% packet loss"), ([], " packets transmitted, ")] {
+            let pinged = try run("/bin/sh", ["-c", "exec \"$0\" ping -c 2 -i 0.05 \"$@\" 127.0.0.1 \(port) > /dev/full", Paths.letter]
+                                 + options)
+            #expect(pinged.status == 1)
+            #expect(pinged.stderrText.contains("\n--- \(address) ping statistics ---\n"), "\(pinged.stderrText)")
+            #expect(pinged.stderrText.contains(packets), "\(pinged.stderrText)")
+            #expect(pinged.stderrText.hasSuffix("letter ping: cannot write to standard output: No space left on device\n"))
+        }
+        server.wait()
+    }
+
+    @Test func expectCountsMismatchesNotReplies() throws {
+        let (server, address) = try service("fixed", extra: ["--count", "2", "--text", "hi"])
+        let pinged = try ping(["-c", "2", "-i", "0.1", "--expect", "pong", "127.0.0.1", String(try portFromTuple("x " + address)), "x"])
+        #expect(pinged.child.status == 1)
+        #expect(pinged.lines.filter { $0.hasSuffix(" ms (mismatch)") }.count == 2, "\(pinged.child.stdoutText)")
+        #expect(pinged.packetLine?.hasPrefix("2 packets transmitted, 0 received, +2 mismatched, 100% packet loss") == true,
+                "\(pinged.child.stdoutText)")
+        server.wait()
+    }
+
+    /// Nothing listens: each request is an error at once (ICMP port unreachable), long
     /// before its 5 s timeout.
     @Test func aClosedPortIsReportedAtOnce() throws {
         let closed = try startListener(["-t", "0.1", "127.0.0.1", "0"])
@@ -133,43 +316,84 @@ import Testing
         #expect(reports == (1...5).map {
             "letter: seq=\($0): port unreachable: nothing listens at ('127.0.0.1', \(closed.port)) (ICMP port unreachable)"
         }, "\(pinged.child.stderrText)")
-        #expect(pinged.summary?.hasPrefix("5 sent, 0 received, 100% loss") == true, "\(pinged.child.stdoutText)")
+        #expect(pinged.packetLine?.hasPrefix("5 packets transmitted, 0 received, +5 errors, 100% packet loss") == true,
+                "\(pinged.child.stdoutText)")
     }
 
     @Test func ipv6AndUnixServicesAnswerToo() throws {
         let (server6, address6) = try service("echo", host: "::1", extra: ["--count", "2"])
         let pinged6 = try ping(["-c", "2", "-i", "0.05", "::1", String(try portFromTuple("x " + address6))])
         #expect(pinged6.child.status == 0 && pinged6.replies.count == 2, "\(pinged6.child.stdoutText) \(pinged6.child.stderrText)")
-        #expect(pinged6.replies.allSatisfy { $0.line.contains(" \(address6) seq=") })
+        #expect(pinged6.replies.allSatisfy { $0.line.contains(" bytes from \(address6): seq=") })
         server6.wait()
 
-        var template = Array("/tmp/letter-ping-XXXXXX".utf8CString)
-        guard let made = mkdtemp(&template) else { throw SpawnError(message: "mkdtemp failed") }
-        let path = String(cString: made) + "/echo.sock"
-        defer { unlink(path); rmdir(String(cString: made)) }
+        let directory = try TemporaryDirectory("ping")
+        let path = directory.path + "/echo.sock"
         let (server, address) = try service("echo", host: path, extra: ["--count", "2"])
         let pinged = try ping(["-c", "2", "-i", "0.05", path])
         #expect(pinged.child.status == 0 && pinged.replies.count == 2, "\(pinged.child.stdoutText) \(pinged.child.stderrText)")
-        // Python's print shows a path bare; letter autobound, so the server could answer.
+        // repr quotes a path, as in the summary's header.
         #expect(address == "'\(path)'")
-        #expect(pinged.replies.allSatisfy { $0.line.contains(" \(path) seq=") }, "\(pinged.child.stdoutText)")
+        #expect(pinged.replies.allSatisfy { $0.line.contains(" bytes from \(address): seq=") }, "\(pinged.child.stdoutText)")
+        #expect(pinged.summary.first == "--- \(address) ping statistics ---")
         server.wait()
     }
 
-    /// json: every line parses; replies carry seq and rtt_ms; the summary is one object.
-    @Test func jsonRepliesAndSummaryParse() throws {
-        let (server, address) = try service("echo", extra: ["--count", "2"])
-        let pinged = try ping(["-f", "json", "-c", "2", "-i", "0.05", "127.0.0.1", String(try portFromTuple("x " + address))])
+    /// `-f json -c 300 -i 0`: the summary's percentiles are the nearest rank over the
+    /// reply lines' rtt_ms, its jitter RFC 3550's running estimate over them, as Python
+    /// computes both.
+    @Test func jsonPercentilesAndJitterAreTheReplyLinesOwn() throws {
+        let (server, address) = try service("echo", extra: ["--count", "300", "--quiet"])
+        let pinged = try ping(["-f", "json", "-c", "300", "-i", "0", "127.0.0.1", String(try portFromTuple("x " + address))])
         #expect(pinged.child.status == 0)
         let parsed = try run(Paths.python, ["-c", """
-            import json, sys
+            import json, math, sys
             lines = [json.loads(line) for line in sys.stdin]
             replies, summary = lines[:-1], lines[-1]
-            print([r['seq'] for r in replies], all(isinstance(r['rtt_ms'], float) for r in replies))
-            print(summary['summary'], summary['sent'], summary['received'], summary['loss_pct'],
-                  summary['rtt_min_ms'] == min(r['rtt_ms'] for r in replies), summary['rtt_max_ms'] == max(r['rtt_ms'] for r in replies))
+            micro = [round(r['rtt_ms'] * 1000) for r in replies]
+            ranked = sorted(micro)
+            def rank(p):
+                return ranked[math.ceil(p * len(ranked) / 1000) - 1]
+            jitter = 0.0
+            for a, b in zip(micro, micro[1:]):
+                jitter += (abs(b - a) - jitter) / 16
+            print(len(replies), summary['received'], [r['seq'] for r in replies] == list(range(1, 301)))
+            print([round(summary[k] * 1000) for k in ('rtt_p50_ms', 'rtt_p90_ms', 'rtt_p99_ms', 'rtt_p999_ms')] == [rank(p) for p in (500, 900, 990, 999)])
+            print(round(summary['jitter_ms'] * 1000) == round(jitter), summary['rtt_min_ms'] * 1000 == ranked[0])
             """], input: pinged.child.stdout)
-        #expect(parsed.stdoutText == "[1, 2] True\nTrue 2 2 0 True True\n", "\(parsed.stdoutText) \(parsed.stderrText)")
+        #expect(parsed.stdoutText == "300 300 True\nTrue\nTrue True\n", "\(parsed.stdoutText) \(parsed.stderrText)")
+        server.wait()
+    }
+
+    /// `--histogram`: the percentile line agrees with the reply lines, the bucket counts add
+    /// up to the replies, the largest bar is 50 wide.
+    @Test func histogramAddsUp() throws {
+        let (server, address) = try service("echo", extra: ["--count", "200", "--quiet"])
+        let pinged = try ping(["--histogram", "-c", "200", "-i", "0", "127.0.0.1", String(try portFromTuple("x " + address))])
+        #expect(pinged.child.status == 0)
+        let checked = try run(Paths.python, ["-c", """
+            import math, re, sys
+            text = sys.stdin.read()
+            micro = sorted(round(float(t) * 1000) for t in re.findall(r' time=([0-9.]+) ms$', text, re.M))
+            line = re.search(r'^rtt p50/p90/p99/p99.9 = ([0-9./]+) ms, jitter [0-9.]+ ms$', text, re.M)
+            shown = [round(float(v) * 1000) for v in line.group(1).split('/')]
+            ranks = [micro[math.ceil(p * len(micro) / 1000) - 1] for p in (500, 900, 990, 999)]
+            buckets = re.findall(r'^  +([0-9.]+) - +([0-9.]+) ms  (#*) *  +([0-9]+)$', text, re.M)
+            print(len(micro), shown == ranks, sum(int(b[3]) for b in buckets), max(len(b[2]) for b in buckets))
+            """], input: pinged.child.stdout)
+        #expect(checked.stdoutText == "200 True 200 50\n", "\(checked.stdoutText) \(checked.stderrText) \(pinged.child.stdoutText)")
+        server.wait()
+    }
+
+    @Test func rateSendsOnTheClockWhateverTheReplies() throws {
+        let (server, address) = try service("echo", extra: ["--count", "500", "--quiet"])
+        let started = now()
+        let pinged = try ping(["-q", "--rate", "500", "-c", "500", "-W", "0.5", "127.0.0.1", String(try portFromTuple("x " + address))])
+        let elapsed = now() - started
+        #expect(pinged.child.status == 0)
+        let received = pinged.packetLine.flatMap { Int($0.split(separator: " ")[3]) } ?? 0
+        #expect(received >= 490, "\(pinged.child.stdoutText)")
+        #expect((0.9...2.0).contains(elapsed), "\(elapsed) s")
         server.wait()
     }
 

@@ -6,25 +6,16 @@ public struct Record {
     public var datagram: Datagram
     /// ping: the request a reply answers.
     public var seq: Int?
-    /// ping: the round trip of the request it answers, in milliseconds.
-    public var rtt: Double?
-    /// ping: a reply that is not the first answer to a waiting request.
-    public var answer: Answer?
+    /// ping: the round trip of the request it answers, in nanoseconds (shown to the
+    /// microsecond, as the summary counts it).
+    public var roundTripNanoseconds: UInt64?
+    /// ping: a reply that is not the first (expected) answer to a waiting request.
+    public var answer: PingReplyKind?
     /// relay: where the datagram went on, and which way.
     public var passage: Passage?
 
     public init(_ datagram: Datagram) {
         self.datagram = datagram
-    }
-
-    /// What a ping reply was, when it was not the answer to a waiting request.
-    public enum Answer: Sendable {
-        /// A second answer to a request already answered (ping's `DUP!`).
-        case duplicate
-        /// An answer to a request already given up on.
-        case late
-        /// A reply with no request left to answer.
-        case unmatched
     }
 }
 

@@ -19,20 +19,11 @@ public struct Columns {
     }
 
     /// At the end of a line record's first line: ` seq=3 time=0.215 ms`, and
-    /// ` (DUP!)`, ` (late)` or ` (unmatched)` for an answer that is not the first.
+    /// ` (DUP!)`, ` (late)`, ` (unmatched)` or ` (mismatch)` for a reply that is not the
+    /// answer to a waiting request.
     func appendTrail(_ record: Record, to out: inout [UInt8]) {
-        if let seq = record.seq { out.append(contentsOf: " seq=\(seq)".utf8) }
-        if let rtt = record.rtt {
-            out.append(contentsOf: " time=".utf8)
-            appendMilliseconds(rtt, to: &out)
-            out.append(contentsOf: " ms".utf8)
-        }
-        switch record.answer {
-        case .duplicate: out.append(contentsOf: " (DUP!)".utf8)
-        case .late: out.append(contentsOf: " (late)".utf8)
-        case .unmatched: out.append(contentsOf: " (unmatched)".utf8)
-        case nil: break
-        }
+        PingSummaryText.appendSeqAndTime(seq: record.seq, roundTripNanoseconds: record.roundTripNanoseconds, to: &out)
+        if let answer = record.answer { out.append(contentsOf: answer.note.utf8) }
     }
 
     /// json, after the size: `, "time": ...` (a string for iso and utc, else a number).
@@ -42,19 +33,14 @@ public struct Columns {
         time.append(record.datagram.receivedAt, quoted: time.mode.isText, to: &out)
     }
 
-    /// json, last: `, "seq": 3, "rtt_ms": 0.215`, and `"duplicate"`, `"late"` or
-    /// `"unmatched"` as true.
+    /// json, last: `, "seq": 3, "rtt_ms": 0.215`, and `"duplicate"`, `"late"`,
+    /// `"unmatched"` or `"mismatch"` as true.
     func appendPingFields(_ record: Record, to out: inout [UInt8]) {
         if let seq = record.seq { out.append(contentsOf: ", \"seq\": \(seq)".utf8) }
-        if let rtt = record.rtt {
+        if let nanoseconds = record.roundTripNanoseconds {
             out.append(contentsOf: ", \"rtt_ms\": ".utf8)
-            appendMilliseconds(rtt, to: &out)
+            PingSummaryText.appendRoundTrip(nanoseconds: nanoseconds, to: &out)
         }
-        switch record.answer {
-        case .duplicate: out.append(contentsOf: ", \"duplicate\": true".utf8)
-        case .late: out.append(contentsOf: ", \"late\": true".utf8)
-        case .unmatched: out.append(contentsOf: ", \"unmatched\": true".utf8)
-        case nil: break
-        }
+        if let key = record.answer?.jsonKey { out.append(contentsOf: ", \"\(key)\": true".utf8) }
     }
 }

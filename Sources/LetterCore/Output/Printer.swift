@@ -29,10 +29,10 @@ extension Printer {
     /// Nothing before the first record.
     public func begin(to out: inout [UInt8]) {}
 
-    /// ping(8)'s closing lines after ping's replies; nothing after anything else. (ping
-    /// refuses the formats without columns, so those never close a ping.)
+    /// iputils ping's closing lines after ping's replies; nothing after anything else.
+    /// (ping refuses the formats without columns, so those never close a ping.)
     public func finish(_ statistics: ReceiveStatistics, to out: inout [UInt8]) {
-        statistics.ping?.appendLines(to: &out)
+        statistics.ping?.appendText(to: &out)
     }
 }
 

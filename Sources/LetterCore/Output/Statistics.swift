@@ -23,7 +23,7 @@ public struct ReceiveStatistics: Sendable {
     /// What a relay passed on and lost; nil for every other command.
     public var relay: RelayStatistics?
     /// ping's figures; nil for every other command.
-    public var ping: PingStatistics?
+    public var ping: PingReport?
     private var senders = Set<Peer>()
     private var lastSender: Peer?
     /// Past this many distinct senders the set stops growing and the count is a floor.

@@ -4,7 +4,7 @@
 /// is the bit length of v^4.
 struct LatencyHistogram {
     /// A non-empty bucket: the whole microseconds it holds are `lower..<upper`.
-    struct Bucket: Equatable {
+    struct Bucket: Equatable, Sendable {
         var index: Int
         var lower: UInt64
         var upper: UInt64

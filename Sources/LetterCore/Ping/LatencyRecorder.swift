@@ -126,7 +126,7 @@ struct LatencyRecorder {
 }
 
 /// What `LatencyRecorder.summary()` reports, in microseconds.
-struct LatencySummary: Equatable {
+struct LatencySummary: Equatable, Sendable {
     /// The percentiles shown, in thousandths: p50, p90, p99, p99.9.
     static let perMille = [500, 900, 990, 999]
 

@@ -1,6 +1,6 @@
 /// What `letter ping` counts besides the round trips of matched replies (those, and so the
 /// count received, come from `LatencyRecorder`).
-struct PingCounts: Equatable {
+struct PingCounts: Equatable, Sendable {
     /// Every request tried, as iputils counts it.
     var transmitted = 0
     var duplicates = 0
@@ -11,8 +11,11 @@ struct PingCounts: Equatable {
     var errors = 0
 }
 
-/// What a reply was, as its line ends: ping(8)'s ` (DUP!)` and letter's own notes.
-enum PingReplyKind {
+/// What a reply was, as its line ends: ping(8)'s ` (DUP!)` and letter's own notes. A
+/// duplicate answers a request already answered, a late reply one already given up on,
+/// an unmatched reply none at all; a mismatch answers a waiting request but fails
+/// `--expect` (it closes the request and is not received).
+public enum PingReplyKind: Sendable {
     case matched, duplicate, late, unmatched, mismatch
 
     var note: String {
@@ -22,6 +25,17 @@ enum PingReplyKind {
         case .late: " (late)"
         case .unmatched: " (unmatched)"
         case .mismatch: " (mismatch)"
+        }
+    }
+
+    /// The json field set to true for such a reply (`-f json`), none for a matched one.
+    var jsonKey: String? {
+        switch self {
+        case .matched: nil
+        case .duplicate: "duplicate"
+        case .late: "late"
+        case .unmatched: "unmatched"
+        case .mismatch: "mismatch"
         }
     }
 }
@@ -52,9 +66,14 @@ enum PingSummaryText {
         }
         if let roundTripNanoseconds {
             out.append(contentsOf: " time=".utf8)
-            appendMilliseconds(UInt64(LatencyRecorder.microseconds(fromNanoseconds: roundTripNanoseconds)), to: &out)
+            appendRoundTrip(nanoseconds: roundTripNanoseconds, to: &out)
             out.append(contentsOf: " ms".utf8)
         }
+    }
+
+    /// A round trip in milliseconds to the microsecond (`0.215`), as the summary counts it.
+    static func appendRoundTrip(nanoseconds: UInt64, to out: inout [UInt8]) {
+        appendMilliseconds(UInt64(LatencyRecorder.microseconds(fromNanoseconds: nanoseconds)), to: &out)
     }
 
     /// Everything ping prints at the end: a blank line (a `^C` the terminal echoed stays on
