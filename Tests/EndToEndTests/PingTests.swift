@@ -385,6 +385,33 @@ import Testing
         server.wait()
     }
 
+    /// Round trips are kept in 4 bytes each: after 200,000 replies (`-i 0 -q` against the
+    /// Python echo service) the resident memory has grown by at most that, read from
+    /// /proc/PID/status as the kernel counts it, plus 256 KiB for the allocator's moods.
+    @Test func memoryGrowsByAtMostFourBytesAReply() throws {
+        let replies = 200_000
+        let (server, address) = try service("echo", extra: ["--count", String(replies), "--quiet"])
+        let child = try Child(Paths.letter, ["ping", "-i", "0", "-q", "-c", String(replies), "127.0.0.1",
+                                             String(try portFromTuple("x " + address))])
+        func residentKiB() -> Int? {
+            guard let status = try? run("/bin/cat", ["/proc/\(child.pid)/status"]).stdoutText,
+                  let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }) else { return nil }
+            return Int(line.split(separator: " ")[1])
+        }
+        child.pump(seconds: 0.3) { _ in false }
+        let start = try #require(residentKiB(), "ping ended before it could be measured: \(child.stderrText)")
+        var peak = start
+        for _ in 0..<1200 {
+            guard child.status == nil, let now = residentKiB() else { break }
+            peak = max(peak, now)
+            child.pump(seconds: 0.05) { _ in false }
+        }
+        #expect(child.wait(seconds: 60) == 0, "\(child.stderrText)")
+        #expect(child.stdoutText.contains("\(replies) packets transmitted, \(replies) received"), "\(child.stdoutText)")
+        #expect((peak - start) * 1024 <= 4 * replies + 256 * 1024, "grew from \(start) KiB to \(peak) KiB")
+        server.wait()
+    }
+
     @Test func rateSendsOnTheClockWhateverTheReplies() throws {
         let (server, address) = try service("echo", extra: ["--count", "500", "--quiet"])
         let started = now()

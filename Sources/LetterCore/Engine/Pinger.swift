@@ -78,7 +78,7 @@ public final class Pinger: DatagramSink, LoopTimer {
     private var nextSend: UInt64?
     private var outgoing: [UInt8] = []
     private var counts = PingCounts()
-    private var latency = LatencyRecorder()
+    private var latency: LatencyRecorder
     /// Datagrams from anyone but the destination.
     private var ignored = 0
     /// When the first request went: the summary's time counts from it, and -w too.
@@ -92,6 +92,7 @@ public final class Pinger: DatagramSink, LoopTimer {
         self.printSink = printSink
         self.settings = settings
         self.expectDecoder = expectDecoder
+        latency = LatencyRecorder(expected: settings.count)
         let seconds = settings.rate.map { 1 / $0 } ?? settings.interval
         interval = UInt64(seconds * 1e9)
         timeout = UInt64(settings.timeout * 1e9)

@@ -33,12 +33,15 @@ struct LatencyRecorder {
     /// Replies that came after the reply to a later request.
     private(set) var reordered = 0
 
-    init() { self.init(exactCapacity: Self.exactCapacity) }
+    /// `expected`: how many replies may come (ping's `-c N`), room for which is reserved at
+    /// once, so that growing never copies the samples (a copy would hold both arrays for a
+    /// moment): pages not yet written cost no memory, and each reply then costs 4 bytes.
+    init(expected: Int? = nil) { self.init(exactCapacity: Self.exactCapacity, expected: expected) }
 
     /// A recorder that keeps `exactCapacity` round trips exactly (tests make it small).
-    init(exactCapacity: Int) {
+    init(exactCapacity: Int, expected: Int? = nil) {
         capacity = exactCapacity
-        samples.reserveCapacity(min(capacity, 1024))
+        samples.reserveCapacity(min(capacity, max(1024, expected ?? 0)))
     }
 
     /// Microseconds to the nearest, as the summary and the reply lines show a round trip;
