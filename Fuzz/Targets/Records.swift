@@ -3,7 +3,8 @@
 /// The printers, above all json's: for any datagram, sender, encoding, error handler and
 /// format, every `text`, `tuple` and `json` record is one terminal-safe line, and a `json`
 /// record is a strict JSON object whose fields say what came from whom. (`hex` has a
-/// target of its own, Views.)
+/// target of its own, Views; `pcap` writes binary records, not lines: tshark checks them
+/// in CaptureTests and PcapWriterTests.)
 
 /// A printer of one format, with `--bytes` or not, and a decoder of its own kind, which
 /// says what its text must be.
@@ -14,7 +15,7 @@ private struct Writer {
     let twin: TextDecoder
 }
 
-private let formats: [(RecordFormat, showBytes: Bool)] = RecordFormat.allCases.filter { $0 != .hex }.flatMap { [($0, false), ($0, true)] }
+private let formats: [(RecordFormat, showBytes: Bool)] = RecordFormat.allCases.filter { $0 != .hex && $0 != .pcap }.flatMap { [($0, false), ($0, true)] }
 // Every table encoding is one glibc ships, so each decoder opens.
 private let writers = encodingTable.flatMap { encoding in
     DecodeErrorHandler.allCases.flatMap { errors in

@@ -408,7 +408,13 @@ import Testing
         }
         #expect(child.wait(seconds: 60) == 0, "\(child.stderrText)")
         #expect(child.stdoutText.contains("\(replies) packets transmitted, \(replies) received"), "\(child.stdoutText)")
-        #expect((peak - start) * 1024 <= 4 * replies + 256 * 1024, "grew from \(start) KiB to \(peak) KiB")
+        // A sanitized letter's memory is mostly the sanitizer's (shadow, quarantine): there,
+        // only the count above is checked, and the figure is printed.
+        if Paths.letterIsSanitized {
+            print("ping memory under AddressSanitizer (not asserted): grew from \(start) KiB to \(peak) KiB")
+        } else {
+            #expect((peak - start) * 1024 <= 4 * replies + 256 * 1024, "grew from \(start) KiB to \(peak) KiB")
+        }
         server.wait()
     }
 

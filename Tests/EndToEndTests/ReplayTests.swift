@@ -77,6 +77,35 @@ import Testing
         #expect(replay.stderrText.contains("letter: replayed \(arrived.count) datagram"))
     }
 
+    /// A real `tcpdump -i lo` capture of Python's UDP traffic with a TCP connection mixed
+    /// in, replayed with --to: what arrives is every UDP payload tshark reads in the
+    /// capture, in order, and the summary's skipped records are the frames tshark does
+    /// not call UDP (what tcpdump kept is the reference, not what was sent).
+    @Test func aRealTcpdumpCaptureReplaysItsUDPAlone() throws {
+        guard let tcpdump = requirePeer("tcpdump"), let tshark = requirePeer("tshark") else { return }
+        let directory = try TemporaryDirectory("replay-tcpdump")
+        let file = directory.path + "/lo.pcap"
+        let address = "127.\(UInt8.random(in: 100...199)).\(UInt8.random(in: 0...255)).\(UInt8.random(in: 1...254))"
+        let capturing = try Child(tcpdump, ["-i", "lo", "-B", "32768", "-Z", "root", "--immediate-mode", "-U", "-w", file, "host", address])
+        try #require(capturing.stderrLine(containing: "listening on") != nil, "tcpdump: \(capturing.stderrText)")
+        let traffic = try run(Paths.python, [Paths.repository + "/Fixtures/captures/loopback_traffic.py", address], seconds: 30)
+        #expect(traffic.status == 0, "\(traffic.stderrText)")
+        usleep(300_000)
+        capturing.signal(SIGINT)
+        #expect(capturing.wait(seconds: 10) == 0, "tcpdump: \(capturing.stderrText)")
+        guard let expected = try tsharkPayloads(file) else { return }
+        let frames = try run(tshark, ["-r", file, "-T", "fields", "-e", "frame.number"], seconds: 60)
+        let notUDP = frames.stdoutText.split(separator: "\n").count - expected.count
+        #expect(!expected.isEmpty && notUDP > 0, "the capture holds \(expected.count) datagrams and \(notUDP) other frames")
+
+        let receiver = try Receiver(count: expected.count)
+        let replay = try run(Paths.letter, ["replay", "--fast", "--to", "127.0.0.1:\(receiver.port)", file])
+        #expect(replay.status == 0, "\(replay.stderrText)")
+        #expect(receiver.arrivals().map(\.hex) == expected)
+        #expect(replay.stderrText.contains("letter: replayed \(expected.count) datagrams"), "\(replay.stderrText)")
+        #expect(replay.stderrText.contains("skipped \(notUDP) records (\(notUDP) not UDP)"), "\(replay.stderrText)")
+    }
+
     @Test func recordedGapsAreKeptScaledAndRated() throws {
         let directory = try TemporaryDirectory("replay-timing")
         let path = try capture(directory, gaps: "100,300,50,200")

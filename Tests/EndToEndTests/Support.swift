@@ -1,10 +1,8 @@
 import Glibc
-// Child, run, Paths and requirePeer, for every file of these tests.
-@_exported import TestSupport
-import Testing
 // Child processes, peers and temporary folders, shared with LetterCoreTests' capture tests:
 // every file of this target sees them.
 @_exported import TestSupport
+import Testing
 
 /// What only these tests need beside TestSupport's places: the built `letter`
 /// (LETTER_BIN, else the one beside the test bundle) and the Python oracle.
@@ -21,6 +19,11 @@ extension Paths {
     }()
 
     static let oracle = repository + "/Fixtures/peers/oracle.py"
+
+    /// Whether the letter under test is built with AddressSanitizer (`make test-asan`),
+    /// told from the binary itself (ASan's runtime is linked in): its timing and memory
+    /// are not the product's, so tests that measure them give it room or measure less.
+    static let letterIsSanitized: Bool = (try? run("/bin/grep", ["-qa", "__asan_init", letter]).status == 0) ?? false
 
     static let python = executablePath("python3") ?? "/usr/bin/python3"
 }

@@ -1,5 +1,6 @@
 import Glibc
 import Testing
+import TestSupport
 @testable import LetterCore
 
 /// From an endpoint as written to a working socket: resolving, the stale-socket policy,
@@ -15,8 +16,8 @@ import Testing
     }
 
     @Test func aLiveSocketIsInUseAndOtherFilesAreLeftAlone() throws {
-        let directory = try #require(mkdtemp(strdup("/tmp/letter-bind-XXXXXX")).map { String(cString: $0) })
-        defer { _ = unlink(directory + "/file"); rmdir(directory) }
+        let folder = try TemporaryDirectory("bind")
+        let directory = folder.path
         let path = Peer.unixPath(Array((directory + "/live.sock").utf8))
         do {
             var live = try DatagramSocket(family: .unix)
@@ -36,8 +37,8 @@ import Testing
     }
 
     @Test func aStaleSocketIsReplaced() throws {
-        let directory = try #require(mkdtemp(strdup("/tmp/letter-stale-XXXXXX")).map { String(cString: $0) })
-        defer { _ = unlink(directory + "/s.sock"); rmdir(directory) }
+        let folder = try TemporaryDirectory("stale")
+        let directory = folder.path
         let path = Array((directory + "/s.sock").utf8)
         // A socket file nobody is bound to: a second name for a socket's file, kept after
         // the socket closed (and removed its own name).
