@@ -65,16 +65,14 @@ public final class Pinger: DatagramSink, LoopTimer {
         let sentAt = monotonicNanoseconds()
         do {
             try socket.send(outgoing[...], to: destination)
-        } catch where error.errno == .connectionRefused {
+        } catch {
             // An earlier request's ICMP port unreachable, reported to this send: said for
             // that request, and this one goes again.
-            socket.clearErrorQueue()
+            guard socket.consumePortUnreachable(error) else { throw SendFailure(destination: destination, errno: error.errno) }
             noteUnreachable()
             do { try socket.send(outgoing[...], to: destination) } catch {
                 throw SendFailure(destination: destination, errno: error.errno)
             }
-        } catch {
-            throw SendFailure(destination: destination, errno: error.errno)
         }
         _ = schedule.recordSend(now: now, sentAt: sentAt, sentWall: sentWall, lost: noteLost)
         statistics.sent += 1
