@@ -23,8 +23,10 @@ let package = Package(
         // argv for CommandLine without the runtime's /proc/self/maps scan at start-up.
         .target(name: "CLetterArguments"),
         .executableTarget(name: "letter", dependencies: ["LetterCLI", "CLetterArguments"]),
-        .testTarget(name: "LetterCoreTests", dependencies: ["LetterCore"]),
+        // What the test targets share: the seeded generator and the file reader.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "LetterCoreTests", dependencies: ["LetterCore", "TestSupport"]),
         .testTarget(name: "LetterCLITests", dependencies: ["LetterCLI", "LetterCore"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["LetterCLI", "LetterCore"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["LetterCLI", "LetterCore", "TestSupport"]),
     ]
 )

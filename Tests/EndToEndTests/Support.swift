@@ -1,4 +1,5 @@
 import Glibc
+import TestSupport
 import Testing
 
 /// Where things are: the repository (from this file's path), the built `letter`
@@ -35,17 +36,23 @@ enum Paths {
     static let python = executable("python3") ?? "/usr/bin/python3"
 }
 
+/// A test that cannot run here says so loudly and returns; under CI (CI set) it fails
+/// instead, since CI must never skip. The one skip report of all the tests.
+func reportSkip(_ message: String) {
+    let line = "SKIPPED: \(message)"
+    if getenv("CI") != nil {
+        Issue.record("\(line); CI must not skip")
+    } else {
+        print("\n*** \(line) ***\n")
+    }
+}
+
 /// A peer program or tool a test needs (from the Debian `package`, when its name is not
 /// the program's). Missing: a loud SKIPPED line, or a failure under CI (which must not skip).
 func requirePeer(_ name: String, package: String? = nil) -> String? {
     if let path = Paths.executable(name) { return path }
     let install = package ?? (name == "nc" ? "netcat-openbsd" : name)
-    let message = "SKIPPED: '\(name)' is not installed, so this test cannot run (apt-get install \(install))"
-    if getenv("CI") != nil {
-        Issue.record("\(message); CI must not skip")
-    } else {
-        print("\n*** \(message) ***\n")
-    }
+    reportSkip("'\(name)' is not installed, so this test cannot run (apt-get install \(install))")
     return nil
 }
 
@@ -147,16 +154,6 @@ func writeFile(_ path: String, _ text: String) throws {
     }
 }
 
-/// The first `count` bytes of the file at `path` (fewer if it is shorter).
-func readPrefix(_ path: String, count: Int) throws -> [UInt8] {
-    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-    guard descriptor >= 0 else { throw SpawnError(message: "cannot open \(path): \(String(cString: strerror(errno)))") }
-    defer { close(descriptor) }
-    var bytes = [UInt8](repeating: 0, count: count)
-    let got = bytes.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-    return Array(bytes.prefix(max(got, 0)))
-}
-
 /// The regular files under `directory`, relative to it, sorted.
 func filesBelow(_ directory: String) throws -> [String] {
     let find = try run("/usr/bin/find", [directory, "-type", "f", "-printf", "%P\\n"])
@@ -178,4 +175,40 @@ func containsWord(_ text: String, _ word: String) -> Bool {
         rest = text[text.index(after: range.lowerBound)...]
     }
     return false
+}
+
+/// What an ELF executable's headers say: whether it asks for a dynamic loader, and
+/// whether it was stripped (the release build `make` ships is, with --strip-all; a debug
+/// or sanitized build keeps its symbols and debug information).
+struct ExecutableFile {
+    let isStatic: Bool
+    let isStripped: Bool
+
+    init(_ path: String) throws {
+        let bytes = try readFile(path)
+        func integer(_ offset: Int, _ size: Int) throws -> Int {
+            guard offset >= 0, offset + size <= bytes.count else { throw SpawnError(message: "\(path): truncated ELF") }
+            return (0..<size).reduce(0) { $0 | Int(bytes[offset + $1]) << (8 * $1) }  // little-endian
+        }
+        guard bytes.starts(with: [0x7F, 0x45, 0x4C, 0x46, 2, 1]) else {
+            throw SpawnError(message: "\(path) is not a 64-bit little-endian ELF file")
+        }
+        // Program headers: PT_INTERP (3) names the dynamic loader.
+        let (programs, programSize, programCount) = (try integer(0x20, 8), try integer(0x36, 2), try integer(0x38, 2))
+        isStatic = try (0..<programCount).allSatisfy { try integer(programs + $0 * programSize, 4) != 3 }
+        // Section headers, named from the section-name table: .symtab and .debug_info go with --strip-all.
+        let (sections, sectionSize, sectionCount) = (try integer(0x28, 8), try integer(0x3A, 2), try integer(0x3C, 2))
+        let names = try integer(sections + (try integer(0x3E, 2)) * sectionSize + 0x18, 8)
+        var found: Set<String> = []
+        for index in 0..<sectionCount {
+            var start = names + (try integer(sections + index * sectionSize, 4))
+            var name: [UInt8] = []
+            while start < bytes.count && bytes[start] != 0 {
+                name.append(bytes[start])
+                start += 1
+            }
+            found.insert(String(decoding: name, as: UTF8.self))
+        }
+        isStripped = !found.contains(".symtab") && !found.contains(".debug_info")
+    }
 }

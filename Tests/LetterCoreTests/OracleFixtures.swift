@@ -1,6 +1,7 @@
 import Glibc
 import Testing
 @testable import LetterCore
+import TestSupport
 
 /// Reads the tab-separated expectations Python wrote into Fixtures/oracle/.
 enum OracleFixtures {
@@ -13,19 +14,14 @@ enum OracleFixtures {
     /// The rows of `name`, each split on tabs. A missing or empty fixture is a test
     /// failure, so that no loop over its rows can pass by running zero times.
     static func rows(_ name: String) -> [[String]] {
-        guard let file = fopen(directory + name, "r") else {
+        guard let contents = try? readFile(directory + name) else {
             Issue.record("missing fixture \(directory + name): run python3 Fixtures/oracle/generate.py")
             return []
         }
-        defer { fclose(file) }
-        var rows: [[String]] = []
-        var line: UnsafeMutablePointer<CChar>?
-        var capacity = 0
-        while getline(&line, &capacity, file) > 0, let line {
-            let text = String(cString: line)
-            rows.append(text.dropLast().split(separator: "\t", omittingEmptySubsequences: false).map(String.init))
+        // Lines and fields are split on bytes: "\r\n" would be one Character.
+        let rows = contents.split(separator: 0x0A).map {
+            $0.split(separator: 0x09, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
         }
-        free(line)
         if rows.isEmpty { Issue.record("fixture \(directory + name) has no rows") }
         return rows
     }
