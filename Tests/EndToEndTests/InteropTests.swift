@@ -54,7 +54,7 @@ import Testing
         #expect(receiver.stdoutText.hasPrefix("hi nc"))
     }
 
-    @Test func letterSendWaitGetsNetcatsReply() throws {
+    @Test func letterSendWaitGetsSocatsReply() throws {
         guard let socat = requirePeer("socat") else { return }
         // socat echoes every datagram back to its sender: a one-line UDP echo server.
         let port = freeUDPPort()

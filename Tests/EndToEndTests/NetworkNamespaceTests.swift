@@ -1,4 +1,5 @@
 import Glibc
+import TestSupport
 import Testing
 
 /// letter between real hosts. Each test builds its own Ethernet segment out of network
@@ -261,12 +262,7 @@ final class TestNetwork {
                 reason = "\(error)"
             }
         }
-        let message = "SKIPPED: letter across hosts (\(tag)) because \(reason)"
-        if getenv("CI") != nil {
-            Issue.record("\(message); CI must not skip")
-        } else {
-            print("\n*** \(message) ***\n")
-        }
+        reportSkip("letter across hosts (\(tag)) because \(reason)")
         return nil
     }
 

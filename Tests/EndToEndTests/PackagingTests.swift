@@ -1,6 +1,7 @@
 import Glibc
 import LetterCLI
 import LetterCore
+import TestSupport
 import Testing
 
 /// `make install`, `make dist` and `make deb` on the binary under test, checked with the
@@ -102,7 +103,7 @@ import Testing
         // gzip -9n, as Debian policy has it: no file name, no time stamp, best compression.
         let tree = try TemporaryDirectory("deb")
         #expect(try run(dpkgDeb, ["-x", deb, tree.path]).status == 0)
-        let header = try readPrefix(tree.path + "/usr/share/man/man1/letter.1.gz", count: 10)
+        let header = Array(try readFile(tree.path + "/usr/share/man/man1/letter.1.gz").prefix(10))
         #expect(header.count == 10 && header[0] == 0x1F && header[1] == 0x8B, "not gzip")
         #expect(header.count == 10 && header[3] & 0x08 == 0 && header[4..<8].allSatisfy { $0 == 0 } && header[8] == 2,
                 "gzip header \(header): want no name, mtime 0, XFL 2 (-9)")
@@ -123,7 +124,7 @@ import Testing
     /// Under CI (as root) installs the package into this system, uses it, and removes it.
     func installWithDpkg(_ deb: String) throws {
         guard getenv("CI") != nil else {
-            print("\n*** SKIPPED: dpkg -i of \(deb) runs only under CI=true (it installs into this system) ***\n")
+            reportSkip("dpkg -i of \(deb) runs only under CI=true (it installs into this system)")
             return
         }
         guard getuidIsRoot() else {

@@ -149,7 +149,7 @@ import Testing
 
 /// The rows of a tab-separated fixture.
 func fixtureRows(_ path: String) throws -> [[String]] {
-    String(decoding: try readFixture(path), as: UTF8.self).split(separator: "\n").map {
+    String(decoding: try readFile(path.hasPrefix("/") ? path : Paths.repository + "/" + path), as: UTF8.self).split(separator: "\n").map {
         $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
     }
 }

@@ -1,4 +1,5 @@
 import Glibc
+import TestSupport
 import Testing
 
 /// `letter send` received by Python: the bytes Python's recvfrom gets must be what
@@ -258,7 +259,7 @@ import Testing
     @Test(arguments: ["utf-8", "gbk", "gb18030", "big5", "shift_jis", "latin-1"])
     func fileRoundTripsThroughListenLines(encoding: String) throws {
         let file = "Fixtures/text/\(encoding).txt"
-        let original = try readFixture(file)
+        let original = try readFile(Paths.repository + "/" + file)
         // listen writes UTF-8 whatever the wire encoding: the file's text, as Python decodes it.
         let expected = try run(Paths.python, ["-c", "import sys; sys.stdout.buffer.write(open(sys.argv[1], 'rb').read().decode(sys.argv[2]).encode())",
                                               Paths.repository + "/" + file, encoding]).stdout
@@ -322,25 +323,10 @@ private func isFreeUDPPort(_ port: UInt16) -> Bool {
 
 /// The first whole number in a file of numbers such as ip_local_port_range.
 func firstNumber(inFile path: String) throws -> Int {
-    let contents = try readFixture(path)
+    let contents = try readFile(path)
     guard let number = Int(String(decoding: contents.prefix { $0 >= 0x30 && $0 <= 0x39 }, as: UTF8.self)) else {
         throw SpawnError(message: "no number in \(path)")
     }
     return number
 }
 
-func readFixture(_ relativePath: String) throws -> [UInt8] {
-    let path = relativePath.hasPrefix("/") ? relativePath : Paths.repository + "/" + relativePath
-    guard let file = fopen(path, "rb") else {
-        throw SpawnError(message: "cannot open fixture \(relativePath)")
-    }
-    defer { fclose(file) }
-    var contents: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 65536)
-    while true {
-        let count = fread(&chunk, 1, chunk.count, file)
-        if count <= 0 { break }
-        contents.append(contentsOf: chunk[0..<count])
-    }
-    return contents
-}

@@ -125,3 +125,39 @@ func containsWord(_ text: String, _ word: String) -> Bool {
     }
     return false
 }
+
+/// What an ELF executable's headers say: whether it asks for a dynamic loader, and
+/// whether it was stripped (the release build `make` ships is, with --strip-all; a debug
+/// or sanitized build keeps its symbols and debug information).
+struct ExecutableFile {
+    let isStatic: Bool
+    let isStripped: Bool
+
+    init(_ path: String) throws {
+        let bytes = try readFile(path)
+        func integer(_ offset: Int, _ size: Int) throws -> Int {
+            guard offset >= 0, offset + size <= bytes.count else { throw SpawnError(message: "\(path): truncated ELF") }
+            return (0..<size).reduce(0) { $0 | Int(bytes[offset + $1]) << (8 * $1) }  // little-endian
+        }
+        guard bytes.starts(with: [0x7F, 0x45, 0x4C, 0x46, 2, 1]) else {
+            throw SpawnError(message: "\(path) is not a 64-bit little-endian ELF file")
+        }
+        // Program headers: PT_INTERP (3) names the dynamic loader.
+        let (programs, programSize, programCount) = (try integer(0x20, 8), try integer(0x36, 2), try integer(0x38, 2))
+        isStatic = try (0..<programCount).allSatisfy { try integer(programs + $0 * programSize, 4) != 3 }
+        // Section headers, named from the section-name table: .symtab and .debug_info go with --strip-all.
+        let (sections, sectionSize, sectionCount) = (try integer(0x28, 8), try integer(0x3A, 2), try integer(0x3C, 2))
+        let names = try integer(sections + (try integer(0x3E, 2)) * sectionSize + 0x18, 8)
+        var found: Set<String> = []
+        for index in 0..<sectionCount {
+            var start = names + (try integer(sections + index * sectionSize, 4))
+            var name: [UInt8] = []
+            while start < bytes.count && bytes[start] != 0 {
+                name.append(bytes[start])
+                start += 1
+            }
+            found.insert(String(decoding: name, as: UTF8.self))
+        }
+        isStripped = !found.contains(".symtab") && !found.contains(".debug_info")
+    }
+}

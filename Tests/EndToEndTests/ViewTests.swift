@@ -1,4 +1,5 @@
 import Glibc
+import TestSupport
 import Testing
 
 /// `-f hex` against `hexdump -Cv` itself, and `--time` against the clocks on both sides
@@ -7,7 +8,7 @@ import Testing
     /// Payloads of the sizes where hexdump's lines turn (0, 1, 15, 16, 17, 31, 32, 33,
     /// the largest UDP datagram), all 256 byte values, and seeded random ones.
     static let hexPayloads: [[UInt8]] = {
-        var random = SeededRandom(seed: 9)
+        var random = SplitMix64(seed: 9)
         let sizes = [0, 1, 15, 16, 17, 31, 32, 33, 65507]
         return sizes.map { size in (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) } }
             + [(0...255).map { UInt8($0) }]
@@ -221,17 +222,3 @@ func wallClock() -> Double {
     return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
 }
 
-/// A small seeded generator (SplitMix64), so the random payloads are the same every run.
-struct SeededRandom {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -1,6 +1,7 @@
 import Glibc
 import Testing
 @testable import LetterCore
+import TestSupport
 
 /// Reads the tab-separated expectations Python wrote into Fixtures/oracle/ (and the
 /// other folders of Fixtures/ that hold a generate.py).
@@ -15,19 +16,14 @@ enum OracleFixtures {
     /// fixture is a test failure, so that no loop over its rows can pass by running zero times.
     static func rows(_ name: String, in folder: String = "oracle") -> [[String]] {
         let path = fixtures + folder + "/" + name
-        guard let file = fopen(path, "r") else {
+        guard let contents = try? readFile(path) else {
             Issue.record("missing fixture \(path): run python3 Fixtures/\(folder)/generate.py")
             return []
         }
-        defer { fclose(file) }
-        var rows: [[String]] = []
-        var line: UnsafeMutablePointer<CChar>?
-        var capacity = 0
-        while getline(&line, &capacity, file) > 0, let line {
-            let text = String(cString: line)
-            rows.append(text.dropLast().split(separator: "\t", omittingEmptySubsequences: false).map(String.init))
+        // Lines and fields are split on bytes: "\r\n" would be one Character.
+        let rows = contents.split(separator: 0x0A).map {
+            $0.split(separator: 0x09, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
         }
-        free(line)
         if rows.isEmpty { Issue.record("fixture \(path) has no rows") }
         return rows
     }

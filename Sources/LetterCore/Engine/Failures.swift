@@ -8,6 +8,12 @@ public struct RuntimeError: Error, Equatable, CustomStringConvertible, Sendable 
 
     public init(_ message: String) { self.message = message }
 
+    /// A call that failed for a reason nothing more can be said about:
+    /// `setsockopt(SO_RCVBUF) failed: No buffer space available`.
+    init(failed error: SystemCallError) {
+        message = "\(error.call) failed: \(error.errno)"
+    }
+
     public var description: String { message }
 }
 

@@ -198,14 +198,15 @@ public final class Pinger: DatagramSink, LoopTimer {
         var state = State.waiting
         do {
             try socket.send(outgoing[...], to: destination)
-        } catch where error.errno == .connectionRefused {
-            // An earlier request's ICMP port unreachable, reported to this send: said for
-            // that request, and this one goes again.
-            socket.clearErrorQueue()
-            noteUnreachable()
-            do { try socket.send(outgoing[...], to: destination) } catch { state = sendFailed(seq, error.errno) }
         } catch {
-            state = sendFailed(seq, error.errno)
+            if socket.consumePortUnreachable(error) {
+                // An earlier request's ICMP port unreachable, reported to this send: said for
+                // that request, and this one goes again.
+                noteUnreachable()
+                do { try socket.send(outgoing[...], to: destination) } catch { state = sendFailed(seq, error.errno) }
+            } else {
+                state = sendFailed(seq, error.errno)
+            }
         }
         requests[slot(seq)] = Request(seq: seq, state: state, sentAt: sentAt, sentWall: sentWall)
         counts.transmitted += 1

@@ -42,7 +42,7 @@ public final class Receiver {
             if timestamps || capturing { try socket.enableReceiveTimestamps() }
             if capturing { try socket.enableLocalAddresses() }
         } catch {
-            throw RuntimeError("\(error.call) failed: \(error.errno)")
+            throw RuntimeError(failed: error)
         }
     }
 
@@ -53,11 +53,8 @@ public final class Receiver {
         do {
             count = try socket.receive(into: batch, limit: limit)
         } catch {
-            // Only a socket that asked for ICMP errors (send -w) is told of these.
-            if error.errno == .connectionRefused {
-                socket.clearErrorQueue()
-                throw ICMPPortUnreachable()
-            }
+            // Told to sockets that asked for ICMP errors (send -w, ping) and connected ones (relay's).
+            if socket.consumePortUnreachable(error) { throw ICMPPortUnreachable() }
             throw RuntimeError("cannot receive: \(error.errno)")
         }
         for index in 0..<count {

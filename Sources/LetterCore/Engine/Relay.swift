@@ -287,7 +287,7 @@ public final class Relay: DatagramSink, SocketGroup {
     private func send(_ batch: SendBatch, on socket: borrowing DatagramSocket, to destination: Peer) -> SendOutcome {
         var retried = false
         let outcome = socket.send(batch, to: destination) { error in
-            if error.errno == .connectionRefused && !retried {
+            if !retried && socket.consumePortUnreachable(error) {
                 retried = true
                 return .retry
             }

@@ -93,6 +93,6 @@ public func listenForReplies(on socket: borrowing DatagramSocket, from destinati
         if !destination.isUnix { try socket.setReceiveErrors() }
         if timestamps { try socket.enableReceiveTimestamps() }
     } catch {
-        throw RuntimeError("\(error.call) failed: \(error.errno)")
+        throw RuntimeError(failed: error)
     }
 }

@@ -170,7 +170,7 @@ public final class DatagramSender {
     public init(on socket: borrowing DatagramSocket, to destination: Peer, encoder: OutgoingEncoder, interval: Double?,
                 recordName: String = "line", showsProgress: Bool = false, inputSize: Int? = nil) throws(RuntimeError) {
         self.destination = destination
-        do { limit = try socket.maximumDatagramSize(to: destination) } catch { throw RuntimeError("\(error.call) failed: \(error.errno)") }
+        do { limit = try socket.maximumDatagramSize(to: destination) } catch { throw RuntimeError(failed: error) }
         self.encoder = encoder
         self.recordName = recordName
         // --rate (0.001 to 1e7 a second) and -i (at most 1e6 s) keep this within UInt64.

@@ -131,7 +131,7 @@ public func applySendingOptions(_ options: SendingOptions, to socket: borrowing 
         if !options.multicastLoop { try socket.setMulticastLoop(false) }
         if let (index, address) = interface { try socket.setMulticastInterface(index: index, address: address) }
     } catch {
-        throw RuntimeError("\(error.call) failed: \(error.errno)")
+        throw RuntimeError(failed: error)
     }
 }
 

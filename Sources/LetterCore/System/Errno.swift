@@ -28,6 +28,23 @@ public struct SystemCallError: Error, Equatable, CustomStringConvertible, Sendab
     public var description: String { "\(call): \(errno)" }
 }
 
+/// Runs a call on a descriptor that must not block (MSG_DONTWAIT), as
+/// `retryingInterrupts` runs it; nil when it would have blocked (EAGAIN): nothing is
+/// there yet, which is an answer, not an error.
+@inline(__always)
+func retryingInterruptsUnlessWouldBlock<Result: BinaryInteger>(
+    _ call: String, _ body: () -> Result
+) throws(SystemCallError) -> Result? {
+    while true {
+        let result = body()
+        if result != -1 { return result }
+        let error = Errno.current
+        if error == .interrupted { continue }
+        if error == .wouldBlock { return nil }
+        throw SystemCallError(call: call, errno: error)
+    }
+}
+
 /// Runs a system call that returns -1 on failure, retrying while it is interrupted by a
 /// signal (EINTR). Reads, writes, sends, receives and polls use this; `close` never does,
 /// because a retried close may close a descriptor another call has just been given.

@@ -109,21 +109,22 @@ public final class TextDecoder {
     /// sequence (Unicode's "maximal subpart"), at least one byte; surrogates are invalid.
     /// Valid runs are copied whole; this runs once per datagram, so it scans a buffer.
     private func decodeUTF8(_ input: ArraySlice<UInt8>, appendingTo out: inout [UInt8]) -> DecodeFailure? {
-        input.withUnsafeBufferPointer { bytes in
-            var runStart = 0
-            var index = 0
-            while true {
-                index = endOfValidUTF8(bytes, from: index)
-                if index == bytes.count { break }
-                out.append(contentsOf: bytes[runStart..<index])
-                let span = maximalSubpart(bytes, at: index)
-                if let failure = handleError(input, offset: index, length: span, appendingTo: &out) { return failure }
-                index += span
-                runStart = index
-            }
-            out.append(contentsOf: bytes[runStart..<bytes.count])
-            return nil
+        let bytes = input.span
+        let base = input.startIndex
+        var runStart = 0
+        var index = 0
+        while true {
+            index = endOfValidUTF8(bytes, from: index)
+            if index == bytes.count { break }
+            out.append(contentsOf: input[base + runStart..<base + index])
+            let invalid = maximalSubpart(bytes, at: index)
+            if let failure = handleError(input, offset: index, length: invalid, appendingTo: &out) { return failure }
+            index += invalid
+            runStart = index
         }
+        // Mostly the whole input is valid: it is appended as it is, not re-sliced.
+        if runStart == 0 { out.append(contentsOf: input) } else { out.append(contentsOf: input[(base + runStart)...]) }
+        return nil
     }
 
     /// iconv over the whole datagram first; where that fails, writes something that is
@@ -251,18 +252,16 @@ private func isValidUTF8(_ text: ArraySlice<UInt8>) -> Bool {
 
 /// How many bytes at the start of `text` are well-formed UTF-8.
 private func validUTF8Length(_ text: ArraySlice<UInt8>) -> Int {
-    text.withUnsafeBufferPointer { endOfValidUTF8($0, from: 0) }
+    endOfValidUTF8(text.span, from: 0)
 }
 
 /// Where the well-formed UTF-8 starting at `start` ends: the first byte of an invalid
 /// sequence, or the end. ASCII is checked eight bytes at a time.
-private func endOfValidUTF8(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+private func endOfValidUTF8(_ bytes: Span<UInt8>, from start: Int) -> Int {
     var index = start
     let count = bytes.count
-    guard let base = bytes.baseAddress else { return count }
     while index < count {
-        if index + 8 <= count
-            && UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+        if index + 8 <= count && bytes.word(at: index) & 0x8080_8080_8080_8080 == 0 {
             index += 8
             continue
         }
@@ -303,7 +302,7 @@ private func expectedUTF8Length(_ lead: UInt8) -> Int {
 
 /// The longest prefix at `index` that could begin a well-formed sequence (Unicode
 /// table 3-7), at least 1: the span one U+FFFD replaces.
-private func maximalSubpart(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Int {
+private func maximalSubpart(_ bytes: Span<UInt8>, at index: Int) -> Int {
     let lead = bytes[index]
     let expected = expectedUTF8Length(lead)
     guard expected > 1 else { return 1 }

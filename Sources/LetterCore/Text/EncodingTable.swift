@@ -1,5 +1,3 @@
-import Glibc
-
 /// A text encoding as letter knows it: Python's codec name, the aliases Python accepts,
 /// and how to convert it.
 public struct TextEncoding: Equatable, Sendable {
@@ -118,13 +116,4 @@ func lookupEncodingAsPython(_ name: String) -> TextEncoding? {
     guard !iconvName.isEmpty, iconvName.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_:.".contains($0)) }),
           iconvAvailable(iconvName) else { return nil }
     return TextEncoding(name: iconvName, aliases: [], method: .iconv(iconvName))
-}
-
-/// Whether iconv on this machine converts between `name` and UTF-8 both ways.
-public func iconvAvailable(_ name: String) -> Bool {
-    for (to, from) in [("UTF-8", name), (name, "UTF-8")] {
-        guard let descriptor = iconv_open(to, from), descriptor != iconv_t(bitPattern: -1) else { return false }
-        iconv_close(descriptor)
-    }
-    return true
 }

@@ -48,42 +48,43 @@ public func appendJSONString(_ text: ArraySlice<UInt8>, to out: inout [UInt8]) {
 /// `\`). Runs without any are copied whole, skipped eight bytes at a time.
 @inline(__always)
 private func appendEscaping(_ text: ArraySlice<UInt8>, json: Bool, to out: inout [UInt8]) {
-    text.withUnsafeBufferPointer { bytes in
-        var runStart = 0
-        var index = 0
-        while index < bytes.count {
-            if index + 8 <= bytes.count && !mayHoldEscaped(bytes, at: index, json: json) {
-                index += 8
-                continue
-            }
-            let byte = bytes[index]
-            let jsonSpecial = json && (byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\"))
-            guard let (scalar, length) = jsonSpecial ? (UInt32(byte), 1) : escapedCharacter(bytes, at: index) else {
-                index += 1
-                continue
-            }
-            out.append(contentsOf: bytes[runStart..<index])
-            out.append(UInt8(ascii: "\\"))
-            switch scalar {
-            case 0x09: out.append(UInt8(ascii: "t"))
-            case 0x0A: out.append(UInt8(ascii: "n"))
-            case 0x0D: out.append(UInt8(ascii: "r"))
-            case 0x08 where json: out.append(UInt8(ascii: "b"))
-            case 0x0C where json: out.append(UInt8(ascii: "f"))
-            case 0x22, 0x5C: out.append(UInt8(scalar))
-            case 0..<0x100 where !json:
-                out.append(UInt8(ascii: "x"))
-                appendHexByte(UInt8(scalar), to: &out)
-            default:
-                out.append(UInt8(ascii: "u"))
-                appendHexByte(UInt8(scalar >> 8), to: &out)
-                appendHexByte(UInt8(scalar & 0xFF), to: &out)
-            }
-            index += length
-            runStart = index
+    let bytes = text.span
+    let base = text.startIndex
+    var runStart = 0
+    var index = 0
+    while index < bytes.count {
+        if index + 8 <= bytes.count && !mayHoldEscaped(bytes, at: index, json: json) {
+            index += 8
+            continue
         }
-        out.append(contentsOf: bytes[runStart..<bytes.count])
+        let byte = bytes[index]
+        let jsonSpecial = json && (byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\"))
+        guard let (scalar, length) = jsonSpecial ? (UInt32(byte), 1) : escapedCharacter(bytes, at: index) else {
+            index += 1
+            continue
+        }
+        out.append(contentsOf: text[base + runStart..<base + index])
+        out.append(UInt8(ascii: "\\"))
+        switch scalar {
+        case 0x09: out.append(UInt8(ascii: "t"))
+        case 0x0A: out.append(UInt8(ascii: "n"))
+        case 0x0D: out.append(UInt8(ascii: "r"))
+        case 0x08 where json: out.append(UInt8(ascii: "b"))
+        case 0x0C where json: out.append(UInt8(ascii: "f"))
+        case 0x22, 0x5C: out.append(UInt8(scalar))
+        case 0..<0x100 where !json:
+            out.append(UInt8(ascii: "x"))
+            appendHexByte(UInt8(scalar), to: &out)
+        default:
+            out.append(UInt8(ascii: "u"))
+            appendHexByte(UInt8(scalar >> 8), to: &out)
+            appendHexByte(UInt8(scalar & 0xFF), to: &out)
+        }
+        index += length
+        runStart = index
     }
+    // Mostly nothing needed escaping: the text is appended as it is, not re-sliced.
+    if runStart == 0 { out.append(contentsOf: text) } else { out.append(contentsOf: text[(base + runStart)...]) }
 }
 
 /// The scalar and UTF-8 length of the character at `index` when it is one the SPEC
@@ -91,7 +92,7 @@ private func appendEscaping(_ text: ArraySlice<UInt8>, json: Bool, to out: inout
 /// U+202A...U+202E, U+2066...U+2069) or U+2028/U+2029. Nil for anything else, including
 /// bytes that are not UTF-8 (only decoders' output, which is, reaches here in use).
 @inline(__always)
-private func escapedCharacter(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> (UInt32, Int)? {
+private func escapedCharacter(_ bytes: Span<UInt8>, at index: Int) -> (UInt32, Int)? {
     let byte = bytes[index]
     if byte < 0x20 || byte == 0x7F { return (UInt32(byte), 1) }
     let left = bytes.count - index
@@ -116,8 +117,8 @@ private func escapedCharacter(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int
 /// one below 0x20, 0x7F, or a lead byte of C1 (0xC2), U+061C (0xD8) or the
 /// U+2000 block (0xE2); in JSON also `"` or `\`. Tested a word at a time (SWAR).
 @inline(__always)
-private func mayHoldEscaped(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int, json: Bool) -> Bool {
-    let word = UnsafeRawPointer(bytes.baseAddress! + index).loadUnaligned(as: UInt64.self)
+private func mayHoldEscaped(_ bytes: Span<UInt8>, at index: Int, json: Bool) -> Bool {
+    let word = bytes.word(at: index)
     let ones: UInt64 = 0x0101_0101_0101_0101
     let highs: UInt64 = 0x8080_8080_8080_8080
     // Nonzero in some byte's high bit when `word` holds a byte equal to `value` (or, for

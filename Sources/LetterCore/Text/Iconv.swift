@@ -109,3 +109,13 @@ final class IconvConverter {
         }
     }
 }
+
+/// Whether iconv on this machine converts between `name` and UTF-8 both ways (the
+/// encoding table's probe). The corresponding C function is `iconv_open`.
+public func iconvAvailable(_ name: String) -> Bool {
+    for (to, from) in [("UTF-8", name), (name, "UTF-8")] {
+        guard let descriptor = iconv_open(to, from), descriptor != iconv_t(bitPattern: -1) else { return false }
+        iconv_close(descriptor)
+    }
+    return true
+}

@@ -78,11 +78,15 @@ public struct DatagramSocket: ~Copyable {
     /// cannot tell and so must not remove (a stream socket, no permission).
     /// The corresponding C function is `connect`.
     public static func probe(unixPath path: [UInt8]) -> SocketFileState {
-        guard let descriptor = try? DatagramSocket(family: .unix) else { return .unknown(Errno(rawValue: EMFILE)) }
-        let connected = Peer.unixPath(path).withSockaddr { name, length in Glibc.connect(descriptor.descriptor, name, length) } == 0
-        if connected { return .live }
-        let error = Errno.current
-        return error == .connectionRefused ? .stale : .unknown(error)
+        do {
+            let socket = try DatagramSocket(family: .unix)
+            let connected = Peer.unixPath(path).withSockaddr { name, length in Glibc.connect(socket.descriptor, name, length) } == 0
+            if connected { return .live }
+            let error = Errno.current
+            return error == .connectionRefused ? .stale : .unknown(error)
+        } catch {
+            return .unknown(error.errno)
+        }
     }
 }
 
@@ -117,11 +121,19 @@ extension DatagramSocket {
         }
     }
 
+    /// Whether `error`, from a receive or a send on this socket, is ICMP port unreachable
+    /// for a datagram it sent earlier (ECONNREFUSED: nothing listens there). If so, the
+    /// report is also taken off the error queue, where IP_RECVERR keeps it and poll would
+    /// go on saying the socket is ready.
+    public func consumePortUnreachable(_ error: SystemCallError) -> Bool {
+        guard error.errno == .connectionRefused else { return false }
+        clearErrorQueue()
+        return true
+    }
+
     /// Reads and drops the ICMP errors queued on a socket that asked for them
-    /// (IP_RECVERR): the error has been reported once, and while it stays queued poll
-    /// keeps saying the socket is ready. The corresponding C function is `recvmsg`
-    /// with MSG_ERRQUEUE.
-    public func clearErrorQueue() {
+    /// (IP_RECVERR). The corresponding C function is `recvmsg` with MSG_ERRQUEUE.
+    private func clearErrorQueue() {
         var scratch = [UInt8](repeating: 0, count: 512)
         for _ in 0..<64 {
             let count = scratch.withUnsafeMutableBytes { raw -> Int in

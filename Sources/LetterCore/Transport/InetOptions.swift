@@ -113,7 +113,7 @@ public func interfaceAddresses() throws(SystemCallError) -> [(index: UInt32, add
     var entry = list
     while let current = entry {
         // Interfaces without an address, or with one of another family (packet), are skipped.
-        if let raw = current.pointee.ifa_addr, let address = Peer(storage: UnsafeRawPointer(raw), length: MemoryLayout<sockaddr_storage>.size) {
+        if let raw = current.pointee.ifa_addr, let address = Peer(interfaceAddress: raw) {
             found.append((if_nametoindex(current.pointee.ifa_name), address))
         }
         entry = current.pointee.ifa_next

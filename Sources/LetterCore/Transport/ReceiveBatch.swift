@@ -13,7 +13,7 @@ public final class ReceiveBatch {
     private var payloads: [UInt8]
     private let headers: UnsafeMutablePointer<letter_mmsghdr>
     private let vectors: UnsafeMutablePointer<iovec>
-    private let names: UnsafeMutablePointer<sockaddr_storage>
+    private let names: SocketNames
     private let controls: UnsafeMutableRawPointer
     /// Room for every control message a receiving socket asks for, each as CMSG_SPACE
     /// counts it: the drop counter (SO_RXQ_OVFL), the receive time (SCM_TIMESTAMPNS) and
@@ -62,8 +62,7 @@ public final class ReceiveBatch {
         headers.initialize(repeating: letter_mmsghdr(), count: capacity)
         vectors = .allocate(capacity: capacity)
         vectors.initialize(repeating: iovec(), count: capacity)
-        names = .allocate(capacity: capacity)
-        names.initialize(repeating: sockaddr_storage(), count: capacity)
+        names = SocketNames(capacity: capacity)
         controls = .allocate(byteCount: capacity * Self.controlSize, alignment: 8)
         receiveTimes = .allocate(capacity: capacity)
         receiveTimes.initialize(repeating: Timestamp(seconds: 0, nanoseconds: 0), count: capacity)
@@ -72,7 +71,6 @@ public final class ReceiveBatch {
     deinit {
         headers.deallocate()
         vectors.deallocate()
-        names.deallocate()
         controls.deallocate()
         receiveTimes.deallocate()
         // The addresses are Peers, which may hold arrays: released before the memory goes.
@@ -86,8 +84,7 @@ public final class ReceiveBatch {
     public func datagram(_ index: Int) -> Datagram {
         let start = index * bufferSize
         let fullLength = Int(headers[index].msg_len)
-        // The kernel fills in an AF_INET, AF_INET6 or AF_UNIX name for every datagram.
-        let peer = Peer(storage: UnsafeRawPointer(names + index), length: Int(headers[index].msg_hdr.msg_namelen))!
+        let peer = names.peer(index, length: headers[index].msg_hdr.msg_namelen)
         return Datagram(payload: payloads[start..<start + min(fullLength, bufferSize)], fullLength: fullLength, peer: peer,
                         receivedAt: receiveTimes[index], local: localAddresses?[index])
     }
@@ -96,26 +93,21 @@ public final class ReceiveBatch {
     /// when none is waiting). The corresponding C function is `recvmmsg`.
     func receive(from descriptor: Int32, limit: Int) throws(SystemCallError) -> Int {
         let wanted = min(limit, capacity)
-        let received: Int32
-        do {
-            received = try retryingInterrupts("recvmmsg") {
-                payloads.withUnsafeMutableBytes { buffer in
-                    for index in 0..<wanted {
-                        vectors[index] = iovec(iov_base: buffer.baseAddress! + index * bufferSize, iov_len: bufferSize)
-                        headers[index].msg_hdr = msghdr(
-                            msg_name: UnsafeMutableRawPointer(names + index),
-                            msg_namelen: socklen_t(MemoryLayout<sockaddr_storage>.size),
-                            msg_iov: vectors + index, msg_iovlen: 1,
-                            msg_control: controls + index * Self.controlSize, msg_controllen: Self.controlSize,
-                            msg_flags: 0)
-                    }
-                    // MSG_TRUNC makes msg_len the datagram's real length, so a cut is measurable.
-                    return letter_recvmmsg(descriptor, headers, UInt32(wanted), Int32(MSG_DONTWAIT) | Int32(MSG_TRUNC))
+        // Nothing waiting (EAGAIN) is no datagram.
+        let received: Int32 = try retryingInterruptsUnlessWouldBlock("recvmmsg") {
+            payloads.withUnsafeMutableBytes { buffer in
+                for index in 0..<wanted {
+                    vectors[index] = iovec(iov_base: buffer.baseAddress! + index * bufferSize, iov_len: bufferSize)
+                    headers[index].msg_hdr = msghdr(
+                        msg_name: names.name(index), msg_namelen: SocketNames.length,
+                        msg_iov: vectors + index, msg_iovlen: 1,
+                        msg_control: controls + index * Self.controlSize, msg_controllen: Self.controlSize,
+                        msg_flags: 0)
                 }
+                // MSG_TRUNC makes msg_len the datagram's real length, so a cut is measurable.
+                return letter_recvmmsg(descriptor, headers, UInt32(wanted), Int32(MSG_DONTWAIT) | Int32(MSG_TRUNC))
             }
-        } catch where error.errno == .wouldBlock {
-            received = 0
-        }
+        } ?? 0
         count = Int(received)
         let batchTime = count > 0 ? Timestamp.now() : Timestamp(seconds: 0, nanoseconds: 0)
         for index in 0..<count { readControlMessages(of: index, batchTime: batchTime) }

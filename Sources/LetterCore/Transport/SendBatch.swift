@@ -61,21 +61,19 @@ public final class SendBatch {
     /// decides what a refusal means.
     func send(from descriptor: Int32, to destination: Peer, flags: Int32,
               onRefusal: (SystemCallError) -> RefusalAction) -> SendOutcome {
-        var storage = sockaddr_storage()
-        let nameLength = destination.write(to: &storage)
         defer {
             bytes.removeAll(keepingCapacity: true)
             ends.removeAll(keepingCapacity: true)
         }
         // The pointers are valid only inside these closures, so the send loop lives there and
         // hands its outcome out as a value.
-        return withUnsafeMutablePointer(to: &storage) { name in
+        return destination.withSockaddr { name, nameLength in
             bytes.withUnsafeMutableBytes { buffer in
                 var start = 0
                 for (index, end) in ends.enumerated() {
                     vectors[index] = iovec(iov_base: buffer.baseAddress.map { $0 + start }, iov_len: end - start)
                     headers[index] = letter_mmsghdr(
-                        msg_hdr: msghdr(msg_name: UnsafeMutableRawPointer(name), msg_namelen: nameLength,
+                        msg_hdr: msghdr(msg_name: UnsafeMutableRawPointer(mutating: name), msg_namelen: nameLength,
                                         msg_iov: vectors + index, msg_iovlen: 1,
                                         msg_control: nil, msg_controllen: 0, msg_flags: 0),
                         msg_len: 0)

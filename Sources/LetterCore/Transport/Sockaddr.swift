@@ -140,3 +140,41 @@ func readingAddress(_ body: (UnsafeMutablePointer<sockaddr>, UnsafeMutablePointe
     }
     return withUnsafeBytes(of: &storage) { Peer(storage: $0.baseAddress!, length: Int(length)) }
 }
+
+/// Room for the senders' names of a receive batch: one `sockaddr_storage` each, which
+/// `recvmmsg` fills in.
+final class SocketNames {
+    /// What the kernel may write in one name.
+    static let length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+    private let storage: UnsafeMutablePointer<sockaddr_storage>
+
+    init(capacity: Int) {
+        storage = .allocate(capacity: capacity)
+        storage.initialize(repeating: sockaddr_storage(), count: capacity)
+    }
+
+    deinit { storage.deallocate() }
+
+    /// Where name `index` goes.
+    func name(_ index: Int) -> UnsafeMutableRawPointer { UnsafeMutableRawPointer(storage + index) }
+
+    /// The sender in name `index`, `length` bytes long as the kernel said.
+    func peer(_ index: Int, length: socklen_t) -> Peer {
+        // The kernel fills in an AF_INET, AF_INET6 or AF_UNIX name for every datagram.
+        Peer(storage: UnsafeRawPointer(storage + index), length: Int(length))!
+    }
+}
+
+extension Peer {
+    /// An interface's address as `getifaddrs` gives it, read at its family's own size;
+    /// nil for a family other than IPv4 and IPv6 (a packet address, say).
+    init?(interfaceAddress address: UnsafePointer<sockaddr>) {
+        let length: Int
+        switch Int32(address.pointee.sa_family) {
+        case AF_INET: length = MemoryLayout<sockaddr_in>.size
+        case AF_INET6: length = MemoryLayout<sockaddr_in6>.size
+        default: return nil
+        }
+        self.init(storage: UnsafeRawPointer(address), length: length)
+    }
+}

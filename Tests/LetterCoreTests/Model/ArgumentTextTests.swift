@@ -1,5 +1,6 @@
 import Testing
 @testable import LetterCore
+import TestSupport
 
 /// Arguments keep their bytes: every byte sequence comes back from the string it was
 /// made into, and the valid UTF-8 in it reads as Python's surrogateescape decodes it.

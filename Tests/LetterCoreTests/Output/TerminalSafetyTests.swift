@@ -1,6 +1,7 @@
 import Glibc
 import Testing
 @testable import LetterCore
+import TestSupport
 
 /// The SPEC's promise that nothing from the network moves the cursor or reorders what the
 /// terminal shows: whatever the bytes, encoding and error handler, a `text`, `tuple` or
@@ -186,36 +187,4 @@ func fuzzCorpus(_ targets: [String]) throws -> [[UInt8]] {
         }
     }
     return files
-}
-
-struct UnreadableFile: Error {
-    let path: String
-}
-
-func readFile(_ path: String) throws -> [UInt8] {
-    guard let file = fopen(path, "rb") else { throw UnreadableFile(path: path) }
-    defer { fclose(file) }
-    var bytes: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 65536)
-    while true {
-        let count = fread(&chunk, 1, chunk.count, file)
-        bytes.append(contentsOf: chunk[0..<count])
-        if count < chunk.count { break }
-    }
-    return bytes
-}
-
-/// A small seeded generator (SplitMix64), so a failing case can be run again.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var value = state
-        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-        return value ^ (value >> 31)
-    }
 }
