@@ -120,10 +120,9 @@ let relaySpec = SubcommandSpec(
 /// or the same port on any of this host's addresses when it is bound to every interface.
 private func isOwnAddress(_ target: Peer, listening: Peer) -> Bool {
     if target == listening { return true }
-    guard !target.isUnix, target.port == listening.port, target.isIPv6 == listening.isIPv6 || listening.isUnspecified else {
-        return false
-    }
-    guard listening.isUnspecified else { return false }
+    // A wildcard socket hears its port on every address of this host (`::` IPv4's too).
+    guard listening.isUnspecified, !target.isUnix, target.port == listening.port,
+          target.isIPv6 == listening.isIPv6 || listening.isIPv6 else { return false }
     if target.isLoopback || target.isUnspecified { return true }
     return ((try? interfaceAddresses()) ?? []).contains { $0.address.host == target.host }
 }

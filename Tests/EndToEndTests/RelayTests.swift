@@ -247,3 +247,30 @@ func canonicalJSON(_ lines: String) throws -> String {
     #expect(canon.status == 0, "\(canon.stderrText)")
     return canon.stdoutText
 }
+
+/// A relay never amplifies and never loops: at most 64 targets, none twice, and never its
+/// own listening address (bound to it, or to every interface on its port).
+@Suite struct RelayLimitTests {
+    func freePort() throws -> String {
+        let probe = try run(Paths.python, ["-c", "import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1], end='')"])
+        return probe.stdoutText
+    }
+
+    @Test func itsOwnAddressIsRefused() throws {
+        let port = try freePort()
+        for listen in ["127.0.0.1", "0.0.0.0"] {
+            let relay = try run(Paths.letter, ["relay", "-t", "1", listen, port, "--to", "127.0.0.1:\(port)"])
+            #expect(relay.status == 2, "\(relay.stderrText)")
+            #expect(relay.stderrText.contains("is this relay's own listening address"), "\(relay.stderrText)")
+        }
+    }
+
+    @Test func aTargetTwiceAndMoreThan64AreRefused() throws {
+        let twice = try run(Paths.letter, ["relay", "127.0.0.1", "0", "--to", "127.0.0.1:9", "--to", "127.0.0.1:9"])
+        #expect(twice.status == 2)
+        #expect(twice.stderrText.contains("--to '127.0.0.1:9' is given twice"), "\(twice.stderrText)")
+        let many = try run(Paths.letter, ["relay", "127.0.0.1", "0"] + (1...65).flatMap { ["--to", "127.0.0.1:\(1000 + $0)"] })
+        #expect(many.status == 2)
+        #expect(many.stderrText.contains("65 --to targets: a relay takes at most 64"), "\(many.stderrText)")
+    }
+}

@@ -242,16 +242,6 @@ func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8
 
 func isHexDigit(_ byte: UInt8) -> Bool { hexDigitValue(byte) != nil }
 
-/// The value of one hex digit, any case (JSON escapes, `--hex`, `--expect-hex`).
-func hexDigitValue(_ byte: UInt8) -> UInt8? {
-    switch byte {
-    case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
-    case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
-    case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
-    default: return nil
-    }
-}
-
 /// Four hex digits (checked by the scanner) at `index`.
 private func hexQuad(_ line: ArraySlice<UInt8>, _ index: Int) -> UInt32 {
     var value: UInt32 = 0
