@@ -82,4 +82,4 @@ let chatSpec = SubcommandSpec(
             ],
             discussion: "Ends at end of stdin (Ctrl-D) or on Ctrl-C / SIGTERM, printing the summary.")
     },
-    parse: ChatOptions.init, run: runChat)
+    parse: { parsed throws(UsageError) in try ChatOptions(parsed) }, run: { try runChat($0) })

@@ -14,7 +14,7 @@ let encodingsSpec = SubcommandSpec(
         SubcommandPage(usage: "letter encodings", arguments: [], options: [], examples: ["letter encodings"],
                        discussion: "Any other name iconv knows (see 'iconv -l') is accepted too.")
     },
-    parse: EncodingsOptions.init, run: { _ in try writeOut(encodingsListing()) })
+    parse: { parsed throws(UsageError) in try EncodingsOptions(parsed) }, run: { _ in try writeOut(encodingsListing()) })
 
 /// The exact table, then Python's other codecs that iconv has, each filtered to what
 /// iconv can open here.

@@ -113,4 +113,4 @@ let listenSpec = SubcommandSpec(
             ],
             discussion: "Ends after -c N datagrams, -t SEC idle seconds, or on Ctrl-C / SIGTERM (exit 0, with a summary).")
     },
-    parse: ListenOptions.init, run: runListen)
+    parse: { parsed throws(UsageError) in try ListenOptions(parsed) }, run: { try runListen($0) })

@@ -96,7 +96,7 @@ enum Option {
     static let all = FlagRow("--all", help: "With --wait: print every reply until -t SEC (default: 2) passes with none.")
     static let allow = OptionRow<[Network]>(
         "--allow", value: "CIDR[,CIDR...]", help: "Hear only these networks; count the rest.", completion: .text,
-        repeatable: true, parse: parseNetworks)
+        repeatable: true, parse: { text, long throws(UsageError) in try parseNetworks(text, option: long) })
     static let bind = OptionRow<Endpoint>(
         "--bind", short: "-b", value: "[HOST:]PORT|PATH",
         help: "Source address to send from (a unix socket PATH or @NAME for a unix peer).", completion: .files) { text, _ throws(UsageError) in
@@ -120,16 +120,16 @@ enum Option {
     static let echo = FlagRow("--echo", help: "Send every datagram back to its sender.")
     static let encoding = OptionRow<TextEncoding>(
         "--encoding", short: "-e", value: "ENC", help: "Text encoding on the wire (default: utf-8). See 'letter encodings'.",
-        completion: .encodings, parse: parseEncoding)
+        completion: .encodings, parse: { text, long throws(UsageError) in try parseEncoding(text, option: long) })
     /// `--errors` for text being sent (send, ping).
     static let encodeErrors = OptionRow<EncodeErrorHandler>(
         "--errors", value: "strict|replace",
         help: "Unencodable or invalid input: an error naming the line (strict, default) or '?' (replace).",
-        completion: .choices { EncodeErrorHandler.allCases.map(\.rawValue) }, parse: parseChoice)
+        completion: .choices { EncodeErrorHandler.allCases.map(\.rawValue) }, parse: { text, long throws(UsageError) in try parseChoice(text, option: long) })
     /// `--errors` for text being shown (listen, chat, relay).
     static let decodeErrors = OptionRow<DecodeErrorHandler>(
         "--errors", value: "HANDLER", help: "Undecodable bytes: replace (default), strict, backslashreplace or ignore.",
-        completion: .choices { DecodeErrorHandler.allCases.map(\.rawValue) }, parse: parseChoice)
+        completion: .choices { DecodeErrorHandler.allCases.map(\.rawValue) }, parse: { text, long throws(UsageError) in try parseChoice(text, option: long) })
     static let expect = OptionRow<String>(
         "--expect", value: "TEXT", help: "With --wait: the reply must contain TEXT, else exit 1.",
         completion: .text) { text, _ throws(UsageError) in text }
@@ -145,10 +145,10 @@ enum Option {
         completion: .files) { text, _ throws(UsageError) in text }
     static let fast = FlagRow("--fast", help: "Send as fast as the socket takes them (batched), the recorded times ignored.")
     static let format = OptionRow<RecordFormat>(
-        "--format", short: "-f", value: "FORMAT", help: formatListing + ".", completion: .formats, parse: parseChoice)
+        "--format", short: "-f", value: "FORMAT", help: formatListing + ".", completion: .formats, parse: { text, long throws(UsageError) in try parseChoice(text, option: long) })
     static let generateCompletionScript = OptionRow<Shell>(
         "--generate-completion-script", value: "SHELL", help: "Print the completion script for SHELL.",
-        completion: .choices { Shell.allCases.map(\.rawValue) }, parse: parseChoice)
+        completion: .choices { Shell.allCases.map(\.rawValue) }, parse: { text, long throws(UsageError) in try parseChoice(text, option: long) })
     static let generateManual = FlagRow("--generate-manual", help: "Print the man page (troff).")
     static let help = FlagRow("--help", short: "-h", help: "Show help information.")
     static let histogram = FlagRow(
@@ -160,7 +160,7 @@ enum Option {
         completion: .number) { text, long throws(UsageError) in try parseSeconds(text, option: long) }
     static let inputEncoding = OptionRow<TextEncoding>(
         "--input-encoding", value: "ENC", help: "Encoding of stdin (default: utf-8).", completion: .encodings,
-        parse: parseEncoding)
+        parse: { text, long throws(UsageError) in try parseEncoding(text, option: long) })
     static let interface = OptionRow<String>(
         "--interface", value: "NAME|ADDR", help: "Interface for multicast letters.", completion: .text) { text, _ throws(UsageError) in text }
     static let interval = OptionRow<Double>(
@@ -196,7 +196,7 @@ enum Option {
         completion: .number) { text, long throws(UsageError) in UInt16(try parseInteger(text, option: long, range: 1...65535)) }
     static let quiet = FlagRow("--quiet", short: "-q", help: "Print nothing per datagram (the summary still comes).")
     static let rate = OptionRow<Double>(
-        "--rate", value: "N", help: "Send at most N datagrams per second.", completion: .number, parse: parseRate)
+        "--rate", value: "N", help: "Send at most N datagrams per second.", completion: .number, parse: { text, long throws(UsageError) in try parseRate(text, option: long) })
     static let rcvbuf = OptionRow<Int>(
         "--rcvbuf", value: "BYTES", help: "Receive buffer size (default: as large as allowed, up to 16 MiB).",
         completion: .number) { text, long throws(UsageError) in try parseInteger(text, option: long, range: 1024...(1 << 30)) }
@@ -227,7 +227,7 @@ enum Option {
     static let time = OptionRow<TimeMode>(
         "--time", value: "MODE",
         help: "Stamp each datagram with the kernel's receive time: iso, utc, epoch, elapsed or delta.",
-        completion: .choices { TimeMode.allCases.map(\.rawValue) }, parse: parseChoice)
+        completion: .choices { TimeMode.allCases.map(\.rawValue) }, parse: { text, long throws(UsageError) in try parseChoice(text, option: long) })
     static let timeout = OptionRow<Double>(
         "--timeout", short: "-t", value: "SEC", help: "Exit after SEC idle seconds.", completion: .number) { text, long throws(UsageError) in
         try parseSeconds(text, option: long)

@@ -145,4 +145,4 @@ let pingSpec = SubcommandSpec(
                 + "deadline, or on Ctrl-C / SIGTERM, with iputils ping's summary on stdout (on stderr when stdout cannot "
                 + "be written); status 0 when any (matching) reply came, 1 when none did.")
     },
-    parse: PingOptions.init, run: runPing)
+    parse: { parsed throws(UsageError) in try PingOptions(parsed) }, run: { try runPing($0) })

@@ -114,7 +114,7 @@ let relaySpec = SubcommandSpec(
                 + "replies go back to the right client from the listening address. Ends after -c N, -t SEC, or on Ctrl-C / "
                 + "SIGTERM (exit 0, with a summary).")
     },
-    parse: RelayOptions.init, run: runRelay)
+    parse: { parsed throws(UsageError) in try RelayOptions(parsed) }, run: { try runRelay($0) })
 
 /// Whether `target` reaches the relay's own socket bound at `listening`: the same address,
 /// or the same port on any of this host's addresses when it is bound to every interface.

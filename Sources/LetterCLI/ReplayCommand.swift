@@ -107,4 +107,4 @@ let replaySpec = SubcommandSpec(
                 + "line at the end, and on Ctrl-C / SIGTERM (exit 0); a damaged file names its byte offset (exit 1), "
                 + "after what came before it was sent.")
     },
-    parse: ReplayOptions.init, run: runReplay)
+    parse: { parsed throws(UsageError) in try ReplayOptions(parsed) }, run: { try runReplay($0) })

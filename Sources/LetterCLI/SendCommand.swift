@@ -224,4 +224,4 @@ let sendSpec = SubcommandSpec(
             ],
             discussion: "Options may appear anywhere before '--'; a message word that starts with '-' goes after '--'.")
     },
-    parse: SendOptions.init, run: runSend)
+    parse: { parsed throws(UsageError) in try SendOptions(parsed) }, run: { try runSend($0) })
