@@ -33,12 +33,10 @@ public struct SubcommandSpec: Sendable {
         }
     }
 
-    public var usage: String { page().usage }
-    public var arguments: [(String, String)] { page().arguments }
+    var usage: String { page().usage }
+    var arguments: [(String, String)] { page().arguments }
     /// Every option it takes, `-h, --help` last.
     public var options: [OptionSpec] { page().listedOptions + [Option.help.spec()] }
-    public var examples: [String] { page().examples }
-    public var discussion: String { page().discussion }
 }
 
 /// What a subcommand's help and man page section say, and the options its parser splits.
