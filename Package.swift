@@ -22,7 +22,7 @@ let package = Package(
         .target(name: "LetterCLI", dependencies: ["LetterCore"]),
         // argv for CommandLine without the runtime's /proc/self/maps scan at start-up.
         .target(name: "CLetterArguments"),
-        .executableTarget(name: "letter", dependencies: ["LetterCLI", "CLetterArguments"]),
+        .executableTarget(name: "letter", dependencies: ["LetterCLI", "LetterCore", "CLetterArguments"]),
         // Child processes (peers, tshark, tcpdump), tool look-up with the loud skip, and
         // temporary folders, for the test targets; never part of a build of letter.
         .testTarget(name: "TestSupport", path: "Tests/TestSupport"),
