@@ -104,7 +104,7 @@ enum Option {
     }
     static let broadcast = FlagRow("--broadcast", help: "Allow sending to a broadcast address (SO_BROADCAST).")
     static let bufsize = OptionRow<Int>(
-        "--bufsize", value: "N", help: "recvfrom buffer size (default: 65535); longer datagrams are cut and reported.",
+        "--bufsize", value: "N", help: "recvfrom buffer size (default: the largest datagram: 65535 for UDP, each unix datagram's own length); longer datagrams are cut and reported.",
         completion: .number) { text, long throws(UsageError) in try parseInteger(text, option: long, range: 1...(1 << 20)) }
     static let bytes = FlagRow("--bytes", help: "Show payloads as Python bytes literals.")
     static let chunk = OptionRow<Int>(

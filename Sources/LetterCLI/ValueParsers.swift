@@ -65,7 +65,7 @@ extension DisplayOptions {
             showBytes = parsed.has(Option.bytes)
             errors = try parsed.value(Option.decodeErrors) ?? .replace
         }
-        bufferSize = try parsed.value(Option.bufsize) ?? bufferSize
+        bufferSize = try parsed.value(Option.bufsize)
         time = try parsed.value(Option.time)
         if time != nil && !format.printer.showsColumns {
             throw UsageError("--time has no place in -f \(format.rawValue), which writes the payload bytes alone")

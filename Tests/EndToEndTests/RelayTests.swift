@@ -155,6 +155,47 @@ import Testing
         #expect(Set(received.map { $0.split(separator: ",").last! }).count == 2, "\(received)")
     }
 
+    /// A unix relay carries a datagram longer than 65535 bytes whole, both ways: its
+    /// default --bufsize holds the largest datagram each unix socket receives.
+    @Test func aLongUnixDatagramIsRelayedWholeBothWays() throws {
+        let directory = try TemporaryDirectory("relay")
+        let relayPath = directory.path + "/relay.sock", serverPath = directory.path + "/server.sock"
+        // The server answers what it receives with itself reversed; the client checks the
+        // reply and prints the lengths as Python's recvfrom saw them.
+        let server = try Child(Paths.python, ["-c", """
+            import socket, sys
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 1 << 20)
+            s.bind(sys.argv[1]); s.settimeout(10)
+            print("listening on", file=sys.stderr, flush=True)
+            data, address = s.recvfrom(1 << 20)
+            s.sendto(data[::-1], address)
+            print(len(data), flush=True)
+            """, serverPath])
+        try #require(server.stderrLine(containing: "listening on") != nil, "\(server.stderrText)")
+        // -q: a 200 kB line on a pipe nobody reads yet would hold the relay up.
+        let relay = try startRelay(["-q", "-t", "10", relayPath, "--to", serverPath], targets: 1)
+        let client = try run(Paths.python, ["-c", """
+            import socket, sys
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 1 << 20)
+            s.bind(sys.argv[2]); s.settimeout(10)
+            data = bytes(range(256)) * 781  # 199,936 bytes, within the relay's default send buffer
+            s.sendto(data, sys.argv[1])
+            reply, _ = s.recvfrom(1 << 20)
+            assert reply == data[::-1], (len(reply), len(data))
+            print(len(data))
+            """, relayPath, directory.path + "/client.sock"])
+        #expect(client.status == 0, "\(client.stderrText)")
+        #expect(server.wait() == 0)
+        #expect(server.stdoutText == client.stdoutText)
+        relay.child.signal(SIGTERM)
+        #expect(relay.child.wait() == 0)
+        #expect(relay.child.stderrText.contains(
+            "received 1 request (199936 bytes) from 1 client; forwarded 1 (199936 bytes); received 1 reply (199936 bytes); "
+            + "forwarded 1 (199936 bytes)") && relay.child.stderrText.contains("; 0 truncated;"), "\(relay.child.stderrText)")
+    }
+
     /// `logger -u` sends from an unnamed unix socket: its datagram goes on to UDP, and the
     /// reply, which has nowhere to go, is counted.
     @Test func anUnnamedUnixClientIsRelayedAndItsReplyCounted() throws {

@@ -244,6 +244,47 @@ import Testing
         #expect(access(path, F_OK) != 0, "\(path) is still there after \(ending)")
     }
 
+    /// A unix datagram can be longer than 65535 bytes (up to its sender's send buffer):
+    /// without --bufsize, letter learns each one's length first, so none is cut and the
+    /// lines are Python's own; with --bufsize, the long one is cut and said.
+    @Test func longUnixDatagramsArriveWholeUnlessBufsizeSaysOtherwise() throws {
+        let directory = try SocketDirectory()
+        let path = directory.file("long.sock")
+        let sender = directory.file("sender.sock")
+        let sizes = [300_000, 70_000, 5, 65_536]
+        let (listener, _) = try listen(["-c", String(sizes.count), "-t", "10"], at: path)
+        let (cutting, _) = try listen(["--bufsize", "65535", "-c", String(sizes.count), "-t", "10"], at: path + "2")
+        // Python sends each size in turn (a letter of the alphabet each) to both, and prints
+        // what its own print(data.decode(), addr) shows for them.
+        let sent = try python("""
+            import socket, sys
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 1 << 20)
+            s.bind(sys.argv[2])
+            for index, size in enumerate(map(int, sys.argv[3:])):
+                data = bytes([65 + index]) * size
+                for target in (sys.argv[1], sys.argv[1] + "2"):
+                    s.sendto(data, target)
+                print(data.decode(), s.getsockname())
+            """, [path, sender] + sizes.map(String.init))
+        #expect(listener.wait() == 0, "\(listener.stderrText)")
+        #expect(cutting.wait() == 0)
+        #expect(listener.stdoutText == sent.stdoutText)
+        #expect(!listener.stderrText.contains("truncated"), "\(listener.stderrText)")
+        // The cut listener's lines are Python's for the first 65535 bytes of each.
+        let cut = sent.stdoutText.split(separator: "\n").map { line -> String in
+            let (text, sender) = (line.prefix { $0 != " " }, line.drop { $0 != " " })
+            return String(text.prefix(65535)) + sender
+        }
+        #expect(cutting.stdoutText == cut.joined(separator: "\n") + "\n")
+        // The first cut in full; at the end, however soon, how many in all.
+        #expect(cutting.stderrText.hasSuffix("""
+            letter: truncated: 300000-byte datagram from '\(sender)' cut to 65535 bytes
+            letter: 3 datagrams truncated in all (longer than --bufsize 65535)
+
+            """), "\(cutting.stderrText)")
+    }
+
     /// A datagram longer than the socket's send buffer allows is refused with the limit.
     @Test func aDatagramOverTheSendBufferIsRefusedWithTheLimit() throws {
         let directory = try SocketDirectory()

@@ -108,7 +108,7 @@ public final class Pinger: DatagramSink, LoopTimer {
     /// up on (-c N), the deadline (-w) or a signal on `signals`; then the summary, which
     /// the printer writes as its end, or stderr when stdout cannot take it. Returns
     /// whether any (matching) reply came.
-    public func run(on socket: borrowing DatagramSocket, bufferSize: Int, signals: Int32) throws -> Bool {
+    public func run(on socket: borrowing DatagramSocket, bufferSize: Int?, signals: Int32) throws -> Bool {
         let receiver = Receiver(sinks: [self], bufferSize: bufferSize)
         var loop = EventLoop(receiver: receiver, signals: signals)
         loop.timer = self

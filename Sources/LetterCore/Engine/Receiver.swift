@@ -19,7 +19,7 @@ public final class Receiver {
     /// `capturePort`: a capture is on (`--pcap`, `-f pcap`) for a socket bound to that
     /// port, so each datagram carries the address it was sent to (`Datagram.local`). Only
     /// then is the kernel asked for it: a plain listener reads no more than it shows.
-    public init(sinks: [any DatagramSink], bufferSize: Int, allow: [Network] = [], batchCapacity: Int = 64,
+    public init(sinks: [any DatagramSink], bufferSize: Int?, allow: [Network] = [], batchCapacity: Int = 64,
                 capturePort: UInt16? = nil) {
         self.sinks = sinks
         batch = ReceiveBatch(capacity: batchCapacity, bufferSize: bufferSize, localPort: capturePort)
@@ -77,10 +77,7 @@ public final class Receiver {
         }
         let now = monotonicNanoseconds()
         noteKernelDrops(now: now)
-        truncations.report(now: now, total: statistics.truncated) { first in
-            first.map { "truncated: \($0)" }
-                ?? "\(statistics.truncated) datagrams truncated so far (longer than --bufsize \(batch.bufferSize))"
-        }
+        reportTruncations(now: now)
         for sink in sinks { try sink.finishBatch(now: now) }
         return count
     }
@@ -95,6 +92,15 @@ public final class Receiver {
         for sink in sinks { try sink.flush() }
     }
 
+    /// Tells stderr of the first datagram cut, then at most once a second how many; at the
+    /// end (`final`), how many in all if that is more than it has told.
+    private func reportTruncations(now: UInt64, final: Bool = false) {
+        truncations.report(now: now, total: statistics.truncated, final: final) { first in
+            first.map { "truncated: \($0)" }
+                ?? "\(statistics.truncated) datagrams truncated \(final ? "in all" : "so far") (longer than --bufsize \(batch.bufferSize))"
+        }
+    }
+
     /// Tells stderr, at most once a second, that the kernel has been dropping datagrams.
     private func noteKernelDrops(now: UInt64) {
         guard let counter = batch.kernelDropCounter, UInt64(counter) > reportedDrops, dropReports.isDue(now) else { return }
@@ -105,6 +111,7 @@ public final class Receiver {
     /// Final figures, with the kernel's exact drop count read now (drops after the last
     /// datagram included) and each sink's own.
     func finalStatistics(_ socket: borrowing DatagramSocket) -> ReceiveStatistics {
+        reportTruncations(now: monotonicNanoseconds(), final: true)
         if let drops = try? socket.kernelDropCount() {
             statistics.kernelDrops = drops
         } else if let counter = batch.kernelDropCounter {
@@ -173,9 +180,10 @@ struct ThrottledReport {
     }
 
     /// Writes the report due, if any: `line(first)` for the first event, `line(nil)` for
-    /// the running count when there are more than were told.
-    mutating func report(now: UInt64, total: Int, _ line: (String?) -> String) {
-        guard total > reported, throttle.isDue(now) else { return }
+    /// the running count when there are more than were told. `final`: due whatever the
+    /// throttle says, so that nothing is left untold at the end.
+    mutating func report(now: UInt64, total: Int, final: Bool = false, _ line: (String?) -> String) {
+        guard total > reported, final || throttle.isDue(now) else { return }
         if let first, reported == 0 {
             writeDiagnostic("letter: " + line(first))
             self.first = nil

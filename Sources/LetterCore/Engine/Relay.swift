@@ -25,7 +25,7 @@ public final class Relay: DatagramSink, SocketGroup {
     private var watchedDescriptors: [Int32] = []
     /// Reads the upstream sockets; `reading` says which one it is reading now.
     private lazy var replies = Receiver(sinks: [ReplyPath(relay: self)], bufferSize: bufferSize)
-    private let bufferSize: Int
+    private let bufferSize: Int?
     private var reading: (session: Session, target: Int)?
     /// The requests of the batch being received, each with its session, sent at its end.
     private var pending: [(session: Session, record: Record)] = []
@@ -41,7 +41,7 @@ public final class Relay: DatagramSink, SocketGroup {
     private var unreachableCount = 0
 
     public init(listening: consuming DatagramSocket, targets: [Peer], printSinks: [PrintSink], idleSeconds: Double,
-                maximumSessions: Int, bufferSize: Int, receiveBuffer: Int?, timestamps: Bool) {
+                maximumSessions: Int, bufferSize: Int?, receiveBuffer: Int?, timestamps: Bool) {
         self.listening = listening
         self.targets = targets
         self.printSinks = printSinks

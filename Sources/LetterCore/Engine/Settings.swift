@@ -5,8 +5,9 @@ public struct DisplayOptions: Equatable, Sendable {
     public var showBytes = false
     public var encoding: TextEncoding
     public var errors: DecodeErrorHandler = .replace
-    /// The receive buffer of one datagram: longer ones are cut and reported.
-    public var bufferSize = 65535
+    /// The receive buffer of one datagram (`--bufsize`): longer ones are cut and reported.
+    /// nil: the largest datagram the socket carries, so none is cut (`ReceiveBatch`).
+    public var bufferSize: Int?
     /// Each datagram stamped with its receive time in this mode.
     public var time: TimeMode?
 

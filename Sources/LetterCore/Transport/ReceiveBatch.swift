@@ -6,10 +6,15 @@ import Glibc
 public final class ReceiveBatch {
     /// How many datagrams one call can take.
     public let capacity: Int
-    /// Each datagram's buffer size: recvfrom's `bufsize`. Longer datagrams are cut.
-    public let bufferSize: Int
+    /// Each datagram's buffer size: recvfrom's `bufsize`. Longer datagrams are cut, but
+    /// for a unix socket that `fitsEachDatagram` it grows to the longest one yet.
+    public private(set) var bufferSize: Int
+    /// No `--bufsize` was given: the buffer holds the largest datagram the socket can
+    /// carry. That is 65535 on an internet socket; a unix datagram can be as long as its
+    /// sender's send buffer (megabytes), so there each one's length is learned first.
+    public let fitsEachDatagram: Bool
 
-    /// One buffer of `capacity * bufferSize` bytes; datagram `i` lands at `i * bufferSize`.
+    /// At least `capacity * bufferSize` bytes; datagram `i` lands at `i * bufferSize`.
     private var payloads: [UInt8]
     private let headers: UnsafeMutablePointer<letter_mmsghdr>
     private let vectors: UnsafeMutablePointer<iovec>
@@ -37,11 +42,17 @@ public final class ReceiveBatch {
     /// kernel gave none; allocated only with `localPort`.
     private let localAddresses: UnsafeMutablePointer<Peer?>?
 
+    /// The buffer of an internet socket when none is asked for: a UDP datagram's largest payload.
+    public static let largestUDPDatagram = 65535
+
+    /// `bufferSize` nil: as large as the socket's largest datagram (`fitsEachDatagram`).
     /// `localPort`: the port the socket is bound to, when it asked the kernel for each
     /// datagram's destination address (`enableLocalAddresses`): every datagram then
     /// carries that address and this port in `local`. Without it, none is read.
-    public init(capacity: Int, bufferSize: Int, localPort: UInt16? = nil) {
+    public init(capacity: Int, bufferSize: Int?, localPort: UInt16? = nil) {
         self.capacity = capacity
+        fitsEachDatagram = bufferSize == nil
+        let bufferSize = bufferSize ?? Self.largestUDPDatagram
         self.bufferSize = bufferSize
         self.localPort = localPort
         if localPort != nil {
@@ -53,11 +64,7 @@ public final class ReceiveBatch {
         } else {
             localAddresses = nil
         }
-        // Left uninitialized so that pages are only touched as datagrams fill them (memory
-        // stays proportional to traffic); only bytes the kernel wrote are ever read.
-        payloads = [UInt8](unsafeUninitializedCapacity: capacity * bufferSize) { _, initialized in
-            initialized = capacity * bufferSize
-        }
+        payloads = Self.uninitializedBytes(capacity * bufferSize)
         headers = .allocate(capacity: capacity)
         headers.initialize(repeating: letter_mmsghdr(), count: capacity)
         vectors = .allocate(capacity: capacity)
@@ -89,10 +96,35 @@ public final class ReceiveBatch {
                         receivedAt: receiveTimes[index], local: localAddresses?[index])
     }
 
+    /// Left uninitialized so that pages are only touched as datagrams fill them (memory
+    /// stays proportional to traffic); only bytes the kernel wrote are ever read.
+    private static func uninitializedBytes(_ count: Int) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+    }
+
     /// Receives up to `limit` datagrams that are already waiting; returns how many (0
     /// when none is waiting). The corresponding C function is `recvmmsg`.
-    func receive(from descriptor: Int32, limit: Int) throws(SystemCallError) -> Int {
-        let wanted = min(limit, capacity)
+    /// `learningLengths` (a unix socket that `fitsEachDatagram`): one datagram at a time,
+    /// its length peeked first and the buffer grown to hold it, so that none is cut.
+    /// Only the first waiting datagram's length can be learned, hence one at a time.
+    func receive(from descriptor: Int32, limit: Int, learningLengths: Bool) throws(SystemCallError) -> Int {
+        // A buffer grown for one long unix datagram leaves room for fewer of this size
+        // (the reply path of a relay shares one batch among its targets' sockets).
+        var wanted = min(limit, capacity, payloads.count / bufferSize)
+        if learningLengths {
+            // MSG_TRUNC: the datagram's whole length, though no byte is copied.
+            guard let length = try retryingInterruptsUnlessWouldBlock("recv(MSG_PEEK)", {
+                recv(descriptor, nil, 0, Int32(MSG_PEEK) | Int32(MSG_TRUNC) | Int32(MSG_DONTWAIT))
+            }) else {
+                count = 0
+                return 0
+            }
+            if length > bufferSize {
+                bufferSize = length
+                if payloads.count < length { payloads = Self.uninitializedBytes(length) }
+            }
+            wanted = 1
+        }
         // Nothing waiting (EAGAIN) is no datagram.
         let received: Int32 = try retryingInterruptsUnlessWouldBlock("recvmmsg") {
             payloads.withUnsafeMutableBytes { buffer in
@@ -173,9 +205,10 @@ private extension Peer {
 }
 
 extension DatagramSocket {
-    /// Receives the datagrams already waiting, at most `limit`, into `batch`.
+    /// Receives the datagrams already waiting, at most `limit`, into `batch`; one at a
+    /// time, each length learned first, on a unix socket whose batch `fitsEachDatagram`.
     /// The corresponding C function is `recvmmsg`.
     public func receive(into batch: ReceiveBatch, limit: Int) throws(SystemCallError) -> Int {
-        try batch.receive(from: descriptor, limit: limit)
+        try batch.receive(from: descriptor, limit: limit, learningLengths: batch.fitsEachDatagram && family == .unix)
     }
 }

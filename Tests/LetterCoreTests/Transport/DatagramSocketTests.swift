@@ -47,6 +47,46 @@ import Testing
         #expect(datagram.isTruncated && datagram.fullLength == 300 && datagram.payload.count == 100)
     }
 
+    /// Without a --bufsize, a unix socket's datagrams (longer than UDP's, up to the
+    /// sender's send buffer) come one at a time, each whole; a UDP socket then shares the
+    /// grown batch without overrunning it, and a fixed --bufsize still cuts.
+    @Test func unixDatagramsFitWhenNoBufferSizeIsGiven() throws {
+        let receiver = try boundSocket("fit-receiver"), sender = try boundSocket("fit-sender")
+        try sender.setOption(SOL_SOCKET, SO_SNDBUF, 1 << 20, "SO_SNDBUF")
+        let sizes = [100_000, 10, 70_000, 0]
+        for (index, size) in sizes.enumerated() {
+            try sender.send([UInt8](repeating: UInt8(index + 1), count: size)[...], to: try receiver.localAddress())
+        }
+        let fitting = ReceiveBatch(capacity: 8, bufferSize: nil)
+        #expect(fitting.fitsEachDatagram && fitting.bufferSize == 65535)
+        for (index, size) in sizes.enumerated() {
+            #expect(try receiver.receive(into: fitting, limit: 8) == 1)
+            let datagram = fitting.datagram(0)
+            #expect(!datagram.isTruncated && datagram.payload.elementsEqual(repeatElement(UInt8(index + 1), count: size)))
+        }
+        #expect(try receiver.receive(into: fitting, limit: 8) == 0)
+        #expect(fitting.bufferSize == 100_000)
+
+        // A UDP socket on the same batch (a relay's replies): no more at once than fit.
+        let udpReceiver = try loopbackSocket(), udpSender = try loopbackSocket()
+        _ = try udpReceiver.requestReceiveBuffer(4 << 20)
+        for _ in 0..<8 { try udpSender.send([UInt8](repeating: 9, count: 60_000)[...], to: try udpReceiver.localAddress()) }
+        var received = 0
+        for _ in 0..<20 where received < 8 {
+            _ = try waitReadable([udpReceiver.descriptor], timeoutMilliseconds: 500)
+            let count = try udpReceiver.receive(into: fitting, limit: 8)
+            #expect(count <= 5)  // 8 × 65535 bytes of room hold five of 100,000
+            for index in 0..<count { #expect(fitting.datagram(index).payload.elementsEqual(repeatElement(9, count: 60_000))) }
+            received += count
+        }
+        #expect(received == 8)
+
+        let fixed = ReceiveBatch(capacity: 8, bufferSize: 65535)
+        try sender.send([UInt8](repeating: 1, count: 70_000)[...], to: try receiver.localAddress())
+        #expect(try receiver.receive(into: fixed, limit: 8) == 1)
+        #expect(fixed.datagram(0).fullLength == 70_000 && fixed.datagram(0).payload.count == 65535)
+    }
+
     @Test func nothingWaitingReturnsZero() throws {
         let receiver = try loopbackSocket()
         #expect(try receiver.receive(into: ReceiveBatch(capacity: 4, bufferSize: 64), limit: 4) == 0)
