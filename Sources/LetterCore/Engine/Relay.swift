@@ -283,13 +283,18 @@ public final class Relay: DatagramSink, SocketGroup {
 
     /// Sends `batch` on `socket`, counting what the kernel refuses. An ICMP error left
     /// from an earlier datagram (ECONNREFUSED) refuses the next send once: that datagram
-    /// goes again.
+    /// goes again. So does one longer than a unix socket's send buffer lets out (a unix
+    /// datagram received whole can be): the buffer is widened once, as far as allowed.
     private func send(_ batch: SendBatch, on socket: borrowing DatagramSocket, to destination: Peer) -> SendOutcome {
-        var retried = false
+        var retried = false, widened = false
         let outcome = socket.send(batch, to: destination) { error in
             if !retried && socket.consumePortUnreachable(error) {
                 retried = true
                 return .retry
+            }
+            if !widened && destination.isUnix && error.errno == .messageTooLong {
+                widened = true
+                if (try? socket.requestSendBuffer(Receiver.defaultReceiveBuffer)) != nil { return .retry }
             }
             return .skip
         }

@@ -18,6 +18,7 @@ public struct Errno: Error, Equatable, CustomStringConvertible, Sendable {
     public static let addressInUse = Errno(rawValue: EADDRINUSE)
     public static let brokenPipe = Errno(rawValue: EPIPE)
     public static let connectionRefused = Errno(rawValue: ECONNREFUSED)
+    public static let messageTooLong = Errno(rawValue: EMSGSIZE)
 }
 
 /// A failed system call: which call, and why.

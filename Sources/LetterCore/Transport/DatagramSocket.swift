@@ -196,6 +196,18 @@ extension DatagramSocket {
         return try receiveBufferSize()
     }
 
+    /// Asks for a send buffer of `bytes`, which on a unix socket bounds the longest
+    /// datagram it can send (SO_SNDBUF less 32 bytes): SO_SNDBUFFORCE as root, else
+    /// SO_SNDBUF, capped by the kernel at net.core.wmem_max.
+    public func requestSendBuffer(_ bytes: Int) throws(SystemCallError) {
+        let request = Int32(clamping: bytes)
+        do {
+            try setOption(SOL_SOCKET, SO_SNDBUFFORCE, request, "SO_SNDBUFFORCE")
+        } catch {
+            try setOption(SOL_SOCKET, SO_SNDBUF, request, "SO_SNDBUF")
+        }
+    }
+
     /// The receive buffer size in force (SO_RCVBUF as the kernel reports it).
     public func receiveBufferSize() throws(SystemCallError) -> Int {
         Int(try option(SOL_SOCKET, SO_RCVBUF, "SO_RCVBUF"))
