@@ -181,6 +181,26 @@ import Testing
         #expect(listener.child.stdoutText.contains("\"size\": 1024, \"truncated_from\": 2000"))
     }
 
+    /// Cuts after the first, within the second that holds back the running count, are
+    /// still told when the listener ends: nothing is cut quietly.
+    @Test func truncationsNotYetToldAreToldAtTheEnd() throws {
+        let listener = try startListener(["--bufsize", "10", "-c", "3", "-t", "10", "127.0.0.1", "0"])
+        let sender = try run(Paths.python, ["-c", """
+            import socket, sys, time
+            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            s.sendto(b'y' * 20, ('127.0.0.1', int(sys.argv[1])))
+            time.sleep(0.2)
+            s.sendto(b'y' * 30, ('127.0.0.1', int(sys.argv[1])))
+            s.sendto(b'y' * 40, ('127.0.0.1', int(sys.argv[1])))
+            print(s.getsockname()[1])
+            """, String(listener.port)])
+        #expect(sender.status == 0)
+        #expect(listener.child.wait() == 0)
+        #expect(listener.child.stderrText.split(separator: "\n").dropFirst() == [
+            "letter: truncated: 20-byte datagram from ('127.0.0.1', \(sender.stdoutText.dropLast())) cut to 10 bytes",
+            "letter: 3 datagrams truncated in all (longer than --bufsize 10)"], "\(listener.child.stderrText)")
+    }
+
     /// A burst of 2,000 long datagrams: every one counted, but stderr gets the first in
     /// full and then counts at most once a second, not 2,000 lines.
     @Test func aBurstOfTruncationsIsReportedInAFewLines() throws {

@@ -104,31 +104,47 @@ public final class ReceiveBatch {
 
     /// Receives up to `limit` datagrams that are already waiting; returns how many (0
     /// when none is waiting). The corresponding C function is `recvmmsg`.
-    /// `learningLengths` (a unix socket that `fitsEachDatagram`): one datagram at a time,
-    /// its length peeked first and the buffer grown to hold it, so that none is cut.
-    /// Only the first waiting datagram's length can be learned, hence one at a time.
+    /// `learningLengths`: a unix socket that `fitsEachDatagram` (`receiveLearningLengths`).
     func receive(from descriptor: Int32, limit: Int, learningLengths: Bool) throws(SystemCallError) -> Int {
-        // A buffer grown for one long unix datagram leaves room for fewer of this size
-        // (the reply path of a relay shares one batch among its targets' sockets).
-        var wanted = min(limit, capacity, payloads.count / bufferSize)
         if learningLengths {
+            count = try receiveLearningLengths(from: descriptor, limit: min(limit, capacity))
+        } else {
+            // A buffer grown for one long unix datagram leaves room for fewer of this size
+            // (the reply path of a relay shares one batch among its targets' sockets).
+            count = try receive(into: 0..<min(limit, capacity, payloads.count / bufferSize), from: descriptor)
+        }
+        let batchTime = count > 0 ? Timestamp.now() : Timestamp(seconds: 0, nanoseconds: 0)
+        for index in 0..<count { readControlMessages(of: index, batchTime: batchTime) }
+        return count
+    }
+
+    /// One datagram after another, each one's length peeked first so that none is cut:
+    /// only the first waiting datagram's length can be learned, so this takes two calls a
+    /// datagram where a batch takes one call for many. A datagram longer than the buffer
+    /// grows it first, which moves every slot: it starts a batch of its own.
+    private func receiveLearningLengths(from descriptor: Int32, limit: Int) throws(SystemCallError) -> Int {
+        var taken = 0
+        while taken < limit {
             // MSG_TRUNC: the datagram's whole length, though no byte is copied.
             guard let length = try retryingInterruptsUnlessWouldBlock("recv(MSG_PEEK)", {
                 recv(descriptor, nil, 0, Int32(MSG_PEEK) | Int32(MSG_TRUNC) | Int32(MSG_DONTWAIT))
-            }) else {
-                count = 0
-                return 0
-            }
+            }) else { break }
             if length > bufferSize {
+                if taken > 0 { break }
                 bufferSize = length
                 if payloads.count < length { payloads = Self.uninitializedBytes(length) }
             }
-            wanted = 1
+            guard (taken + 1) * bufferSize <= payloads.count, try receive(into: taken..<taken + 1, from: descriptor) == 1 else { break }
+            taken += 1
         }
-        // Nothing waiting (EAGAIN) is no datagram.
+        return taken
+    }
+
+    /// One `recvmmsg` into `slots`; how many it filled (0: nothing was waiting, EAGAIN).
+    private func receive(into slots: Range<Int>, from descriptor: Int32) throws(SystemCallError) -> Int {
         let received: Int32 = try retryingInterruptsUnlessWouldBlock("recvmmsg") {
             payloads.withUnsafeMutableBytes { buffer in
-                for index in 0..<wanted {
+                for index in slots {
                     vectors[index] = iovec(iov_base: buffer.baseAddress! + index * bufferSize, iov_len: bufferSize)
                     headers[index].msg_hdr = msghdr(
                         msg_name: names.name(index), msg_namelen: SocketNames.length,
@@ -137,13 +153,11 @@ public final class ReceiveBatch {
                         msg_flags: 0)
                 }
                 // MSG_TRUNC makes msg_len the datagram's real length, so a cut is measurable.
-                return letter_recvmmsg(descriptor, headers, UInt32(wanted), Int32(MSG_DONTWAIT) | Int32(MSG_TRUNC))
+                return letter_recvmmsg(descriptor, headers + slots.lowerBound, UInt32(slots.count),
+                                       Int32(MSG_DONTWAIT) | Int32(MSG_TRUNC))
             }
         } ?? 0
-        count = Int(received)
-        let batchTime = count > 0 ? Timestamp.now() : Timestamp(seconds: 0, nanoseconds: 0)
-        for index in 0..<count { readControlMessages(of: index, batchTime: batchTime) }
-        return count
+        return Int(received)
     }
 
     /// Walks datagram `index`'s control messages for SO_RXQ_OVFL, SCM_TIMESTAMPNS and,
