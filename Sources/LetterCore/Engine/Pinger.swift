@@ -18,21 +18,19 @@ public struct PingSettings: Equatable, Sendable {
     public var expectation: ReplyExpectation?
 
     public init() {}
+
+    /// Seconds from one request to the next: one over the rate with --rate, else -i.
+    var secondsApart: Double { rate.map { 1 / $0 } ?? interval }
 }
 
 /// `letter ping`: sends a request every interval (on the loop's timer), matches each
 /// reply to its request, prints it with its round-trip time, gives up on a request
 /// after the timeout, and counts what iputils ping counts (its summary is the printer's
-/// end).
+/// end). When requests go is `PingSchedule`'s; which request a reply answers is
+/// `PingRequests`'; this reads the clocks, sends, and says what happened.
 ///
 /// Only datagrams from the destination (its address and port) are replies: anything
 /// else is counted and ignored, so a third party cannot answer for a silent service.
-/// Matching: a reply in this run's default form (`letter-ping ID seq=N`) answers
-/// request N, or is unmatched when N is not a request that may still be answered; any
-/// other reply answers the oldest waiting request (an echo of a fixed payload, or a
-/// fixed-reply server such as the tutorial's `sendto(b'hi', addr)`). A reply to a request
-/// already answered is a duplicate, one to a request given up on is late, one that
-/// answers nothing is unmatched: each counted under its own name, none matched twice.
 public final class Pinger: DatagramSink, LoopTimer {
     /// What the requests carry.
     public enum Payload: Sendable {
@@ -43,46 +41,20 @@ public final class Pinger: DatagramSink, LoopTimer {
         case fixed([UInt8])
     }
 
-    private enum State {
-        /// Waiting for its reply.
-        case waiting
-        /// Answered (or closed by a mismatched reply).
-        case answered
-        /// Given up on: unanswered for the whole timeout, or an error (ICMP, a failed send).
-        case lost
-    }
-
-    private struct Request {
-        var seq: Int
-        var state: State
-        /// Monotonic nanoseconds just before the send.
-        var sentAt: UInt64
-        /// The wall clock just before the send, to set against the kernel's receive time.
-        var sentWall: Timestamp
-    }
-
     let destination: Peer
     private let payload: Payload
     private let printSink: PrintSink
     private let settings: PingSettings
-    /// Requests a second (`--rate`) or the pause between them (`-i`), in nanoseconds.
-    private let interval: UInt64
-    private let timeout: UInt64
     /// The decoder `--expect TEXT` reads replies with.
     private let expectDecoder: TextDecoder?
     private var decoded: [UInt8] = []
-    /// The requests that may still be answered, late or not, by seq modulo the capacity.
-    private var requests: [Request]
-    private var nextSeq = 1
-    private var oldestWaiting = 1
-    private var nextSend: UInt64?
+    private var schedule: PingSchedule
+    private var requests: PingRequests
     private var outgoing: [UInt8] = []
     private var counts = PingCounts()
     private var latency: LatencyRecorder
     /// Datagrams from anyone but the destination.
     private var ignored = 0
-    /// When the first request went: the summary's time counts from it, and -w too.
-    private var firstSendAt: UInt64?
 
     /// `expectDecoder` decodes replies for `--expect TEXT` (nil otherwise).
     public init(destination: Peer, payload: Payload, printSink: PrintSink, settings: PingSettings,
@@ -93,14 +65,9 @@ public final class Pinger: DatagramSink, LoopTimer {
         self.settings = settings
         self.expectDecoder = expectDecoder
         latency = LatencyRecorder(expected: settings.count)
-        let seconds = settings.rate.map { 1 / $0 } ?? settings.interval
-        interval = UInt64(seconds * 1e9)
-        timeout = UInt64(settings.timeout * 1e9)
-        // Enough room for every request that can still be waiting, and then some.
-        let window = seconds > 0 ? Int((settings.timeout / seconds).rounded(.up)) + 2 : 2
-        requests = Array(repeating: Request(seq: 0, state: .answered, sentAt: 0, sentWall: Timestamp(seconds: 0, nanoseconds: 0)),
-                         count: max(64, min(window * 2, 1 << 16)))
-        nextSend = monotonicNanoseconds()
+        let id: String? = if case .numbered(let id, _) = payload { id } else { nil }
+        requests = PingRequests(id: id, settings: settings)
+        schedule = PingSchedule(settings: settings, start: monotonicNanoseconds())
         outgoing.reserveCapacity(256)
     }
 
@@ -142,60 +109,39 @@ public final class Pinger: DatagramSink, LoopTimer {
 
     var nextDeadline: UInt64? {
         if isDone { return 0 }
-        let expiry = oldestWaiting < nextSeq ? requests[slot(oldestWaiting)].sentAt + timeout : nil
-        let end = settings.deadline.flatMap { deadline in firstSendAt.map { $0 + UInt64(deadline * 1e9) } }
-        return [nextSend, expiry, end].compactMap { $0 }.min()
+        return [schedule.nextSend, requests.nextExpiry, schedule.end].compactMap { $0 }.min()
     }
 
-    /// Nothing more to do: the deadline passed; or, with -w, N replies came; or, without
-    /// it, N requests went and none is still waiting.
     private var isDone: Bool {
-        if let deadline = settings.deadline, let first = firstSendAt,
-           monotonicNanoseconds() &- first >= UInt64(deadline * 1e9) { return true }
-        guard let count = settings.count else { return false }
-        if settings.deadline != nil { return latency.count >= count }
-        return nextSeq > count && oldestWaiting >= nextSeq
+        schedule.isDone(now: monotonicNanoseconds(), replies: latency.count, waiting: requests.anyWaiting)
     }
-
-    /// Requests sent in one go when `--rate` finds several due (a sleep came late).
-    private static let catchUpLimit = 64
 
     func fire(now: UInt64, on socket: borrowing DatagramSocket) throws -> Bool {
-        expireRequests(now: now)
+        gaveUp(requests.expire(now: now), now: now)
         var sent = 0
-        while !isDone, let due = nextSend, now >= due, sent < Self.catchUpLimit {
+        while !isDone, let due = schedule.due(now: now, sentThisWakeUp: sent) {
             try send(on: socket, now: now, due: due)
             sent += 1
         }
         return !isDone
     }
 
-    /// Whether -c N has been sent (without -w, where it counts replies instead).
-    private var allSent: Bool {
-        settings.deadline == nil && settings.count.map { nextSeq > $0 } == true
-    }
-
     private func send(on socket: borrowing DatagramSocket, now: UInt64, due: UInt64) throws {
-        let seq = nextSeq
+        let seq = requests.nextSeq
         outgoing.removeAll(keepingCapacity: true)
         switch payload {
         case .numbered(let id, let size):
-            outgoing.append(contentsOf: "letter-ping \(id) seq=\(seq)".utf8)
+            outgoing.append(contentsOf: "\(PingRequests.numberedPrefix(id: id))\(seq)".utf8)
             if let size, outgoing.count < size { outgoing.append(contentsOf: repeatElement(UInt8(ascii: " "), count: size - outgoing.count)) }
         case .fixed(let bytes):
             outgoing.append(contentsOf: bytes)
         }
-        // More requests waiting than the ring holds (-t much longer than -i): the one this
-        // slot held is given up on now rather than silently overwritten.
-        if requests[slot(seq)].state == .waiting {
-            requests[slot(seq)].sentAt = 0
-            expireRequests(now: now)
-        }
+        gaveUp(requests.makeRoom(now: now), now: now)
         // The clocks are read just before the send: on loopback the reply can reach the
         // socket before sendto has even returned.
         let sentWall = Timestamp.now()
         let sentAt = monotonicNanoseconds()
-        var state = State.waiting
+        var failure: Errno?
         do {
             try socket.send(outgoing[...], to: destination)
         } catch {
@@ -203,75 +149,40 @@ public final class Pinger: DatagramSink, LoopTimer {
                 // An earlier request's ICMP port unreachable, reported to this send: said for
                 // that request, and this one goes again.
                 noteUnreachable()
-                do { try socket.send(outgoing[...], to: destination) } catch { state = sendFailed(seq, error.errno) }
+                do { try socket.send(outgoing[...], to: destination) } catch { failure = error.errno }
             } else {
-                state = sendFailed(seq, error.errno)
+                failure = error.errno
             }
         }
-        requests[slot(seq)] = Request(seq: seq, state: state, sentAt: sentAt, sentWall: sentWall)
+        if let failure {
+            // The kernel refused the send (the service's socket file gone, say): an error in
+            // the count, one stderr line, and ping goes on.
+            counts.errors += 1
+            writeDiagnostic("letter: seq=\(seq): cannot send to \(destination.pythonRepr): \(failure)")
+        }
+        requests.add(sentAt: sentAt, sentWall: sentWall, failed: failure != nil)
         counts.transmitted += 1
-        if firstSendAt == nil { firstSendAt = sentAt }
-        nextSeq += 1
-        skipFinishedRequests()
-        if allSent {
-            nextSend = nil
-        } else if settings.rate != nil {
-            // On the clock, not after the last send: a late wake-up catches up.
-            nextSend = due + interval
-        } else if interval > 0 {
-            nextSend = max(now + interval, sentAt)
-        } else {
-            // -i 0: the next goes when this one is done.
-            nextSend = state == .waiting ? nil : sentAt
+        schedule.recordSend(due: due, now: now, sentAt: sentAt, waiting: failure == nil)
+    }
+
+    /// Requests given up on at `now` (`lost`) are said, one stderr line each (not with
+    /// -q); with -i 0 the next request goes.
+    private func gaveUp(_ lost: [Int], now: UInt64) {
+        guard !lost.isEmpty else { return }
+        if !settings.quiet {
+            for seq in lost { writeDiagnostic("letter: no reply to seq=\(seq) within \(formatSeconds(settings.timeout)) s") }
         }
-    }
-
-    /// A send the kernel refused (the service's socket file gone, say): an error in the
-    /// count, one stderr line, and ping goes on.
-    private func sendFailed(_ seq: Int, _ errno: Errno) -> State {
-        counts.errors += 1
-        writeDiagnostic("letter: seq=\(seq): cannot send to \(destination.pythonRepr): \(errno)")
-        return .lost
-    }
-
-    /// Requests unanswered for the whole timeout are lost: one stderr line each (not with -q).
-    private func expireRequests(now: UInt64) {
-        while oldestWaiting < nextSeq {
-            let request = requests[slot(oldestWaiting)]
-            if request.state == .waiting {
-                guard now >= request.sentAt + timeout else { return }
-                requests[slot(oldestWaiting)].state = .lost
-                if !settings.quiet {
-                    writeDiagnostic("letter: no reply to seq=\(request.seq) within \(formatSeconds(settings.timeout)) s")
-                }
-                requestDone(now: now)
-            }
-            oldestWaiting += 1
-        }
-    }
-
-    /// A request is answered or lost: with -i 0 the next one goes now.
-    private func requestDone(now: UInt64) {
-        if settings.rate == nil && interval == 0 && !allSent { nextSend = now }
+        schedule.requestDone(now: now)
     }
 
     /// The destination said ICMP port unreachable: the oldest waiting request is an error
     /// at once, said so, instead of waiting out the timeout.
     func noteUnreachable() {
-        guard let seq = oldestWaitingRequest() else { return }
-        requests[slot(seq)].state = .lost
+        guard let seq = requests.markUnreachable() else { return }
         counts.errors += 1
         writeDiagnostic("letter: seq=\(seq): port unreachable: nothing listens at \(destination.pythonRepr) (ICMP port unreachable)")
-        skipFinishedRequests()
-        requestDone(now: monotonicNanoseconds())
+        schedule.requestDone(now: monotonicNanoseconds())
     }
-
-    /// Moves the oldest-waiting mark past requests answered or lost.
-    private func skipFinishedRequests() {
-        while oldestWaiting < nextSeq && requests[slot(oldestWaiting)].state != .waiting { oldestWaiting += 1 }
-    }
-
-    private func slot(_ seq: Int) -> Int { seq % requests.count }
 
     // MARK: The sink: replies
 
@@ -283,11 +194,8 @@ public final class Pinger: DatagramSink, LoopTimer {
         }
         let now = monotonicNanoseconds()
         var shown = record
-        switch match(record.datagram.payload) {
-        case .answer(let seq):
-            let request = requests[slot(seq)]
-            requests[slot(seq)].state = .answered
-            let nanoseconds = roundTrip(request, receivedAt: record.datagram.receivedAt, now: now)
+        switch requests.match(record.datagram.payload, receivedAt: record.datagram.receivedAt, now: now) {
+        case .answer(let seq, let nanoseconds):
             if meetsExpectation(record.datagram.payload) {
                 latency.record(nanoseconds: nanoseconds, seq: seq)
             } else {
@@ -296,8 +204,7 @@ public final class Pinger: DatagramSink, LoopTimer {
             }
             shown.seq = seq
             shown.roundTripNanoseconds = nanoseconds
-            skipFinishedRequests()
-            requestDone(now: now)
+            schedule.requestDone(now: now)
         case .duplicate(let seq):
             counts.duplicates += 1
             shown.seq = seq
@@ -335,58 +242,9 @@ public final class Pinger: DatagramSink, LoopTimer {
     public func contribute(to statistics: inout ReceiveStatistics) {
         printSink.contribute(to: &statistics)
         statistics.ping = PingReport(destination: destination.pythonRepr, counts: counts, latency: latency.summary(),
-                                     elapsedNanoseconds: firstSendAt.map { monotonicNanoseconds() &- $0 } ?? 0,
+                                     elapsedNanoseconds: schedule.firstSendAt.map { monotonicNanoseconds() &- $0 } ?? 0,
                                      histogram: settings.histogram)
     }
 
     public func finish(_ statistics: ReceiveStatistics) throws { try printSink.finish(statistics) }
-
-    private enum Match {
-        case answer(Int), duplicate(Int), late(Int), unmatched
-    }
-
-    private func match(_ reply: ArraySlice<UInt8>) -> Match {
-        // A reply in this run's default form names its request, and only that one: one
-        // naming a request that cannot be answered is not given to another by age.
-        if case .numbered(let id, _) = payload, let seq = sequenceNumber(in: reply, id: id) {
-            guard seq >= 1, seq < nextSeq, requests[slot(seq)].seq == seq else { return .unmatched }
-            switch requests[slot(seq)].state {
-            case .waiting: return .answer(seq)
-            case .answered: return .duplicate(seq)
-            case .lost: return .late(seq)
-            }
-        }
-        return oldestWaitingRequest().map { .answer($0) } ?? .unmatched
-    }
-
-    private func oldestWaitingRequest() -> Int? {
-        var seq = oldestWaiting
-        while seq < nextSeq {
-            if requests[slot(seq)].state == .waiting { return seq }
-            seq += 1
-        }
-        return nil
-    }
-
-    /// N in `letter-ping ID seq=N` (and the spaces of -s SIZE), if `reply` is that with
-    /// this run's ID.
-    private func sequenceNumber(in reply: ArraySlice<UInt8>, id: String) -> Int? {
-        let prefix = "letter-ping \(id) seq="
-        guard reply.count > prefix.utf8.count, reply.starts(with: prefix.utf8) else { return nil }
-        let rest = reply.dropFirst(prefix.utf8.count)
-        let digits = rest.prefix { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
-        guard !digits.isEmpty, digits.count <= 18, rest.dropFirst(digits.count).allSatisfy({ $0 == UInt8(ascii: " ") }) else {
-            return nil
-        }
-        return digits.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
-    }
-
-    /// Nanoseconds from the send to the receive: the kernel's receive time against the
-    /// wall clock read just before the send; the monotonic clock should the wall clock
-    /// have stepped in between.
-    private func roundTrip(_ request: Request, receivedAt: Timestamp, now: UInt64) -> UInt64 {
-        let wall = receivedAt.nanoseconds(since: request.sentWall)
-        let monotonic = now &- request.sentAt
-        return wall >= 0 && UInt64(wall) <= monotonic ? UInt64(wall) : monotonic
-    }
 }
