@@ -54,14 +54,21 @@ public struct RelayOptions: Equatable, Sendable {
 func runRelay(_ options: RelayOptions) throws {
     let displayed = try displaySinks(options.display, quiet: options.quiet)
     var targets: [Peer] = []
-    for endpoint in options.targets { targets.append(try resolveDestination(endpoint, family: options.family)) }
+    for endpoint in options.targets {
+        let target = try resolveDestination(endpoint, family: options.family)
+        // Spelt otherwise than an earlier one (`localhost`, `127.1`, a mapped address, `DIR//NAME`).
+        if let earlier = zip(options.targets, targets).first(where: { reachSameSocket($0.1, target) }) {
+            throw UsageError("--to '\(endpoint.text)' is '\(earlier.0.text)' again (\(target.pythonRepr)): each target gets every datagram once")
+        }
+        targets.append(target)
+    }
     let address = try resolveBindAddress(options.listen, family: options.family)
     // Every session holds a socket per target.
     raiseDescriptorLimit()
     let listening = try openBoundSocket(address, reuseAddress: options.receiving.reuseAddress || !options.groups.isEmpty)
     // A target that is the relay itself would fill the session table with its own datagrams.
     let own = try boundAddress(of: listening)
-    if let loop = targets.first(where: { isOwnAddress($0, listening: own) }) {
+    if let loop = targets.first(where: { reachesItself($0, listening: own) }) {
         throw UsageError("--to \(loop.pythonRepr) is this relay's own listening address: it would relay to itself")
     }
     try joinGroups(options.groups, interface: options.interface, on: listening)
@@ -115,14 +122,3 @@ let relaySpec = SubcommandSpec(
                 + "SIGTERM (exit 0, with a summary).")
     },
     parse: { parsed throws(UsageError) in try RelayOptions(parsed) }, run: { try runRelay($0) })
-
-/// Whether `target` reaches the relay's own socket bound at `listening`: the same address,
-/// or the same port on any of this host's addresses when it is bound to every interface.
-private func isOwnAddress(_ target: Peer, listening: Peer) -> Bool {
-    if target == listening { return true }
-    // A wildcard socket hears its port on every address of this host (`::` IPv4's too).
-    guard listening.isUnspecified, !target.isUnix, target.port == listening.port,
-          target.isIPv6 == listening.isIPv6 || listening.isIPv6 else { return false }
-    if target.isLoopback || target.isUnspecified { return true }
-    return ((try? interfaceAddresses()) ?? []).contains { $0.address.host == target.host }
-}

@@ -300,10 +300,31 @@ func canonicalJSON(_ lines: String) throws -> String {
 
     @Test func itsOwnAddressIsRefused() throws {
         let port = try freePort()
-        for listen in ["127.0.0.1", "0.0.0.0"] {
-            let relay = try run(Paths.letter, ["relay", "-t", "1", listen, port, "--to", "127.0.0.1:\(port)"])
-            #expect(relay.status == 2, "\(relay.stderrText)")
+        let directory = try TemporaryDirectory("relay-loop")
+        // However the target is spelt: a trial looped through a mapped address and a second slash.
+        for (listen, target) in [(["127.0.0.1", port], "127.0.0.1:\(port)"), (["0.0.0.0", port], "127.0.0.1:\(port)"),
+                                 (["127.0.0.1", port], "[::ffff:127.0.0.1]:\(port)"), (["127.0.0.1", port], "127.1:\(port)"),
+                                 ([directory.path + "/r.sock"], directory.path + "//r.sock")] {
+            let relay = try run(Paths.letter, ["relay", "-t", "1"] + listen + ["--to", target])
+            #expect(relay.status == 2, "\(listen) --to \(target): \(relay.stderrText)")
             #expect(relay.stderrText.contains("is this relay's own listening address"), "\(relay.stderrText)")
+        }
+    }
+
+    /// The same target spelt two ways is still the same target: one datagram in would be
+    /// two out to it (a trial got 64 out of one with 64 spellings of 127.0.0.1).
+    @Test func aTargetSpeltTwoWaysIsRefused() throws {
+        let directory = try TemporaryDirectory("relay-twice")
+        let file = directory.path + "/t.sock"
+        let created = creat(file, 0o600)
+        #expect(created >= 0)
+        close(created)
+        for (first, second) in [("127.0.0.1:9", "127.1:9"), ("127.0.0.1:9", "[::ffff:127.0.0.1]:9"), ("127.0.0.1:9", "2130706433:9"),
+                                (file, directory.path + "/./t.sock")] {
+            let relay = try run(Paths.letter, ["relay", "-t", "1", "127.0.0.1", "0", "--to", first, "--to", second])
+            #expect(relay.status == 2, "\(first) and \(second): \(relay.stderrText)")
+            #expect(relay.stderrText.contains("--to '\(second)' is '\(first)' again ("), "\(relay.stderrText)")
+            #expect(relay.stderrText.split(separator: "\n").count == 1, "\(relay.stderrText)")
         }
     }
 

@@ -45,6 +45,15 @@ public enum Peer: Hashable, Sendable {
         }
     }
 
+    /// A v4-mapped IPv6 address (`::ffff:a.b.c.d`) as the IPv4 address it stands for,
+    /// where datagrams sent to it arrive; any other address as it is.
+    public var unmapped: Peer {
+        guard case .v6(let bytes, let port, _, _) = self, bytes.isIPv4Mapped else { return self }
+        let address = UInt32(truncatingIfNeeded: bytes.low)
+        return .v4(octets: (UInt8(address >> 24), UInt8(address >> 16 & 0xff), UInt8(address >> 8 & 0xff), UInt8(address & 0xff)),
+                   port: port)
+    }
+
     /// Whether this is the address of every interface (0.0.0.0, ::), as a socket bound
     /// to all of them reports itself.
     public var isUnspecified: Bool {

@@ -17,6 +17,20 @@ public func fileKind(atPath path: [UInt8]) -> FileKind {
     return info.st_mode & S_IFMT == S_IFSOCK ? .socket : .other
 }
 
+/// A file's device and inode: two paths name the same file exactly when these agree.
+public struct FileIdentity: Equatable, Sendable {
+    let device: UInt64
+    let inode: UInt64
+}
+
+/// The device and inode of the file at `path` (following symbolic links, as a send to
+/// it does); nil when there is none. The corresponding C function is `stat`.
+public func fileIdentity(atPath path: [UInt8]) -> FileIdentity? {
+    var info = stat()
+    guard withPathString(path, { stat($0, &info) }) == 0 else { return nil }
+    return FileIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+}
+
 /// Removes the file at `path`. The corresponding C function is `unlink`.
 public func removeFile(atPath path: [UInt8]) throws(SystemCallError) {
     _ = try retryingInterrupts("unlink") { withPathString(path) { unlink($0) } }
