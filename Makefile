@@ -32,7 +32,7 @@ DEB = dist/letter_$(VERSION)_amd64.deb
 # Archive timestamps: the last commit's, so the same commit packs the same bytes.
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 
-.PHONY: all build release demo test peers bench fuzz test-asan clean help install uninstall dist deb
+.PHONY: all build release demo test peers bench trials fuzz test-asan clean help install uninstall dist deb
 
 all: release
 
@@ -40,6 +40,7 @@ help:
 	@echo "make demo    a listener on loopback and real letters in utf-8 and gbk"
 	@echo "make test    every test (unit + end to end with python3, socat, nc)"
 	@echo "make bench   letter side by side with C, nc, socat and python3"
+	@echo "make trials  the adversarial trials (ping spoofing, socket files, relay loops, --reply, --rate) as one table (root)"
 	@echo "make fuzz    every libFuzzer target for FUZZ_SECONDS (default $(FUZZ_SECONDS)) each"
 	@echo "make test-asan  the test suite under AddressSanitizer"
 	@echo "make build   debug build;  make release   static release binary at $(LETTER)"
@@ -172,6 +173,10 @@ test-asan: peers
 
 bench: peers release
 	python3 Benchmarks/bench.py --letter $(LETTER)
+
+# What issue 18's adversarial trial found, measured again: one table, PASS or FAIL per row.
+trials: release
+	python3 Benchmarks/trials.py --letter $(LETTER)
 
 clean:
 	rm -rf .build .build-asan .build-static Benchmarks/bin dist

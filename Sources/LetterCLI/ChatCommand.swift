@@ -56,7 +56,7 @@ func runChat(_ options: ChatOptions) throws {
     try receiver.prepare(socket, receiveBuffer: options.receiving.receiveBuffer, timestamps: options.display.time != nil)
     let signals = try watchSignals()
     writeDiagnostic("chatting with \(destination.pythonRepr) from \(bound.pythonRepr)")
-    let sender = try DatagramSender(on: socket, to: destination, encoder: encoder, interval: nil)
+    let sender = try DatagramSender(on: socket, to: destination, encoder: encoder, pace: nil)
     try chat(on: socket, receiver: receiver, sender: sender, signals: signals.descriptor, linger: options.lingerAfterInput)
 }
 

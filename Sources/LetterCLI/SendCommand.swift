@@ -11,8 +11,8 @@ public struct SendOptions: Equatable, Sendable {
     public var stats = false
     /// `--expect 'pong'` or `--expect-hex 'de ad'` as given, for the mismatch's message.
     var expectationText = ""
-    /// `--rate N` or `-i SEC`: the pause between datagrams, in seconds.
-    public var interval: Double?
+    /// `--rate N` or `-i SEC`.
+    public var pace: Pace?
     /// `-c N`: the datagram (MESSAGE or --whole stdin) this many times.
     public var count = 1
     /// `--chunk N`: stdin cut into N-byte datagrams, untouched.
@@ -39,8 +39,8 @@ public struct SendOptions: Equatable, Sendable {
             replies.expectation = expectation
             expectationText = "--expect-hex '\(parsed.values[Option.expectHex.long]?.last ?? "")'"
         }
-        if let rate = try parsed.value(Option.rate) { interval = 1 / rate }
-        if let seconds = try parsed.value(Option.interval) { interval = seconds }
+        if let rate = try parsed.value(Option.rate) { pace = .rate(rate) }
+        if let seconds = try parsed.value(Option.interval) { pace = .interval(seconds) }
         count = try parsed.value(Option.count) ?? count
         sending = try SendingOptions(parsed)
         replies.broadcast = sending.broadcast
@@ -167,7 +167,7 @@ func runSend(_ options: SendOptions) throws {
         source = try options.payload.source()
         input = options.chunk.map { .chunks($0) } ?? .lines
     }
-    let summary = try send(input, from: source, encoder: encoder, interval: options.interval, on: socket, to: destination)
+    let summary = try send(input, from: source, encoder: encoder, pace: options.pace, on: socket, to: destination)
     if options.stats { writeDiagnostic(summary) }
     guard let replySink else { return }
     let outcome = try awaitReplies(on: socket, from: destination, options: options.replies, printSink: replySink,

@@ -387,7 +387,9 @@ import Testing
 
     /// Round trips are kept in 4 bytes each: after 200,000 replies (`-i 0 -q` against the
     /// Python echo service) the resident memory has grown by at most that, read from
-    /// /proc/PID/status as the kernel counts it, plus 256 KiB for the allocator's moods.
+    /// /proc/PID/status as the kernel counts it, plus 512 KiB for the allocator's moods
+    /// (256 KiB was once 51 KiB short on a busy machine; eight bytes a reply would still
+    /// exceed it by 270 KiB).
     @Test func memoryGrowsByAtMostFourBytesAReply() throws {
         let replies = 200_000
         let (server, address) = try service("echo", extra: ["--count", String(replies), "--quiet"])
@@ -413,7 +415,7 @@ import Testing
         if Paths.letterIsSanitized {
             print("ping memory under AddressSanitizer (not asserted): grew from \(start) KiB to \(peak) KiB")
         } else {
-            #expect((peak - start) * 1024 <= 4 * replies + 256 * 1024, "grew from \(start) KiB to \(peak) KiB")
+            #expect((peak - start) * 1024 <= 4 * replies + 512 * 1024, "grew from \(start) KiB to \(peak) KiB")
         }
         server.wait()
     }

@@ -28,7 +28,7 @@ import LetterCore
     @Test func sendOptionsAreTyped() throws {
         let options = try send(["-w", "-t", "1.5", "--rate", "100", "-b", "127.0.0.1:5000", "--broadcast", "--ttl", "4",
                                 "--no-loop", "--errors", "replace", "-6", "-f", "tuple", "--bufsize", "100", "h", "1"])
-        #expect(options.wait && options.replies.timeout == 1.5 && options.interval == 0.01)
+        #expect(options.wait && options.replies.timeout == 1.5 && options.pace == .rate(100))
         #expect(options.sending.bind == Endpoint(host: "127.0.0.1", port: 5000))
         #expect(options.sending.broadcast && options.sending.multicastHops == 4 && !options.sending.multicastLoop)
         #expect(options.payload.replaceErrors && options.family == .v6)

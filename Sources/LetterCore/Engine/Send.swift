@@ -39,9 +39,9 @@ public enum SendInput: Sendable {
 }
 
 /// Sends `input` (read from `source` when it is lines or chunks) to `destination`,
-/// encoded by `encoder`, paced by `interval` seconds between datagrams (nil: in
-/// batches). Returns the `--stats` line.
-public func send(_ input: SendInput, from source: SendSource, encoder: OutgoingEncoder, interval: Double?,
+/// encoded by `encoder`, paced by `pace` (nil: in batches as fast as the socket takes
+/// them). Returns the `--stats` line.
+public func send(_ input: SendInput, from source: SendSource, encoder: OutgoingEncoder, pace: Pace?,
                  on socket: borrowing DatagramSocket, to destination: Peer) throws -> String {
     let reader: LineReader
     var encoder = encoder
@@ -49,7 +49,7 @@ public func send(_ input: SendInput, from source: SendSource, encoder: OutgoingE
     var inputSize = source.size
     switch input {
     case .repeated(let bytes, let place, let count):
-        let sender = try DatagramSender(on: socket, to: destination, encoder: encoder, interval: interval)
+        let sender = try DatagramSender(on: socket, to: destination, encoder: encoder, pace: pace)
         for _ in 0..<count {
             try sender.add(bytes, place: place)
             if sender.isDue { try sender.flush(on: socket) }
@@ -74,7 +74,7 @@ public func send(_ input: SendInput, from source: SendSource, encoder: OutgoingE
         encoder = try OutgoingEncoder(decoded)
         inputSize = nil
     }
-    let sender = try DatagramSender(on: socket, to: destination, encoder: encoder, interval: interval,
+    let sender = try DatagramSender(on: socket, to: destination, encoder: encoder, pace: pace,
                                     recordName: recordName, showsProgress: true, inputSize: inputSize)
     try sendLines(from: reader, sender: sender, on: socket)
     return sender.finish()

@@ -167,14 +167,13 @@ public final class DatagramSender {
 
     /// `inputSize`: the input's size when it is known (a regular file), for the
     /// progress line's percentage and time left.
-    public init(on socket: borrowing DatagramSocket, to destination: Peer, encoder: OutgoingEncoder, interval: Double?,
+    public init(on socket: borrowing DatagramSocket, to destination: Peer, encoder: OutgoingEncoder, pace: Pace?,
                 recordName: String = "line", showsProgress: Bool = false, inputSize: Int? = nil) throws(RuntimeError) {
         self.destination = destination
         do { limit = try socket.maximumDatagramSize(to: destination) } catch { throw RuntimeError(failed: error) }
         self.encoder = encoder
         self.recordName = recordName
-        // --rate (0.001 to 1e7 a second) and -i (at most 1e6 s) keep this within UInt64.
-        pacer = interval.map { Pacer(interval: UInt64($0 * 1e9), capacity: Self.batchCapacity) }
+        pacer = pace.map { Pacer($0, capacity: Self.batchCapacity) }
         report = SendReport(start: monotonicNanoseconds(), inputSize: inputSize,
                             showsProgress: showsProgress && isTerminal(standardError))
     }

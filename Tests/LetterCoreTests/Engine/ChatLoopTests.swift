@@ -17,7 +17,7 @@ import Testing
         let sender = try DatagramSender(on: socket, to: try peer.localAddress(),
                                         encoder: OutgoingEncoder(PayloadEncoding(wire: encodingTable[0], input: encodingTable[0],
                                                                                  untouched: false, replaceErrors: false)),
-                                        interval: nil)
+                                        pace: nil)
         try chat(on: socket, receiver: receiver, sender: sender, signals: -1, linger: 0.05, input: input)
         close(writeEnd)
         #expect(try receiveAll(peer).map(\.payload) == [Array("one".utf8), Array("two".utf8)])

@@ -17,7 +17,7 @@ import Testing
         let receiver = try boundSocket("send-\(name)"), sender = try boundSocket("send-\(name)-from")
         let descriptor = try inputDescriptor(stdin)
         defer { close(descriptor) }
-        _ = try send(input, from: SendSource(descriptor: descriptor, name: "stdin", size: nil), encoder: encoder, interval: nil,
+        _ = try send(input, from: SendSource(descriptor: descriptor, name: "stdin", size: nil), encoder: encoder, pace: nil,
                      on: sender, to: try receiver.localAddress())
         return try receiveAll(receiver).map(\.payload)
     }
@@ -58,7 +58,7 @@ import Testing
         let message = "line 2: \(limit + 1)-byte datagram is longer than the unix socket's send buffer allows (\(limit) bytes); "
             + "nothing sent for it"
         #expect(throws: RuntimeError(message)) {
-            _ = try send(.lines, from: SendSource(descriptor: descriptor, name: "stdin", size: nil), encoder: encoder(), interval: nil,
+            _ = try send(.lines, from: SendSource(descriptor: descriptor, name: "stdin", size: nil), encoder: encoder(), pace: nil,
                          on: sender, to: try receiver.localAddress())
         }
         #expect(try receiveAll(receiver).map(\.payload) == [bytes("first")])
@@ -68,7 +68,7 @@ import Testing
     /// builder keeps nothing of it.
     @Test func invalidInputIsNamedAndLeavesNothingInTheBatch() throws {
         let receiver = try boundSocket("send-invalid"), sender = try boundSocket("send-invalid-from")
-        let datagrams = try DatagramSender(on: sender, to: try receiver.localAddress(), encoder: encoder(), interval: nil)
+        let datagrams = try DatagramSender(on: sender, to: try receiver.localAddress(), encoder: encoder(), pace: nil)
         try datagrams.add(bytes("ok")[...], place: "line 1")
         // Not binary, and Windows' Western page reads it: the hint names that encoding.
         #expect(throws: RuntimeError("line 2: invalid utf-8 input at byte 2 (0xff); nothing sent for it "
