@@ -147,6 +147,25 @@ import Testing
         #expect(replay.stderrText.contains("replayed 3 datagrams") && replay.stderrText.contains("(3 not to port \(receiver.port))"))
     }
 
+    /// With --to the socket is connected, so a port nothing listens on comes back as the
+    /// next send's ECONNREFUSED (ICMP): that datagram still goes, and nothing is counted
+    /// as failed that the kernel sent — as before, when the socket was not connected.
+    @Test func aConnectedReplayToAClosedPortSendsEveryDatagram() throws {
+        let fixtures = try TemporaryDirectory("replay-refused")
+        _ = try run(Paths.python, [Paths.repository + "/Fixtures/captures/make_captures.py", fixtures.path], seconds: 60)
+        let path = fixtures.path + "/raw-ipv4.pcap"
+        let receiver = try Receiver(count: 100, timeout: 1)
+        let heard = try run(Paths.letter, ["replay", "--fast", "--to", "127.0.0.1:\(receiver.port)", path])
+        let count = receiver.arrivals().count
+        #expect(heard.status == 0 && count > 1, "\(heard.stderrText)")
+        let closed = try freePort()
+        // 5 ms apart: each ICMP error is back before the next send.
+        let refused = try run(Paths.letter, ["replay", "--rate", "200", "--to", "127.0.0.1:" + closed, path])
+        #expect(refused.status == 0, "\(refused.stderrText)")
+        #expect(refused.stderrText.contains("letter: replayed \(count) datagrams") && refused.stderrText.contains("; 0 send failures"),
+                "\(refused.stderrText)")
+    }
+
     @Test func aCaptureCutInsideARecordSendsWhatCameBefore() throws {
         let fixtures = try TemporaryDirectory("replay-damaged")
         _ = try run(Paths.python, [Paths.repository + "/Fixtures/captures/make_captures.py", fixtures.path], seconds: 60)

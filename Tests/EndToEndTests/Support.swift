@@ -161,3 +161,11 @@ struct ExecutableFile {
         isStripped = !found.contains(".symtab") && !found.contains(".debug_info")
     }
 }
+
+/// A free UDP port on 127.0.0.1, as Python's bind to port 0 reports it (free once Python
+/// has exited: nothing listens there).
+func freePort() throws -> String {
+    let probe = try run(Paths.python, ["-c", "import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); "
+                                       + "s.bind(('127.0.0.1', 0)); print(s.getsockname()[1], end='')"])
+    return probe.stdoutText
+}

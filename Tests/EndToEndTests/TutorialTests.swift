@@ -6,12 +6,6 @@ import Testing
 @Suite struct TutorialTests {
     static let directory = Paths.repository + "/Fixtures/tutorial/"
 
-    /// A free UDP port on 127.0.0.1, as Python's bind to port 0 reports it.
-    func freePort() throws -> String {
-        let probe = try run(Paths.python, ["-c", "import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])"])
-        return String(probe.stdoutText.dropLast())
-    }
-
     /// `letter send -w` in place of the tutorials' client prints what that client prints.
     @Test func sendWaitPrintsWhatTheTutorialClientPrints() throws {
         let port = try freePort()

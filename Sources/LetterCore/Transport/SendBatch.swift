@@ -57,52 +57,58 @@ public final class SendBatch {
         case retry
     }
 
-    /// Sends every closed datagram to `destination` and empties the batch; `onRefusal`
-    /// decides what a refusal means.
-    func send(from descriptor: Int32, to destination: Peer, flags: Int32,
+    /// Sends every closed datagram to `destination` (nil: the address the socket is
+    /// connected to) and empties the batch; `onRefusal` decides what a refusal means.
+    func send(from descriptor: Int32, to destination: Peer?, flags: Int32,
               onRefusal: (SystemCallError) -> RefusalAction) -> SendOutcome {
         defer {
             bytes.removeAll(keepingCapacity: true)
             ends.removeAll(keepingCapacity: true)
         }
-        // The pointers are valid only inside these closures, so the send loop lives there and
-        // hands its outcome out as a value.
+        guard let destination else { return send(from: descriptor, name: nil, nameLength: 0, flags: flags, onRefusal: onRefusal) }
         return destination.withSockaddr { name, nameLength in
-            bytes.withUnsafeMutableBytes { buffer in
-                var start = 0
-                for (index, end) in ends.enumerated() {
-                    vectors[index] = iovec(iov_base: buffer.baseAddress.map { $0 + start }, iov_len: end - start)
-                    headers[index] = letter_mmsghdr(
-                        msg_hdr: msghdr(msg_name: UnsafeMutableRawPointer(mutating: name), msg_namelen: nameLength,
-                                        msg_iov: vectors + index, msg_iovlen: 1,
-                                        msg_control: nil, msg_controllen: 0, msg_flags: 0),
-                        msg_len: 0)
-                    start = end
-                }
-                var done = 0
-                var outcome = SendOutcome()
-                sending: while done < ends.count {
-                    // sendmmsg may stop early (a full send buffer); go on from there.
-                    do throws(SystemCallError) {
-                        let count = Int(try retryingInterrupts("sendmmsg") {
-                            letter_sendmmsg(descriptor, headers + done, UInt32(ends.count - done), flags)
-                        })
-                        // sendmmsg sends at least one datagram when it does not fail.
-                        outcome.sent += count
-                        outcome.bytes += ends[done + count - 1] - (done == 0 ? 0 : ends[done - 1])
-                        done += count
-                    } catch {
-                        outcome.failure = error
-                        switch onRefusal(error) {
-                        case .stop: break sending
-                        case .skip: done += 1
-                        case .retry: continue
-                        }
+            send(from: descriptor, name: name, nameLength: nameLength, flags: flags, onRefusal: onRefusal)
+        }
+    }
+
+    private func send(from descriptor: Int32, name: UnsafePointer<sockaddr>?, nameLength: socklen_t, flags: Int32,
+                      onRefusal: (SystemCallError) -> RefusalAction) -> SendOutcome {
+        // The pointers are valid only inside this closure, so the send loop lives there and
+        // hands its outcome out as a value.
+        bytes.withUnsafeMutableBytes { buffer in
+            var start = 0
+            for (index, end) in ends.enumerated() {
+                vectors[index] = iovec(iov_base: buffer.baseAddress.map { $0 + start }, iov_len: end - start)
+                headers[index] = letter_mmsghdr(
+                    msg_hdr: msghdr(msg_name: UnsafeMutableRawPointer(mutating: name), msg_namelen: nameLength,
+                                    msg_iov: vectors + index, msg_iovlen: 1,
+                                    msg_control: nil, msg_controllen: 0, msg_flags: 0),
+                    msg_len: 0)
+                start = end
+            }
+            var done = 0
+            var outcome = SendOutcome()
+            sending: while done < ends.count {
+                // sendmmsg may stop early (a full send buffer); go on from there.
+                do throws(SystemCallError) {
+                    let count = Int(try retryingInterrupts("sendmmsg") {
+                        letter_sendmmsg(descriptor, headers + done, UInt32(ends.count - done), flags)
+                    })
+                    // sendmmsg sends at least one datagram when it does not fail.
+                    outcome.sent += count
+                    outcome.bytes += ends[done + count - 1] - (done == 0 ? 0 : ends[done - 1])
+                    done += count
+                } catch {
+                    outcome.failure = error
+                    switch onRefusal(error) {
+                    case .stop: break sending
+                    case .skip: done += 1
+                    case .retry: continue
                     }
                 }
-                outcome.failed = ends.count - outcome.sent
-                return outcome
             }
+            outcome.failed = ends.count - outcome.sent
+            return outcome
         }
     }
 }
