@@ -113,7 +113,7 @@ public final class Relay: DatagramSink, SocketGroup {
                     outgoing.closeDatagram()
                 }
                 let upstream = session.upstream[target]
-                let outcome = send(outgoing, on: upstream.socket, to: destination)
+                let outcome = send(outgoing, on: upstream.socket, to: destination, connected: true)
                 upstream.sentAt = outcome.sent > 0 ? Timestamp.now() : nil
                 statistics.requestsForwarded += outcome.sent
                 statistics.requestBytesForwarded += outcome.bytes
@@ -285,9 +285,11 @@ public final class Relay: DatagramSink, SocketGroup {
     /// from an earlier datagram (ECONNREFUSED) refuses the next send once: that datagram
     /// goes again. So does one longer than a unix socket's send buffer lets out (a unix
     /// datagram received whole can be): the buffer is widened once, as far as allowed.
-    private func send(_ batch: SendBatch, on socket: borrowing DatagramSocket, to destination: Peer) -> SendOutcome {
+    /// `connected`: an upstream socket, which names no address per datagram.
+    private func send(_ batch: SendBatch, on socket: borrowing DatagramSocket, to destination: Peer,
+                      connected: Bool = false) -> SendOutcome {
         var retried = false, widened = false
-        let outcome = socket.send(batch, to: destination) { error in
+        let outcome = socket.send(batch, to: destination, connected: connected) { error in
             if !retried && socket.consumePortUnreachable(error) {
                 retried = true
                 return .retry

@@ -122,11 +122,14 @@ extension DatagramSocket {
     /// Sends every datagram in `batch` to `destination` and empties it, `onRefusal`
     /// deciding about each one the kernel refuses. A unix destination is never waited for
     /// (MSG_DONTWAIT): a peer that stopped reading fills its queue, and waiting on it would
-    /// hold up every other peer; its datagram is refused instead. Returns how many were sent
-    /// and the last refusal. The corresponding C function is `sendmmsg`.
-    public func send(_ batch: SendBatch, to destination: Peer,
+    /// hold up every other peer; its datagram is refused instead. `connected`: the socket
+    /// is connected to `destination`, so no address goes with each datagram and the kernel
+    /// uses the route it looked up at connect, not one a datagram. Returns how many were
+    /// sent and the last refusal. The corresponding C function is `sendmmsg`.
+    public func send(_ batch: SendBatch, to destination: Peer, connected: Bool = false,
                      onRefusal: (SystemCallError) -> SendBatch.RefusalAction) -> SendOutcome {
-        batch.send(from: descriptor, to: destination, flags: destination.isUnix ? Int32(MSG_DONTWAIT) : 0, onRefusal: onRefusal)
+        batch.send(from: descriptor, to: connected ? nil : destination, flags: destination.isUnix ? Int32(MSG_DONTWAIT) : 0,
+                   onRefusal: onRefusal)
     }
 }
 
