@@ -111,7 +111,7 @@ for line in sys.stdin.buffer:
     s.sendto(line.rstrip(b'\\n'), addr)
 """
 # The Python tutorials' receive loop, plus a banner like letter's and a clean exit on SIGTERM (which flushes stdout).
-PY_SEED_LISTEN = """\
+PY_LOOP_LISTEN = """\
 import signal, socket, sys
 signal.signal(signal.SIGTERM, lambda *_: sys.exit())
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -503,9 +503,9 @@ def numbered_lines(count: int) -> list[bytes]:
     return [b"%08d %s" % (i, FILLER) for i in range(count)]
 
 
-def python_seed(_port: int) -> list[str]:
+def python_loop(_port: int) -> list[str]:
     """The Python tutorials' receive loop; it binds port 0 itself and announces the port."""
-    return [PYTHON, "-c", PY_SEED_LISTEN]
+    return [PYTHON, "-c", PY_LOOP_LISTEN]
 
 
 def histogram_p50(summary: str) -> float | None:
@@ -1021,8 +1021,8 @@ class Bench:
     def case_blast(self) -> list[Row]:
         listeners = [
             self.c_receiver(),
-            Listener("python3 seed → tty", python_seed, terminal=True),
-            Listener("python3 seed → file", python_seed),
+            Listener("python3 loop → tty", python_loop, terminal=True),
+            Listener("python3 loop → file", python_loop),
             Listener("nc -ul", lambda p: ["nc.openbsd", "-u", "-l", HOST, str(p)], announces=False,
                      received=payload_bytes),
             Listener("socat -u UDP-RECV: -", lambda p: ["socat", "-u", f"UDP-RECV:{p},bind={HOST}", "-"],
@@ -1163,7 +1163,7 @@ class Bench:
 
     def case_rss(self) -> list[Row]:
         sizes = self.sizes
-        listeners = [self.c_receiver(), Listener("python3 seed", python_seed)]
+        listeners = [self.c_receiver(), Listener("python3 loop", python_loop)]
         if self.letter:
             listeners.insert(1, self.letter_listener("letter listen"))
         peaks: dict[str, list[float]] = {}

@@ -35,8 +35,10 @@ public struct SubcommandSpec: Sendable {
 
     var usage: String { page().usage }
     var arguments: [(String, String)] { page().arguments }
-    /// Every option it takes, `-h, --help` last.
-    public var options: [OptionSpec] { page().listedOptions + [Option.help.spec()] }
+    /// Every option it takes, `-h, --help` last, as the parser splits them: `-f`'s help is
+    /// not worded for this command's formats here (`listedOptions` is, for the pages), which
+    /// a one-off send would pay for at every start.
+    public var options: [OptionSpec] { page().options + [Option.help.spec()] }
 }
 
 /// What a subcommand's help and man page section say, and the options its parser splits.
