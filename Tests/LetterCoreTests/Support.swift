@@ -3,10 +3,20 @@ import Glibc
 
 /// Real sockets and pipes for the engine's tests: no child process, nothing on the network.
 
+/// The abstract unix name of this test run that `boundSocket(name)` binds.
+func abstractName(_ name: String) -> [UInt8] { Array("letter-test-\(getpid())-\(name)".utf8) }
+
 /// A unix datagram socket bound to a name of this test run in the abstract namespace.
 func boundSocket(_ name: String) throws -> DatagramSocket {
     var socket = try DatagramSocket(family: .unix)
-    try socket.bind(to: .abstract(Array("letter-test-\(getpid())-\(name)".utf8)))
+    try socket.bind(to: .abstract(abstractName(name)))
+    return socket
+}
+
+/// A UDP socket bound to 127.0.0.1, on a port the kernel picks.
+func loopbackSocket() throws -> DatagramSocket {
+    var socket = try DatagramSocket(family: .v4)
+    try socket.bind(to: .v4(octets: (127, 0, 0, 1), port: 0))
     return socket
 }
 

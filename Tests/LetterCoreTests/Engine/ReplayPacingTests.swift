@@ -1,34 +1,6 @@
 @testable import LetterCore
 import Testing
 
-/// A clock that moves only when read (a nanosecond a read, as a real clock between two
-/// reads) or slept on, and wakes `overshoot` late from every sleep, as a timer slack does.
-private final class FakeClock: PacingClock {
-    var time: UInt64
-    let overshoot: UInt64
-    var sleeps: [UInt64] = []
-    var stopAfterSleeps = Int.max
-
-    init(at time: UInt64, overshoot: UInt64 = 60_000) {
-        self.time = time
-        self.overshoot = overshoot
-    }
-
-    func now() -> UInt64 {
-        time += 1
-        return time
-    }
-
-    func sleep(until deadline: UInt64) throws(RuntimeError) -> Bool {
-        sleeps.append(deadline)
-        if sleeps.count > stopAfterSleeps { return false }
-        time = max(time, deadline + overshoot)
-        return true
-    }
-
-    func signalArrived() throws(RuntimeError) -> Bool { false }
-}
-
 private func at(_ milliseconds: Int) -> Timestamp {
     Timestamp(seconds: 1_000 + milliseconds / 1000, nanoseconds: milliseconds % 1000 * 1_000_000)
 }

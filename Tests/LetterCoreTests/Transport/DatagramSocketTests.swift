@@ -4,12 +4,6 @@ import Testing
 
 /// Real sockets on loopback, port 0, addresses read back: no mocks.
 @Suite struct DatagramSocketTests {
-    func loopbackSocket() throws -> DatagramSocket {
-        var socket = try DatagramSocket(family: .v4)
-        try socket.bind(to: .v4(octets: (127, 0, 0, 1), port: 0))
-        return socket
-    }
-
     @Test func batchesGoOutAndComeBackWithSenders() throws {
         let receiver = try loopbackSocket(), sender = try loopbackSocket()
         let address = try receiver.localAddress()
