@@ -200,7 +200,7 @@ final class Replayer<Clock: PacingClock> {
             // ECONNREFUSED: that datagram goes again (each one at most once a batch).
             var retries = 0
             let result = batch.send(from: descriptor, to: connected ? nil : destination, flags: 0) { error in
-                guard connected, !destination.isUnix, error.errno == .connectionRefused, retries < batch.count else { return .skip }
+                guard connected, !destination.isUnix, error.isPortUnreachable, retries < batch.count else { return .skip }
                 retries += 1
                 return .retry
             }

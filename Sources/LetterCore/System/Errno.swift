@@ -27,6 +27,10 @@ public struct SystemCallError: Error, Equatable, CustomStringConvertible, Sendab
     public let errno: Errno
 
     public var description: String { "\(call): \(errno)" }
+
+    /// ICMP port unreachable for a datagram sent earlier, told to a socket that asked for
+    /// ICMP errors or is connected (ECONNREFUSED: nothing listens there).
+    public var isPortUnreachable: Bool { errno == .connectionRefused }
 }
 
 /// Runs a call on a descriptor that must not block (MSG_DONTWAIT), as

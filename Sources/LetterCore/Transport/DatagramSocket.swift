@@ -126,7 +126,7 @@ extension DatagramSocket {
     /// report is also taken off the error queue, where IP_RECVERR keeps it and poll would
     /// go on saying the socket is ready.
     public func consumePortUnreachable(_ error: SystemCallError) -> Bool {
-        guard error.errno == .connectionRefused else { return false }
+        guard error.isPortUnreachable else { return false }
         clearErrorQueue()
         return true
     }

@@ -43,7 +43,7 @@ public final class ReceiveBatch {
     private let localAddresses: UnsafeMutablePointer<Peer?>?
 
     /// The buffer of an internet socket when none is asked for: a UDP datagram's largest payload.
-    public static let largestUDPDatagram = 65535
+    static let largestUDPDatagram = 65535
 
     /// `bufferSize` nil: as large as the socket's largest datagram (`fitsEachDatagram`).
     /// `localPort`: the port the socket is bound to, when it asked the kernel for each
