@@ -85,9 +85,11 @@ wait "$SERVER_PID"
 
 say "4. The capture, as Wireshark's dissectors read it (four records per exchange: both legs)"
 if command -v tshark >/dev/null 2>&1; then
-    echo "$ tshark -r session.pcap -T fields -e ip.src -e udp.srcport -e ip.dst -e udp.dstport -e data.text"
-    tshark -r session.pcap -o data.show_as_text:TRUE -T fields -e ip.src -e udp.srcport -e ip.dst \
-        -e udp.dstport -e data.text 2>/dev/null | sed 's/^/    /'
+    # The ports are the kernel's pick: one that tshark knows (53, say) would be read as
+    # that protocol and show no text, so every UDP port is decoded as plain data.
+    echo "$ tshark -r session.pcap -d udp.port==1-65535,data -T fields -e ip.src -e udp.srcport -e ip.dst -e udp.dstport -e data.text"
+    tshark -r session.pcap -d udp.port==1-65535,data -o data.show_as_text:TRUE -T fields -e ip.src -e udp.srcport \
+        -e ip.dst -e udp.dstport -e data.text 2>/dev/null | sed 's/^/    /'
 else
     echo "  (tshark is not installed: 'make peers' installs it)"
 fi
