@@ -128,7 +128,7 @@ public final class CaptureReader {
                 continue
             }
             guard let frame else { return finish() }
-            switch decoder.decode(frame.bytes, link: frame.link, isCut: frame.isCut) {
+            switch decoder.decode(input.bytes(at: frame.place), link: frame.link, isCut: frame.isCut) {
             case .datagram(let source, let destination, let payload):
                 return CapturedDatagram(time: frame.time, source: source, destination: destination, payload: payload,
                                         payloadIsText: false, offset: frame.offset)

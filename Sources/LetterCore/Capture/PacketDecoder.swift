@@ -35,10 +35,10 @@ final class PacketDecoder {
     /// frame's length (pcap's `incl_len` < `orig_len`). A cut record that is UDP, or
     /// whose protocol cannot be told, is cut short; one that is anything else is not UDP.
     func decode(_ frame: ArraySlice<UInt8>, link: LinkType, isCut: Bool) -> DecodedRecord {
-        guard let (network, packet) = networkPacket(in: frame, link: link) else { return unreadable(isCut) }
+        guard let (network, start) = networkPacket(in: frame, link: link) else { return unreadable(isCut) }
         switch network {
-        case .ipv4: return decodeIPv4(packet, isCut: isCut)
-        case .ipv6: return decodeIPv6(packet, isCut: isCut)
+        case .ipv4: return decodeIPv4(frame[start...], isCut: isCut)
+        case .ipv6: return decodeIPv6(frame[start...], isCut: isCut)
         case .other: return .skipped(.notUDP, records: 1)
         }
     }

@@ -173,7 +173,7 @@ final class PcapngReader {
         guard let time = timestamp(units, resolution: interface.resolution, offsetSeconds: interface.offsetSeconds) else {
             throw CaptureError(.damaged, at: start, "an Enhanced Packet Block whose time is not between 1970 and 2242")
         }
-        return CaptureFrame(bytes: input.bytes(28..<28 + captured), link: link, time: time, isCut: captured < original, offset: start)
+        return CaptureFrame(place: input.place(28..<28 + captured), link: link, time: time, isCut: captured < original, offset: start)
     }
 
     /// A Simple Packet Block (in the window): the original length and the bytes, of
@@ -190,7 +190,7 @@ final class PcapngReader {
         let original = Int(input.uint32(8, bigEndian: bigEndian))
         var captured = min(original, length - 16)
         if interface.snapLength > 0 { captured = min(captured, Int(interface.snapLength)) }
-        return CaptureFrame(bytes: input.bytes(12..<12 + captured), link: link, time: nil, isCut: captured < original, offset: start)
+        return CaptureFrame(place: input.place(12..<12 + captured), link: link, time: nil, isCut: captured < original, offset: start)
     }
 }
 
