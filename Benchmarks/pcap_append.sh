@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 swiftc -O -wmo -parse-as-library -enforce-exclusivity=unchecked -module-name PcapAppend -o "$out/pcap_append" \
-	Benchmarks/pcap_append.swift Sources/LetterCore/Capture/*.swift Sources/LetterCore/Model/Peer.swift \
+	Benchmarks/pcap_append.swift Sources/LetterCore/Capture/PcapWriter.swift Sources/LetterCore/Capture/InternetChecksum.swift \
+	Sources/LetterCore/Model/Peer.swift \
 	Sources/LetterCore/System/Clock.swift
 instructions() {
 	valgrind --tool=callgrind --callgrind-out-file=/dev/null "$out/pcap_append" "$1" 2>&1 | sed -n 's/.*Collected : //p'
