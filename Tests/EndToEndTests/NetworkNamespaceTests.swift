@@ -114,6 +114,24 @@ import Testing
         #expect(outsider.stdoutText == "only to d (\(try network.tuple(of: a, seenBy: d, path, port: 5000)))\n")
     }
 
+    /// `send -w --all` to a multicast group takes a reply from every member (each from its
+    /// own address, not the group's), as discovery over SSDP or WS-Discovery needs.
+    @Test func sendWaitsForEveryMemberOfAGroup() throws {
+        guard let network = TestNetwork.make("join-send", hosts: 3) else { return }
+        defer { network.remove() }
+        let (a, members) = (network.hosts[0], network.hosts.dropFirst())
+        let group = "239.77.0.5"
+        let listeners = try members.map {
+            try network.start(on: $0, ["listen", "--join", group, "--interface", "eth0", "--reply", "host \($0.number) here",
+                                       "-c", "1", "-t", "10", "0.0.0.0", "9000"], ready: "listening on")
+        }
+        let sent = try network.letter(on: a, ["send", "--interface", "eth0", "-w", "--all", "-t", "1", group, "9000", "who is there?"])
+        #expect(sent.status == 0, "stderr: \(sent.stderrText)")
+        let expected = try members.map { "host \($0.number) here (\(try network.tuple(of: $0, seenBy: a, .ipv4, port: 9000)))" }
+        #expect(sent.stdoutText.split(separator: "\n").map(String.init).sorted() == expected.sorted(), "stderr: \(sent.stderrText)")
+        for listener in listeners { #expect(listener.wait() == 0, "stderr: \(listener.stderrText)") }
+    }
+
     /// chat and relay hear a group with --join too: a chat over a multicast group, and a
     /// relay that forwards what is sent to the group.
     @Test func chatAndRelayJoinAGroup() throws {
