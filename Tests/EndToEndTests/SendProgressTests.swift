@@ -3,12 +3,13 @@ import Testing
 
 /// The progress line of a long send (stderr a terminal: a Python `pty`) and `--stats`.
 @Suite struct SendProgressTests {
-    /// Runs letter with stderr on a pseudo-terminal (stdin and stdout not) and prints
-    /// what the terminal got, as Python's repr of the bytes.
+    /// Runs letter with stderr on a pseudo-terminal (stdin and stdout not; stdin the file
+    /// STDIN_FILE names, if any) and prints what the terminal got, as Python's repr of the bytes.
     static let underTerminal = """
         import os, pty, subprocess, sys
         master, slave = pty.openpty()
-        child = subprocess.Popen(sys.argv[1:], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=slave)
+        stdin = open(os.environ['STDIN_FILE'], 'rb') if 'STDIN_FILE' in os.environ else subprocess.DEVNULL
+        child = subprocess.Popen(sys.argv[1:], stdin=stdin, stdout=subprocess.DEVNULL, stderr=slave)
         os.close(slave)
         out = b''
         while True:
@@ -23,17 +24,20 @@ import Testing
         print(repr(out))
         """
 
-    /// A file sent over about two seconds: the progress line shows the percentage of
-    /// the file and the time left, rising, in place (`\\r`, erase to the end of line),
-    /// and is cleared at the end.
-    @Test func progressShowsAPercentageForAFile() throws {
+    /// A file sent over about two seconds, named by --file or as stdin (a regular file,
+    /// whose size is known too): the progress line shows the percentage of the file and
+    /// the time left, rising, in place (`\\r`, erase to the end of line), and is cleared
+    /// at the end.
+    @Test(arguments: [true, false])
+    func progressShowsAPercentageForAFile(named: Bool) throws {
         let directory = try TemporaryDirectory("progress")
         let path = directory.path + "/lines.txt"
         let lines = (1...500).map { "line \($0) " + String(repeating: "x", count: 100) + "\n" }
         try writeFile(path, lines.joined())
         let listener = try startListener(["-c", "500", "-t", "10", "-f", "raw", "127.0.0.1", "0"])
-        let result = try run(Paths.python, ["-c", Self.underTerminal, Paths.letter, "send", "--rate", "250", "--file", path,
-                                            "127.0.0.1", String(listener.port)], seconds: 30)
+        let result = try run(Paths.python, ["-c", Self.underTerminal, Paths.letter, "send", "--rate", "250"]
+                                 + (named ? ["--file", path] : []) + ["127.0.0.1", String(listener.port)],
+                             seconds: 30, environment: named ? [:] : ["STDIN_FILE": path])
         #expect(listener.child.wait() == 0)
         let output = result.stdoutText.split(separator: "\n")
         try #require(output.count == 2, "\(result.stdoutText) \(result.stderrText)")
