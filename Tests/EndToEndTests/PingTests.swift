@@ -124,6 +124,28 @@ import Testing
         checkFigures(pinged)
     }
 
+    /// With -f the reply prints as listen prints it, then ` seq=N time=T ms`: for `-f tuple`
+    /// Python's `repr((data, addr))` of what the echo service saw and answered from.
+    /// `--rate` with `-i` is one usage error (open loop or a pause, not both).
+    @Test func aFormatPrintsTheReplyAsListenDoesWithSeqAndTime() throws {
+        let (server, address) = try service("echo", extra: ["--count", "2"])
+        let pinged = try ping(["-f", "tuple", "-c", "2", "-i", "0.1", "127.0.0.1", String(try portFromTuple("x " + address))])
+        #expect(pinged.child.status == 0, "\(pinged.child.stderrText)")
+        #expect(server.wait() == 0)
+        let made = try run(Paths.python, ["-c", """
+            import ast, sys
+            address = ast.literal_eval(sys.argv[1])
+            for n, line in enumerate(sys.stdin, 1):
+                print(f'{(ast.literal_eval(line), address)!r} seq={n} time=')
+            """, address], input: Array(server.stdoutText.utf8))
+        let starts = made.stdoutText.split(separator: "\n").map(String.init)
+        #expect(starts.count == 2 && pinged.replies.count == 2
+                    && zip(pinged.replies, starts).allSatisfy { $0.line.hasPrefix($1) && $0.line.hasSuffix(" ms") },
+                "\(pinged.child.stdoutText) vs \(starts)")
+        let both = try ping(["--rate", "10", "-i", "0.1", "127.0.0.1", "9"])
+        #expect(both.child.status == 2 && both.child.stderrText.split(separator: "\n").count == 1, "\(both.child.stderrText)")
+    }
+
     @Test func sizePadsTheDefaultRequest() throws {
         let (server, address) = try service("echo", extra: ["--count", "2"])
         let pinged = try ping(["-c", "2", "-i", "0.1", "-s", "100", "127.0.0.1", String(try portFromTuple("x " + address))])
