@@ -16,20 +16,35 @@ func refuseWhatPcapKeepsItself(_ parsed: ParsedArguments, encodingApplies: Bool)
     }
 }
 
-/// `--pcap FILE`, if given. A capture of a unix socket (`--pcap` or `-f pcap` with any of
-/// `endpoints` a unix one) is refused: it has no IP addresses to record.
-func parseCaptureFile(_ parsed: ParsedArguments, format: RecordFormat, endpoints: [Endpoint]) throws(UsageError) -> String? {
-    let file = try parsed.value(Option.pcap)
-    if file != nil || format == .pcap, endpoints.contains(where: \.isUnix) {
-        throw UsageError("\(file != nil ? "--pcap" : "-f pcap") records IP addresses and ports, which a unix socket has "
-            + "none of; use -f json --bytes to keep every datagram")
-    }
-    return file
-}
+/// The files a receiving command (listen, chat, relay) keeps beside what `-f` shows:
+/// today `--pcap FILE`. Each command holds one of these, lists `OptionGroups.keeping` in
+/// its help and adds `sinks()` to its receiver, so a further kept file is its option
+/// row, its line in that group and its field and sink here, not a change to each command.
+public struct KeptFiles: Equatable, Sendable {
+    /// `--pcap FILE`.
+    public var capture: String?
 
-/// Whether a capture is on: the receiver then asks the kernel for what it records.
-func isCapturing(_ display: DisplayOptions, file: String?) -> Bool {
-    display.format == .pcap || file != nil
+    /// A capture of a unix socket (`--pcap`, or `-f pcap` as `format`, with any of
+    /// `endpoints` a unix one) is refused: it has no IP addresses to record.
+    init(_ parsed: ParsedArguments, format: RecordFormat, endpoints: [Endpoint]) throws(UsageError) {
+        capture = try parsed.value(Option.pcap)
+        if capture != nil || format == .pcap, endpoints.contains(where: { $0.isUnix }) {
+            throw UsageError("\(capture != nil ? "--pcap" : "-f pcap") records IP addresses and ports, which a unix socket has "
+                + "none of; use -f json --bytes to keep every datagram")
+        }
+    }
+
+    /// Whether a capture is on (this file, or `-f pcap` in `display`): the receiver then
+    /// asks the kernel for what it records.
+    func capturing(_ display: DisplayOptions) -> Bool {
+        display.format == .pcap || capture != nil
+    }
+
+    /// The files' sinks, opened once the socket is bound (a port in use leaves them as
+    /// they were); none when no file was asked for.
+    func sinks() throws -> [PrintSink] {
+        try capture.map { file throws(RuntimeError) in [try PrintSink.capture(toFile: file)] } ?? []
+    }
 }
 
 /// The print sink of `-f` (none when `quiet`). `-f pcap` on a terminal is refused here,
@@ -40,10 +55,4 @@ func displaySinks(_ display: DisplayOptions, quiet: Bool = false) throws -> [Pri
             + "pipe it (| tshark -i -, | wireshark -k -i -) or use --pcap FILE")
     }
     return quiet ? [] : [try PrintSink(display)]
-}
-
-/// `--pcap FILE`'s sink, opened once the socket is bound (a port in use leaves FILE as
-/// it was); none without `--pcap`.
-func captureSinks(_ file: String?) throws -> [PrintSink] {
-    try file.map { file throws(RuntimeError) in [try PrintSink.capture(toFile: file)] } ?? []
 }

@@ -11,8 +11,8 @@ public struct ChatOptions: Equatable, Sendable {
     public var sending: SendingOptions
     public var receiving: ReceivingOptions
     public var lingerAfterInput: Double?
-    /// `--pcap FILE`.
-    public var captureFile: String?
+    /// `--pcap FILE` and any other file kept beside the view.
+    public var kept: KeptFiles
     /// `--join`: multicast groups to hear (a chat over a group), on `--interface`.
     public var groups: [Peer]
 
@@ -25,7 +25,7 @@ public struct ChatOptions: Equatable, Sendable {
         // -e encodes the lines sent: it applies with -f pcap too.
         try refuseWhatPcapKeepsItself(parsed, encodingApplies: true)
         display = try DisplayOptions(parsed, ofReplies: false)
-        captureFile = try parseCaptureFile(parsed, format: display.format, endpoints: [peer])
+        kept = try KeptFiles(parsed, format: display.format, endpoints: [peer])
         sending = try SendingOptions(parsed)
         receiving = try ReceivingOptions(parsed)
         lingerAfterInput = try parsed.value(Option.timeout)
@@ -50,9 +50,9 @@ func runChat(_ options: ChatOptions) throws {
     try rejectMulticastOptions(options.sending, destination: destination)
     try applySendingOptions(options.sending, to: socket)
     let bound = try boundAddress(of: socket)
-    let receiver = Receiver(sinks: displayed + (try captureSinks(options.captureFile)), bufferSize: options.display.bufferSize,
+    let receiver = Receiver(sinks: displayed + (try options.kept.sinks()), bufferSize: options.display.bufferSize,
                             allow: options.receiving.allow,
-                            capturePort: isCapturing(options.display, file: options.captureFile) ? bound.port : nil)
+                            capturePort: options.kept.capturing(options.display) ? bound.port : nil)
     try receiver.prepare(socket, receiveBuffer: options.receiving.receiveBuffer, timestamps: options.display.time != nil)
     let signals = try watchSignals()
     writeDiagnostic("chatting with \(destination.pythonRepr) from \(bound.pythonRepr)")
@@ -74,8 +74,7 @@ let chatSpec = SubcommandSpec(
                 Option.decodeErrors.spec(),
                 Option.bytes.spec(),
                 Option.timeout.spec(help: "After stdin ends, keep listening until SEC seconds pass with nothing received."),
-                Option.pcap.spec(),
-            ] + OptionGroups.display + OptionGroups.sending + OptionGroups.receiving + OptionGroups.family,
+            ] + OptionGroups.keeping() + OptionGroups.display + OptionGroups.sending + OptionGroups.receiving + OptionGroups.family,
             examples: [
                 "letter chat -b 9001 127.0.0.1 9002    # and in another terminal:",
                 "letter chat -b 9002 127.0.0.1 9001",

@@ -14,8 +14,8 @@ public struct ListenOptions: Equatable, Sendable {
     /// `--join`: multicast groups, checked to be multicast addresses.
     public var groups: [Peer] = []
     public var interface: String?
-    /// `--pcap FILE`.
-    public var captureFile: String?
+    /// `--pcap FILE` and any other file kept beside the view.
+    public var kept: KeptFiles
 
     init(_ parsed: ParsedArguments) throws(UsageError) {
         family = try parseFamily(parsed)
@@ -24,7 +24,7 @@ public struct ListenOptions: Equatable, Sendable {
         display = try DisplayOptions(parsed, ofReplies: false)
         receiving = try ReceivingOptions(parsed)
         bind = try parseListeningEndpoint(parsed)
-        captureFile = try parseCaptureFile(parsed, format: display.format, endpoints: [bind])
+        kept = try KeptFiles(parsed, format: display.format, endpoints: [bind])
         count = try parsed.value(Option.count)
         idleTimeout = try parsed.value(Option.timeout)
         echo = parsed.has(Option.echo)
@@ -54,10 +54,10 @@ func runListen(_ options: ListenOptions) throws {
     // listener must fail as Python's bind does, never silently take the traffic.
     let socket = try openBoundSocket(address, reuseAddress: options.receiving.reuseAddress || !options.groups.isEmpty)
     try joinGroups(options.groups, interface: options.interface, on: socket)
-    sinks += try captureSinks(options.captureFile)
+    sinks += try options.kept.sinks()
     let bound = try boundAddress(of: socket)
     let receiver = Receiver(sinks: sinks, bufferSize: options.display.bufferSize, allow: options.receiving.allow,
-                            capturePort: isCapturing(options.display, file: options.captureFile) ? bound.port : nil)
+                            capturePort: options.kept.capturing(options.display) ? bound.port : nil)
     try receiver.prepare(socket, receiveBuffer: options.receiving.receiveBuffer, timestamps: options.display.time != nil)
     let signals = try watchSignals()
     writeDiagnostic("listening on \(bound.pythonRepr)")
@@ -100,8 +100,7 @@ let listenSpec = SubcommandSpec(
                 Option.replyRate.spec(),
                 Option.join.spec(),
                 Option.interface.spec(help: "Interface for --join."),
-                Option.pcap.spec(),
-            ] + OptionGroups.receiving.map { $0.key == Option.reuse.long ? Option.reuse.spec() : $0 } + OptionGroups.listeningFamily,
+            ] + OptionGroups.keeping() + OptionGroups.receiving.map { $0.key == Option.reuse.long ? Option.reuse.spec() : $0 } + OptionGroups.listeningFamily,
             examples: [
                 "letter listen 9000",
                 "letter listen -e gbk 127.0.0.1 9000",

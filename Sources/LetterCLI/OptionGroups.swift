@@ -19,6 +19,13 @@ enum OptionGroups {
         [Option.bind.spec(), Option.broadcast.spec(), Option.ttl.spec(), Option.noLoop.spec(), Option.interface.spec()]
     }
 
+    /// Files kept beside what `-f` shows (listen, chat, relay: `KeptFiles`); a relay's
+    /// hold `bothLegs` of each datagram.
+    static func keeping(bothLegs: Bool = false) -> [OptionSpec] {
+        [Option.pcap.spec(help: bothLegs ? "Also write both legs of every datagram to FILE as a pcap capture, "
+                            + "as tcpdump on this host would see them." : nil)]
+    }
+
     /// Hearing from more than one host (listen, chat, relay).
     static var receiving: [OptionSpec] {
         [Option.stats.spec(), Option.reuse.spec(help: Option.reuseHelp), Option.rcvbuf.spec(), Option.allow.spec()]

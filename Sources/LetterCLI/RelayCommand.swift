@@ -15,8 +15,8 @@ public struct RelayOptions: Equatable, Sendable {
     public var maximumSessions = 1024
     /// `-q`: nothing printed per datagram.
     public var quiet = false
-    /// `--pcap FILE`.
-    public var captureFile: String?
+    /// `--pcap FILE` and any other file kept beside the view.
+    public var kept: KeptFiles
     /// `--join`: multicast groups the listening socket hears, on `--interface`.
     public var groups: [Peer] = []
     public var interface: String?
@@ -34,7 +34,7 @@ public struct RelayOptions: Equatable, Sendable {
         for (index, target) in targets.enumerated() where targets[..<index].contains(target) {
             throw UsageError("--to '\(target.text)' is given twice: each target gets every datagram once")
         }
-        captureFile = try parseCaptureFile(parsed, format: display.format, endpoints: [listen] + targets)
+        kept = try KeptFiles(parsed, format: display.format, endpoints: [listen] + targets)
         count = try parsed.value(Option.count)
         idleTimeout = try parsed.value(Option.timeout)
         sessionIdle = try parsed.value(Option.idle) ?? sessionIdle
@@ -73,9 +73,9 @@ func runRelay(_ options: RelayOptions) throws {
     }
     try joinGroups(options.groups, interface: options.interface, on: listening)
     let bound = try boundAddress(of: listening)
-    let capturing = isCapturing(options.display, file: options.captureFile)
+    let capturing = options.kept.capturing(options.display)
     // A capture stamps the replies with their receive times too.
-    let relay = Relay(listening: listening, targets: targets, printSinks: displayed + (try captureSinks(options.captureFile)),
+    let relay = Relay(listening: listening, targets: targets, printSinks: displayed + (try options.kept.sinks()),
                       idleSeconds: options.sessionIdle, maximumSessions: options.maximumSessions,
                       bufferSize: options.display.bufferSize, receiveBuffer: options.receiving.receiveBuffer,
                       timestamps: options.display.time != nil || capturing)
@@ -106,7 +106,7 @@ let relaySpec = SubcommandSpec(
                 Option.idle.spec(),
                 Option.maxSessions.spec(),
                 Option.quiet.spec(),
-                Option.pcap.spec(help: "Also write both legs of every datagram to FILE as a pcap capture, as tcpdump on this host would see them."),
+            ] + OptionGroups.keeping(bothLegs: true) + [
                 Option.encoding.spec(), Option.decodeErrors.spec(), Option.bytes.spec(),
             ] + OptionGroups.display + [
                 Option.count.spec(help: "Exit after N datagrams, requests and replies together."),
