@@ -331,4 +331,22 @@ import Testing
         Issue.record("\(context): \(arrived.count) datagrams arrived, \(expected.count) expected; at \(first): \(got) for \(wanted)")
         return false
     }
+
+    /// `--broadcast` to the loopback broadcast address, with --to and as recorded: a
+    /// receiver bound to every address gets each datagram. Without the flag the kernel
+    /// refuses, and letter says so with the hint (exit 1).
+    @Test(arguments: [true, false])
+    func broadcastNeedsTheFlag(recorded: Bool) throws {
+        let directory = try TemporaryDirectory("replay-broadcast")
+        let receiver = try Receiver(count: 5, host: "0.0.0.0")
+        let path = try capture(directory, gaps: "1,1,1", destination: "127.255.255.255", ports: receiver.port)
+        let to = recorded ? [] : ["--to", "127.255.255.255:\(receiver.port)"]
+        let refused = try run(Paths.letter, ["replay", "--fast"] + to + [path])
+        #expect(refused.status == 1)
+        #expect(refused.stderrText.contains("Permission denied (to send to a broadcast address, add --broadcast)"), "\(refused.stderrText)")
+        let replay = try run(Paths.letter, ["replay", "--broadcast", "--fast"] + to + [path])
+        #expect(replay.status == 0, "\(replay.stderrText)")
+        #expect(receiver.arrivals().map(\.hex) == (0..<4).map { hex(Array("letter \($0)".utf8)) })
+        #expect(replay.stderrText.hasPrefix("letter: replayed 4 datagrams"), "\(replay.stderrText)")
+    }
 }
