@@ -332,6 +332,62 @@ import Testing
         return false
     }
 
+    /// `replay -`: a capture on stdin (pcap with fragments to reassemble, and pcapng with
+    /// two sections) is read as the file is.
+    @Test(arguments: ["ethernet-nsec-le.pcap", "sections.pcapng"])
+    func aCaptureOnStdinReplaysAsTheFileDoes(name: String) throws {
+        guard let built = try BuiltCapture(name) else { return }
+        let receiver = try Receiver(count: built.view.datagrams.count + 1)
+        let replay = try run(Paths.letter, ["replay", "--rate", "2000", "--to", "127.0.0.1:\(receiver.port)", "-"],
+                             input: try readFile(built.path))
+        #expect(replay.status == 0, "\(replay.stderrText)")
+        #expect(same(receiver.arrivals().map(\.hex), built.view.datagrams.map(\.payload), name))
+        let (replayed, skipped) = summary(of: built.view)
+        #expect(replay.stderrText.hasPrefix(replayed) && replay.stderrText.contains(skipped), "\(replay.stderrText)")
+    }
+
+    /// `--to` a unix socket, by path and by abstract name: a Python AF_UNIX receiver gets
+    /// every datagram tshark reads, the 3,000 and 4,000-byte reassembled ones included.
+    @Test(arguments: [false, true])
+    func toAUnixSocket(abstract: Bool) throws {
+        guard let built = try BuiltCapture("ethernet-usec-le.pcap") else { return }
+        let name = abstract ? "@letter-replay-\(getpid())-\(UInt32.random(in: 0...UInt32.max))" : built.fixtures.directory + "/peer.sock"
+        let receiver = try Receiver(count: built.view.datagrams.count + 1, unix: name)
+        let replay = try run(Paths.letter, ["replay", "--rate", "2000", "--to", name, built.path])
+        #expect(replay.status == 0, "\(replay.stderrText)")
+        #expect(same(receiver.arrivals().map(\.hex), built.view.datagrams.map(\.payload), name))
+        #expect(replay.stderrText.hasPrefix(summary(of: built.view).replayed), "\(replay.stderrText)")
+    }
+
+    /// `-6` and `-4` choose how --to's HOST resolves: the datagrams arrive from ::1 or
+    /// 127.0.0.1 at a receiver of that family; a HOST of the other family is an error.
+    @Test(arguments: [("-6", "::1", "[::1]"), ("-4", "127.0.0.1", "localhost")])
+    func familyOptions(option: String, host: String, written: String) throws {
+        guard let built = try BuiltCapture("raw.pcap") else { return }
+        let receiver = try Receiver(count: built.view.datagrams.count + 1, host: host, options: ["--sender"])
+        let replay = try run(Paths.letter, ["replay", option, "--rate", "2000", "--to", "\(written):\(receiver.port)", built.path])
+        #expect(replay.status == 0, "\(replay.stderrText)")
+        let arrivals = receiver.arrivals()
+        #expect(same(arrivals.map(\.hex), built.view.datagrams.map(\.payload), option))
+        #expect(arrivals.allSatisfy { $0.extra.first?.hasPrefix(host + ",") == true }, "\(arrivals.map(\.extra))")
+        let other = option == "-6" ? "127.0.0.1" : "[::1]"
+        let refused = try run(Paths.letter, ["replay", option, "--to", "\(other):\(receiver.port)", built.path])
+        #expect(refused.status == 1 && refused.stderrText.contains("cannot resolve"), "\(refused.stderrText)")
+    }
+
+    /// `-b PORT`: every datagram leaves from that port.
+    @Test func bindChoosesTheSourcePort() throws {
+        let directory = try TemporaryDirectory("replay-bind")
+        let path = try capture(directory, gaps: "1,1,1")
+        let source = try freePort()
+        let receiver = try Receiver(count: 5, options: ["--sender"])
+        let replay = try run(Paths.letter, ["replay", "-b", source, "--fast", "--to", "127.0.0.1:\(receiver.port)", path])
+        #expect(replay.status == 0, "\(replay.stderrText)")
+        let arrivals = receiver.arrivals()
+        #expect(arrivals.map(\.hex) == (0..<4).map { hex(Array("letter \($0)".utf8)) })
+        #expect(arrivals.map { $0.extra.first ?? "" } == Array(repeating: "127.0.0.1,\(source)", count: 4))
+    }
+
     /// `--broadcast` to the loopback broadcast address, with --to and as recorded: a
     /// receiver bound to every address gets each datagram. Without the flag the kernel
     /// refuses, and letter says so with the hint (exit 1).
@@ -348,5 +404,98 @@ import Testing
         #expect(replay.status == 0, "\(replay.stderrText)")
         #expect(receiver.arrivals().map(\.hex) == (0..<4).map { hex(Array("letter \($0)".utf8)) })
         #expect(replay.stderrText.hasPrefix("letter: replayed 4 datagrams"), "\(replay.stderrText)")
+    }
+
+    /// `--ttl N` sets the multicast TTL (SPEC: "as for send"): in a network namespace of
+    /// its own (only its loopback, so nothing leaves the machine), a receiver that joined
+    /// 239.77.0.1 on lo reads each datagram's TTL (IP_RECVTTL): N with --ttl, the
+    /// multicast default 1 without. To a unicast address --ttl is a usage error.
+    @Test func ttlSetsTheMulticastTTL() throws {
+        guard let unshare = requirePeer("unshare", package: "util-linux"), let nsenter = requirePeer("nsenter", package: "util-linux"),
+              requirePeer("ip", package: "iproute2") != nil else { return }
+        guard getuid() == 0 else {
+            reportSkip("a network namespace of its own needs root")
+            return
+        }
+        let directory = try TemporaryDirectory("replay-ttl")
+        let path = try capture(directory, gaps: "1,1")
+        let group = "239.77.0.1"
+        let setup = "ip link set lo up && ip link set lo multicast on && ip route add 224.0.0.0/4 dev lo && exec \"$@\""
+        let receiver = try Receiver(count: 6, host: "0.0.0.0", timeout: 5, options: ["--join", group, "--ttl"], ends: false,
+                                    launcher: [unshare, "-n", "sh", "-c", setup, "sh"])
+        for options in [["--ttl", "7"], []] {
+            let replay = try run(nsenter, ["-t", String(receiver.child.pid), "-n", Paths.letter, "replay", "--fast"] + options
+                                 + ["--to", "\(group):\(receiver.port)", path])
+            #expect(replay.status == 0, "\(options): \(replay.stderrText)")
+        }
+        let arrivals = receiver.arrivals()
+        #expect(arrivals.map(\.hex) == (0..<6).map { hex(Array("letter \($0 % 3)".utf8)) })
+        #expect(arrivals.map { $0.extra.first ?? "" } == ["7", "7", "7", "1", "1", "1"], "\(receiver.child.stderrText)")
+        let unicast = try run(Paths.letter, ["replay", "--ttl", "7", "--to", "127.0.0.1:9", path])
+        #expect(unicast.status == 2 && unicast.stderrText.contains("--ttl applies to multicast"), "\(unicast.stderrText)")
+    }
+
+    /// A replay of over a second on a terminal (stderr a Python pty): the progress line
+    /// shows the percentage of the file and the time left, rising, in place, cleared
+    /// before the summary.
+    @Test func progressShowsAPercentageOnATerminal() throws {
+        let directory = try TemporaryDirectory("replay-progress")
+        let path = try capture(directory, gaps: Array(repeating: "1", count: 59).joined(separator: ","))
+        let receiver = try Receiver(count: 61)
+        let result = try run(Paths.python, ["-c", SendProgressTests.underTerminal, Paths.letter, "replay", "--rate", "40",
+                                            "--to", "127.0.0.1:\(receiver.port)", path], seconds: 30)
+        #expect(receiver.arrivals().count == 60)
+        let output = result.stdoutText.split(separator: "\n")
+        try #require(output.count == 2, "\(result.stdoutText) \(result.stderrText)")
+        #expect(output[0] == "0")
+        let statuses = output[1].split(separator: "\\r").map(String.init).filter { $0.hasPrefix("letter: replayed") && $0.contains("/s, ") }
+        try #require(statuses.count >= 3, "\(output[1])")
+        let percentages = statuses.compactMap { status -> Int? in
+            #expect(status.hasSuffix("\\x1b[K") && status.contains(" s left"), "\(status)")
+            guard let sign = status.firstIndex(of: "%") else { return nil }
+            return Int(status[..<sign].split(separator: " ").last!)
+        }
+        #expect(percentages.count == statuses.count, "a percentage on every line")
+        #expect(percentages == percentages.sorted() && percentages.first! > 0 && percentages.last! <= 100, "\(percentages)")
+        // Cleared, then the summary on a line of its own.
+        #expect(output[1].contains("\\r\\x1b[Kletter: replayed 60 datagrams ("), "\(output[1].suffix(200))")
+    }
+
+    /// SIGINT during a slow replay: exit 0, and the summary line says how many were sent —
+    /// exactly as many as arrived.
+    @Test func interruptedReplayEndsWithItsSummary() throws {
+        let directory = try TemporaryDirectory("replay-interrupt")
+        let path = try capture(directory, gaps: Array(repeating: "1", count: 49).joined(separator: ","))
+        let receiver = try Receiver(count: 51)
+        let replay = try Child(Paths.letter, ["replay", "--rate", "20", "--to", "127.0.0.1:\(receiver.port)", path])
+        usleep(400_000)
+        replay.signal(SIGINT)
+        #expect(replay.wait(seconds: 10) == 0, "\(replay.stderrText)")
+        let arrivals = receiver.arrivals()
+        #expect(arrivals.count > 1 && arrivals.count < 50, "\(arrivals.count)")
+        #expect(arrivals.map(\.hex) == (0..<arrivals.count).map { hex(Array("letter \($0)".utf8)) })
+        #expect(replay.stderrText.split(separator: "\n").count == 1, "\(replay.stderrText)")
+        #expect(replay.stderrText.hasPrefix("letter: replayed \(arrivals.count) datagrams ("), "\(replay.stderrText)")
+        #expect(replay.stderrText.contains("; 0 send failures; late by p50 "), "\(replay.stderrText)")
+    }
+
+    /// A send the kernel refuses is counted and the replay goes on, then exit 1: here the
+    /// unix receiver closes after three datagrams, so the later sends find no one
+    /// (ECONNREFUSED, then not connected). Every datagram is either sent or failed.
+    @Test func sendFailuresAreCountedAndExitOne() throws {
+        let directory = try TemporaryDirectory("replay-failure")
+        let path = try capture(directory, gaps: "1,1,1,1,1,1,1,1,1")
+        let socket = directory.path + "/peer.sock"
+        let receiver = try Receiver(count: 3, unix: socket, ends: false)
+        let replay = try run(Paths.letter, ["replay", "--rate", "50", "--to", socket, path])
+        #expect(replay.status == 1, "\(replay.stderrText)")
+        #expect(receiver.arrivals().map(\.hex) == (0..<3).map { hex(Array("letter \($0)".utf8)) })
+        #expect(replay.stderrText.hasPrefix("letter replay: cannot send to '\(socket)': Connection refused\n"), "\(replay.stderrText)")
+        let summary = try #require(replay.stderrText.split(separator: "\n").last)
+        let words = summary.split(separator: " ")
+        let sent = try #require(Int(words[2])), failed = try #require(summary.split(separator: ";").compactMap { part in
+            part.hasSuffix("send failures") || part.hasSuffix("send failure") ? Int(part.split(separator: " ")[0]) : nil
+        }.first)
+        #expect(sent >= 3 && failed >= 1 && sent + failed == 10, "\(summary)")
     }
 }
