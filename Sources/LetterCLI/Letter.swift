@@ -42,7 +42,7 @@ public func runLetter(_ arguments: [String]) -> Int32 {
 }
 
 /// The engine's failures in words, one line each; nil for an error it does not raise.
-private func describeFailure(_ error: Error) -> String? {
+func describeFailure(_ error: Error) -> String? {
     switch error {
     case let error as RuntimeError:
         return error.message

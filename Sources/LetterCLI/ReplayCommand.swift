@@ -67,7 +67,8 @@ func runReplay(_ options: ReplayOptions) throws {
     }
     if let damage = outcome.damage { writeDiagnostic("letter replay: '\(options.file)': \(damage)") }
     if let failure = outcome.firstFailure {
-        writeDiagnostic("letter replay: cannot send to \(failure.destination.pythonRepr): \(failure.errno)")
+        // Worded as send words it: a broadcast address without --broadcast gets the hint.
+        writeDiagnostic("letter replay: " + (describeFailure(failure) ?? "cannot send to \(failure.destination.pythonRepr)"))
     }
     writeDiagnostic(outcome.summary(port: options.port))
     if outcome.damage != nil || outcome.sendFailures > 0 { throw ExitStatus(code: 1) }

@@ -255,13 +255,15 @@ private final class ReplaySockets {
     private var descriptors: [AddressFamily: Int32] = [:]
 
     /// The socket for `destination`'s family, and whether it is connected to `destination`.
-    func descriptor(for destination: Peer) throws(RuntimeError) -> (Int32, connected: Bool) {
+    func descriptor(for destination: Peer) throws -> (Int32, connected: Bool) {
         let family = destination.addressFamily
         let connected = destination == connectingTo
         if let descriptor = descriptors[family] { return (descriptor, connected) }
         let socket = try open(to: destination)
         if connected {
             do { try socket.connect(to: destination) } catch {
+                // A broadcast address without --broadcast: refused as the send itself would be.
+                if error.errno == .accessDenied { throw SendFailure(destination: destination, errno: error.errno) }
                 throw RuntimeError("cannot connect to \(destination.pythonRepr): \(error.errno)")
             }
         }
