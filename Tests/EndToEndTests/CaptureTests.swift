@@ -85,6 +85,7 @@ import Testing
             for field in ["ip.src", "ip.dst", "ipv6.src", "ipv6.dst", "udp.length"] {
                 #expect(record[field] == reference[field], "\(key) \(field)")
             }
+            record.expectHopLimitOfTcpdumps(reference, key)
             if let ours = record.nanoseconds, let theirs = reference.nanoseconds {
                 // 5 ms; a sanitized letter stamps its sends many times slower.
                 #expect(abs(ours - theirs) <= (Paths.letterIsSanitized ? 50_000_000 : 5_000_000), "\(key): times \(ours) and \(theirs)")
