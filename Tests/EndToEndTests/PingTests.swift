@@ -366,7 +366,11 @@ import Testing
     }
 
     /// `--histogram`: the percentile line agrees with the reply lines, the bucket counts add
-    /// up to the replies, the largest bar is 50 wide.
+    /// up to the replies, the largest bar is 50 wide, and each bucket is a quarter of a
+    /// doubling: its range is the whole microseconds v with 2^(k/4) <= v < 2^((k+1)/4) for
+    /// some k (or 0 alone), found by Python in exact integers (v^4 against 2^k), the k
+    /// rising from line to line, neighbours meeting, and consecutive lower bounds a factor
+    /// 2^(dk/4) apart as whole microseconds allow.
     @Test func histogramAddsUp() throws {
         let (server, address) = try service("echo", extra: ["--count", "200", "--quiet"])
         let pinged = try ping(["--histogram", "-c", "200", "-i", "0", "127.0.0.1", String(try portFromTuple("x " + address))])
@@ -380,8 +384,28 @@ import Testing
             ranks = [micro[math.ceil(p * len(micro) / 1000) - 1] for p in (500, 900, 990, 999)]
             buckets = re.findall(r'^  +([0-9.]+) - +([0-9.]+) ms  (#*) *  +([0-9]+)$', text, re.M)
             print(len(micro), shown == ranks, sum(int(b[3]) for b in buckets), max(len(b[2]) for b in buckets))
+            def least_fourth_root(n):  # the least whole v with v ** 4 >= n
+                root = math.isqrt(math.isqrt(n))
+                return root if root ** 4 >= n else root + 1
+            def holds(k):  # the first and last whole microsecond in [2^(k/4), 2^((k+1)/4))
+                return least_fourth_root(2 ** k), least_fourth_root(2 ** (k + 1)) - 1
+            wrong, previous = [], None
+            for low, high, _, _ in buckets:
+                first, last = round(float(low) * 1000), round(float(high) * 1000)
+                ks = [-1] if (first, last) == (0, 0) else [k for k in range(128) if holds(k) == (first, last)]
+                if not ks:
+                    wrong.append(f'{low} - {high} ms is no [2^(k/4), 2^((k+1)/4)) us')
+                    continue
+                k = ks[0]
+                if previous is not None:
+                    pk, pfirst, plast = previous
+                    factor = 2 ** ((k - pk) / 4)
+                    if k <= pk or (k == pk + 1 and first != plast + 1) or (pk >= 0 and not -factor < first - pfirst * factor < 1):
+                        wrong.append(f'{low} - {high} ms (k={k}) after k={pk}, {pfirst}..{plast} us')
+                previous = k, first, last
+            print(len(buckets) > 0, wrong)
             """], input: pinged.child.stdout)
-        #expect(checked.stdoutText == "200 True 200 50\n", "\(checked.stdoutText) \(checked.stderrText) \(pinged.child.stdoutText)")
+        #expect(checked.stdoutText == "200 True 200 50\nTrue []\n", "\(checked.stdoutText) \(checked.stderrText) \(pinged.child.stdoutText)")
         server.wait()
     }
 
