@@ -85,6 +85,7 @@ import Testing
             for field in ["ip.src", "ip.dst", "ipv6.src", "ipv6.dst", "udp.length"] {
                 #expect(record[field] == reference[field], "\(key) \(field)")
             }
+            record.expectHopLimitOfTcpdumps(reference, key)
             if let ours = record.nanoseconds, let theirs = reference.nanoseconds {
                 // 5 ms; a sanitized letter stamps its sends many times slower.
                 #expect(abs(ours - theirs) <= (Paths.letterIsSanitized ? 50_000_000 : 5_000_000), "\(key): times \(ours) and \(theirs)")
@@ -262,7 +263,9 @@ import Testing
         expectSameAsTcpdump(mine, theirs, count: 8)
     }
 
-    /// `chat --pcap FILE` records what arrives at the chat's own address.
+    /// `chat --pcap FILE` records what arrives at the chat's own address, while stdout
+    /// shows it as the text view does: what Python's `print(reply.decode(), addr)` writes,
+    /// `addr` being the Python peer's own address.
     @Test func chatRecordsWhatArrives() throws {
         guard let tshark = requirePeer("tshark") else { return }
         let directory = try TemporaryDirectory("capture-chat")
@@ -274,8 +277,10 @@ import Testing
             s.settimeout(10)
             print(s.getsockname()[1], flush=True)
             data, peer = s.recvfrom(100)
-            s.sendto(b'answer to ' + data, peer)
+            reply = b'answer to ' + data
+            s.sendto(reply, peer)
             print(*peer, *s.getsockname(), flush=True)
+            print(reply.decode(), s.getsockname(), flush=True)
             """])
         guard let portLine = peer.stdoutLine(containing: ""), let peerPort = UInt16(portLine) else {
             Issue.record("no peer port: \(peer.stderrText)")
@@ -286,7 +291,9 @@ import Testing
         chat.closeStdin()
         #expect(chat.wait() == 0, "\(chat.stderrText)")
         #expect(peer.wait() == 0)
-        let ends = peer.stdoutText.split(separator: "\n")[1].split(separator: " ").map(String.init)
+        let said = peer.stdoutText.split(separator: "\n", omittingEmptySubsequences: false)
+        let ends = said[1].split(separator: " ").map(String.init)
+        #expect(chat.stdoutText == String(said[2]) + "\n", "chat printed \(chat.stdoutText)")
         guard let records = DissectedRecord.read(file, tshark: tshark) else { return }
         #expect(records.count == 1)
         if let record = records.first {
@@ -294,6 +301,40 @@ import Testing
                     == [ends[2], ends[3], ends[0], ends[1]])
             #expect(record["data"] == hex(Array("answer to hello".utf8)))
             #expect(record["udp.checksum.status"] == "1" && record["ip.checksum.status"] == "1")
+        }
+    }
+
+    /// `--pcap FILE` beside the text view (the default -f): stdout is, byte for byte, what
+    /// Python's `print(data.decode('utf-8', 'replace'), addr)` makes of each datagram (the
+    /// oracle receives each from the same socket first), and tshark reads in FILE one record
+    /// of each, in order: the sender's address and port as that `addr` says, the listening
+    /// address and port, the UDP length and the payload, checksums good, TTL 64.
+    @Test func theFileBesideTheTextViewRecordsWhatItPrints() throws {
+        guard let tshark = requirePeer("tshark") else { return }
+        let directory = try TemporaryDirectory("capture-text")
+        let file = directory.path + "/beside.pcap"
+        let listener = try startListener(["--pcap", file, "-c", String(samplePayloads.count), "-t", "10", "127.0.0.1", "0"])
+        let oracle = try pythonExpectation(port: listener.port, payloads: samplePayloads, format: "text")
+        #expect(listener.child.wait() == 0, "\(listener.child.stderrText)")
+        #expect(listener.child.stdoutText == oracle.stdoutText)
+        #expect(listener.child.stdout == oracle.stdout)
+
+        // Python's `addr` of each datagram: the tuple that ends its line.
+        let senders = try oracle.stdoutText.split(separator: "\n").map { line in
+            let tuple = line[line.index(after: line.lastIndex(of: "(") ?? line.startIndex)...]
+            return (host: tuple.split(separator: ",")[0].trimmingCharacters(in: "'"), port: String(try portFromTuple(String(line))))
+        }
+        #expect(senders.count == samplePayloads.count, "\(oracle.stdoutText)")
+        guard let records = DissectedRecord.read(file, tshark: tshark) else { return }
+        #expect(records.count == samplePayloads.count)
+        for (record, (payload, sender)) in zip(records, zip(samplePayloads, senders)) {
+            let what = "\(sender) \(hex(payload))"
+            #expect([record["ip.src"], record["udp.srcport"], record["ip.dst"], record["udp.dstport"]]
+                    == [sender.host, sender.port, "127.0.0.1", String(listener.port)], "\(what)")
+            #expect(record["udp.length"] == String(8 + payload.count), "\(what)")
+            #expect(record["data"] == hex(payload), "\(what)")
+            #expect(record["ip.checksum.status"] == "1" && record["udp.checksum.status"] == "1", "\(what)")
+            #expect(record["ip.ttl"] == "64", "\(what)")
         }
     }
 

@@ -80,6 +80,9 @@ import TestSupport
             let headers = (record.isIPv6 ? 40 : 20) + 8
             #expect(seen["frame.len"] == String(headers + record.length))
             #expect(seen["frame.cap_len"] == String(headers + record.payload.count))
+            // TTL or hop limit 64, as SPEC.md fixes it; the other family's field absent.
+            #expect(seen[record.isIPv6 ? "ipv6.hlim" : "ip.ttl"] == "64")
+            #expect(seen[record.isIPv6 ? "ip.ttl" : "ipv6.hlim"] == "")
             // Wireshark's checksum verdicts (proto.h): 1 good, 3 not present.
             #expect(seen["ip.checksum.status"] == (record.isIPv6 ? "" : "1"))
             if record.isCut {

@@ -108,6 +108,7 @@ import TestSupport
             for field in ["ip.src", "ip.dst", "ipv6.src", "ipv6.dst", "udp.length"] {
                 #expect(record[field] == reference[field], "\(key) \(field)")
             }
+            record.expectHopLimitOfTcpdumps(reference, key)
             // What letter kept of a cut datagram is the start of what tcpdump saw whole.
             #expect(reference["data"].hasPrefix(record["data"]), "\(key) data")
             if record["frame.len"] == record["frame.cap_len"] { #expect(record["data"] == reference["data"], "\(key) data") }
