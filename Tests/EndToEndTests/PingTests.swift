@@ -519,6 +519,61 @@ import Testing
         }
     }
 
+    /// The same bound with the summary made (its percentiles sort the round trips): ping's
+    /// stdout is a pipe filled beforehand, so once the summary is made its write waits
+    /// (wchan `pipe_write`), and VmHWM then is the peak of the whole run. It grows by at
+    /// most 4 bytes a reply between 1,000 replies and 250,000 (LETTER_PING_RSS_REPLIES),
+    /// each run against its own C echo server answering every request. (getrusage's
+    /// ru_maxrss would not do: it keeps the launching Python's peak across the exec.)
+    @Test func thePeakWithTheSummaryIsFourBytesAReply() throws {
+        guard let compiler = executablePath("cc") ?? requirePeer("clang") else { return }
+        let replies = getenv("LETTER_PING_RSS_REPLIES").flatMap { Int(String(cString: $0)) } ?? 250_000
+        let directory = try TemporaryDirectory("ping-peak")
+        let echo = directory.path + "/echo_server"
+        let build = try run(compiler, ["-O2", "-o", echo, Paths.repository + "/Benchmarks/echo_server.c"])
+        try #require(build.status == 0, "\(build.stderrText)")
+        let measure = """
+            import os, subprocess, sys, time
+            letter, echo, n = sys.argv[1], sys.argv[2], sys.argv[3]
+            server = subprocess.Popen([echo, '0', n], stdout=subprocess.PIPE, text=True)
+            port = next(line.split()[1] for line in server.stdout if line.startswith('port '))
+            read_end, write_end = os.pipe()
+            os.set_blocking(write_end, False)
+            try:
+                while True:
+                    os.write(write_end, b'.' * 4096)
+            except BlockingIOError:
+                pass
+            os.set_blocking(write_end, True)
+            ping = subprocess.Popen([letter, 'ping', '-i', '0', '-q', '-c', n, '127.0.0.1', port], stdout=write_end)
+            os.close(write_end)
+            peak = None
+            deadline = time.monotonic() + 100
+            while peak is None and time.monotonic() < deadline and ping.poll() is None:
+                with open(f'/proc/{ping.pid}/wchan') as wchan:
+                    if 'pipe_write' in wchan.read():
+                        with open(f'/proc/{ping.pid}/status') as status:
+                            peak = next(int(line.split()[1]) for line in status if line.startswith('VmHWM:'))
+                time.sleep(0.01)
+            with os.fdopen(read_end, 'rb') as reader:
+                out = reader.read().decode(errors='replace')
+            print(ping.wait(), peak, f' {n} received, ' in out)
+            server.wait()
+            """
+        func peak(_ count: Int) throws -> Int? {
+            let result = try run(Paths.python, ["-c", measure, Paths.letter, echo, String(count)], seconds: 120)
+            let words = result.stdoutText.split(separator: " ")
+            #expect(words.count == 3 && words[0] == "0" && words[2] == "True\n", "\(result.stdoutText) \(result.stderrText)")
+            return words.count == 3 ? Int(words[1]) : nil
+        }
+        guard let small = try peak(1000), let large = try peak(replies) else { return }
+        print("ping peak memory: \(small) KiB after 1000 replies, \(large) KiB after \(replies)")
+        if !Paths.letterIsSanitized {
+            #expect((large - small) * 1024 <= 4 * (replies - 1000) + 64 * 1024,
+                    "peak \(small) KiB at 1000 replies, \(large) KiB at \(replies)")
+        }
+    }
+
     @Test func rateSendsOnTheClockWhateverTheReplies() throws {
         let (server, address) = try service("echo", extra: ["--count", "500", "--quiet"])
         let started = now()

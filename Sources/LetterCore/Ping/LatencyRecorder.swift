@@ -98,13 +98,37 @@ struct LatencyRecorder {
                 fine.estimate(rank: LatencySummary.rank(perMille: $0, of: count), within: minimum...maximum)
             }
         } else {
-            samples.sort()
+            heapSort(&samples)
             percentiles = LatencySummary.perMille.map { samples[LatencySummary.rank(perMille: $0, of: count) - 1] }
         }
         return LatencySummary(count: count, minimum: UInt64(minimum), average: UInt64(average), maximum: UInt64(maximum),
                               deviation: UInt64(Self.integerSquareRoot(variance)), percentiles: percentiles,
                               percentilesExact: fine == nil, jitter: jitter, reordered: reordered,
                               buckets: histogram.nonEmptyBuckets)
+    }
+
+    /// Sorts in place with no memory of its own (heapsort): the standard library's sort
+    /// borrows a buffer of up to half the elements, which put ping's peak at 5.75 bytes a
+    /// reply (a million replies) while the summary was made.
+    private func heapSort(_ values: inout [UInt32]) {
+        /// Moves `values[root]` down until it is no smaller than its children below `end`.
+        func siftDown(_ root: Int, _ end: Int) {
+            var parent = root
+            while true {
+                var child = 2 * parent + 1
+                if child >= end { return }
+                if child + 1 < end && values[child] < values[child + 1] { child += 1 }
+                if values[parent] >= values[child] { return }
+                values.swapAt(parent, child)
+                parent = child
+            }
+        }
+        guard values.count > 1 else { return }
+        for root in stride(from: values.count / 2 - 1, through: 0, by: -1) { siftDown(root, values.count) }
+        for end in stride(from: values.count - 1, to: 0, by: -1) {
+            values.swapAt(0, end)
+            siftDown(0, end)
+        }
     }
 
     /// A C cast of a double to a 64-bit integer (toward zero), but never below 0 and never
