@@ -150,10 +150,11 @@ peers:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
-# The demo says one line about the build and shows the build's own output only when it fails.
+# The demo says one line about the build and shows the build's own output (the static
+# linker's warnings included) only when it fails.
 demo:
 	@echo "building letter (a minute the first time; quiet unless it fails)..."
-	@$(SWIFT) build $(RELEASE_FLAGS) --quiet
+	@log=$$(mktemp); $(SWIFT) build $(RELEASE_FLAGS) >"$$log" 2>&1 || { cat "$$log"; rm -f "$$log"; exit 1; }; rm -f "$$log"
 	@sh Fixtures/demo.sh $(LETTER)
 
 # The end-to-end tests drive the static release binary, the one users run.

@@ -450,13 +450,7 @@ import Testing
         #expect(output[0] == "0")
         let statuses = output[1].split(separator: "\\r").map(String.init).filter { $0.hasPrefix("letter: replayed") && !$0.contains("; skipped") }
         try #require(statuses.count >= 3, "\(output[1])")
-        let percentages = statuses.compactMap { status -> Int? in
-            #expect(status.hasSuffix("\\x1b[K") && status.contains(" s left"), "\(status)")
-            guard let sign = status.firstIndex(of: "%") else { return nil }
-            return Int(status[..<sign].split(separator: " ").last!)
-        }
-        #expect(percentages.count == statuses.count, "a percentage on every line")
-        #expect(percentages == percentages.sorted() && percentages.first! > 0 && percentages.last! <= 100, "\(percentages)")
+        SendProgressTests.expectRisingPercentages(statuses)
         // Cleared, then the summary on a line of its own.
         #expect(output[1].contains("\\r\\x1b[Kletter: replayed 60 datagrams ("), "\(output[1].suffix(200))")
     }

@@ -45,17 +45,24 @@ import Testing
         // Python's repr of the terminal's bytes: each status is '\r' + line + ESC [K.
         let statuses = output[1].split(separator: "\\r").map(String.init).filter { $0.hasPrefix("letter: sent") }
         try #require(statuses.count >= 5, "\(output[1])")
+        for status in statuses { #expect(status.contains(" KiB), "), "sizes in KiB: \(status)") }
+        Self.expectRisingPercentages(statuses)
+        // Cleared at the end: the last thing written is an empty status.
+        #expect(output[1].hasSuffix("\\r\\x1b[K'"), "\(output[1].suffix(40))")
+    }
+
+    /// Each progress status (Python's repr of it) ends in erase-to-the-end-of-line and
+    /// shows the time left and a percentage, and the percentages rise, from above 0 to at
+    /// most 100 (send's and replay's progress lines alike).
+    static func expectRisingPercentages(_ statuses: [String]) {
         let percentages = statuses.compactMap { status -> Int? in
-            #expect(status.hasSuffix("\\x1b[K"), "\(status)")
-            #expect(status.contains(" s left"), "\(status)")
-            #expect(status.contains(" KiB), "), "sizes in KiB: \(status)")
+            #expect(status.hasSuffix("\\x1b[K") && status.contains(" s left"), "\(status)")
             guard let sign = status.firstIndex(of: "%") else { return nil }
             return Int(status[..<sign].split(separator: " ").last!)
         }
         #expect(percentages.count == statuses.count, "a percentage on every line")
-        #expect(percentages == percentages.sorted() && percentages.first! > 0 && percentages.last! <= 100, "\(percentages)")
-        // Cleared at the end: the last thing written is an empty status.
-        #expect(output[1].hasSuffix("\\r\\x1b[K'"), "\(output[1].suffix(40))")
+        #expect(!percentages.isEmpty && percentages == percentages.sorted() && percentages.first! > 0 && percentages.last! <= 100,
+                "\(percentages)")
     }
 
     /// --stats, terminal or not: `letter: sent N datagrams (B bytes) in S s, R/s`, with
