@@ -7,7 +7,10 @@
 /// Requests go out grouped by session with `sendmmsg`; replies go back to the client
 /// from the listening socket. Each datagram is printed once it has gone on, so that its
 /// record carries both legs (for a capture: where it arrived and when, where it left
-/// from and when). A session idle for `idle` in both directions expires; its sockets
+/// from and when). A send is stamped with the clock read just before its `sendmmsg`: the
+/// kernel passes the datagram to a capture on its way out inside that call, and a clock
+/// read after it would count any wait for the CPU on return (a loaded machine's tcpdump
+/// saw the relay's sends over 5 ms before letter's stamps). A session idle for `idle` in both directions expires; its sockets
 /// are kept one more `idle` so that late replies are counted, not lost unseen.
 public final class Relay: DatagramSink, SocketGroup {
     /// The listening socket: requests come in here and replies leave from it.
@@ -113,8 +116,9 @@ public final class Relay: DatagramSink, SocketGroup {
                     outgoing.closeDatagram()
                 }
                 let upstream = session.upstream[target]
+                let leaving = Timestamp.now()
                 let outcome = send(outgoing, on: upstream.socket, to: destination, connected: true)
-                upstream.sentAt = outcome.sent > 0 ? Timestamp.now() : nil
+                upstream.sentAt = outcome.sent > 0 ? leaving : nil
                 statistics.requestsForwarded += outcome.sent
                 statistics.requestBytesForwarded += outcome.bytes
                 statistics.requestSendFailures += outcome.failed
@@ -222,8 +226,9 @@ public final class Relay: DatagramSink, SocketGroup {
         let (session, target) = reading!
         // A late reply is counted, but it keeps no expired session open.
         if !session.hasExpired { session.lastActivity = now }
+        let leaving = Timestamp.now()
         let outcome = send(outgoing, on: listening, to: session.client)
-        let sentAt = outcome.sent > 0 ? Timestamp.now() : nil
+        let sentAt = outcome.sent > 0 ? leaving : nil
         statistics.repliesForwarded += outcome.sent
         statistics.replyBytesForwarded += outcome.bytes
         statistics.replySendFailures += outcome.failed
