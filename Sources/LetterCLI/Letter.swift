@@ -42,16 +42,14 @@ public func runLetter(_ arguments: [String]) -> Int32 {
 }
 
 /// The engine's failures in words, one line each; nil for an error it does not raise.
-func describeFailure(_ error: Error) -> String? {
+private func describeFailure(_ error: Error) -> String? {
     switch error {
     case let error as RuntimeError:
         return error.message
     case let error as PortUnreachable:
         return "port unreachable: nothing listens at \(error.destination.pythonRepr) (ICMP port unreachable)"
-    case let error as SendFailure where error.errno == .accessDenied:
-        return "cannot send to \(error.destination.pythonRepr): \(error.errno) (to send to a broadcast address, add --broadcast)"
     case let error as SendFailure:
-        return "cannot send to \(error.destination.pythonRepr): \(error.errno)"
+        return describeSendFailure(error)
     case let error as WriteFailure:
         return "cannot write to \(error.file.map { "'\($0)'" } ?? "standard output"): \(error.errno)"
     case let error as EncodingUnavailable:
@@ -59,6 +57,13 @@ func describeFailure(_ error: Error) -> String? {
     default:
         return nil
     }
+}
+
+/// A send the kernel refused (send, chat, replay's first), in words: a broadcast address
+/// without --broadcast gets the hint.
+func describeSendFailure(_ failure: SendFailure) -> String {
+    let hint = failure.errno == .accessDenied ? " (to send to a broadcast address, add --broadcast)" : ""
+    return "cannot send to \(failure.destination.pythonRepr): \(failure.errno)\(hint)"
 }
 
 func writeOut(_ text: String) throws {

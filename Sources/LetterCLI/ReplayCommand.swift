@@ -67,8 +67,7 @@ func runReplay(_ options: ReplayOptions) throws {
     }
     if let damage = outcome.damage { writeDiagnostic("letter replay: '\(options.file)': \(damage)") }
     if let failure = outcome.firstFailure {
-        // Worded as send words it: a broadcast address without --broadcast gets the hint.
-        writeDiagnostic("letter replay: " + (describeFailure(failure) ?? "cannot send to \(failure.destination.pythonRepr)"))
+        writeDiagnostic("letter replay: " + describeSendFailure(failure))
     }
     writeDiagnostic(outcome.summary(port: options.port))
     if outcome.damage != nil || outcome.sendFailures > 0 { throw ExitStatus(code: 1) }

@@ -56,14 +56,12 @@ final class CaptureInput {
     /// retain and a release, a fifth of replay --fast's reading.
     @inline(__always)
     func uint16(_ index: Int, bigEndian: Bool) -> UInt16 {
-        let first = UInt16(buffer[start + index]), second = UInt16(buffer[start + index + 1])
-        return bigEndian ? first << 8 | second : second << 8 | first
+        joined(UInt16(buffer[start + index]), UInt16(buffer[start + index + 1]), bigEndian: bigEndian)
     }
 
     @inline(__always)
     func uint32(_ index: Int, bigEndian: Bool) -> UInt32 {
-        let high = UInt32(uint16(index, bigEndian: bigEndian)), low = UInt32(uint16(index + 2, bigEndian: bigEndian))
-        return bigEndian ? high << 16 | low : low << 16 | high
+        joined(UInt32(uint16(index, bigEndian: bigEndian)), UInt32(uint16(index + 2, bigEndian: bigEndian)), bigEndian: bigEndian)
     }
 
     /// Moves the read position `count` (available) bytes on.
@@ -164,12 +162,19 @@ final class CaptureInput {
 /// A 16-bit number at `index` of `bytes`, in either byte order. (For slices only, not
 /// generic: a generic call through the collection protocol costs an allocation a byte.)
 func readUInt16(_ bytes: ArraySlice<UInt8>, _ index: Int, bigEndian: Bool = true) -> UInt16 {
-    let first = UInt16(bytes[index]), second = UInt16(bytes[index + 1])
-    return bigEndian ? first << 8 | second : second << 8 | first
+    joined(UInt16(bytes[index]), UInt16(bytes[index + 1]), bigEndian: bigEndian)
 }
 
 /// A 32-bit number at `index` of `bytes`, in either byte order.
 func readUInt32(_ bytes: ArraySlice<UInt8>, _ index: Int, bigEndian: Bool = true) -> UInt32 {
-    let high = UInt32(readUInt16(bytes, index, bigEndian: bigEndian)), low = UInt32(readUInt16(bytes, index + 2, bigEndian: bigEndian))
-    return bigEndian ? high << 16 | low : low << 16 | high
+    joined(UInt32(readUInt16(bytes, index, bigEndian: bigEndian)), UInt32(readUInt16(bytes, index + 2, bigEndian: bigEndian)),
+           bigEndian: bigEndian)
+}
+
+/// A number from its two halves as they came (each already in the low half of `Value`):
+/// the first is the high half in big-endian order, the low half in little-endian.
+@inline(__always)
+private func joined<Value: FixedWidthInteger>(_ first: Value, _ second: Value, bigEndian: Bool) -> Value {
+    let shift = Value.bitWidth / 2
+    return bigEndian ? first << shift | second : second << shift | first
 }
