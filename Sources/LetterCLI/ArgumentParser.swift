@@ -1,29 +1,60 @@
-/// What the parser found: flags, option values (in order, as text), and positional
-/// arguments. Values are read through their option's row, which parses them.
-public struct ParsedArguments: Sendable {
-    var flags: Set<String> = []
-    var values: [String: [String]] = [:]
+/// What the parser found: options (in order, each with its value as text, "" for a
+/// flag) and positional arguments. Values are read through their option's row, which
+/// parses them.
+///
+/// Arrays of strings only, as argv already is: a `Set` or a `[String: [String]]` here
+/// costs a one-off send about 40k instructions of generic metadata set-up at start. A
+/// class, so that handing it to a command's parser is one retain: copying its arrays
+/// field by field went through value witnesses that set up `Array<String>`'s metadata.
+/// Unchecked Sendable: `parseArguments` fills it in, and it is only read after that.
+public final class ParsedArguments: @unchecked Sendable {
+    /// The long names of the options given, in order; a single-valued option given
+    /// again keeps its first place and takes the new value, as most tools do.
+    private var names: [String] = []
+    /// `names`' values, index for index.
+    private var texts: [String] = []
     public internal(set) var positionals: [String] = []
     /// The subcommand and its arguments as typed, for a hint that shows them rearranged.
     var command = ""
     var arguments: [String] = []
 
-    func has(_ flag: FlagRow) -> Bool { flags.contains(flag.long) }
+    func has(_ flag: FlagRow) -> Bool { names.contains(flag.long) }
 
     /// Whether the option was given at all (a flag, or a value of any kind).
-    func isGiven(_ option: some OptionName) -> Bool { flags.contains(option.long) || values[option.long] != nil }
+    func isGiven(_ option: some OptionName) -> Bool { names.contains(option.long) }
+
+    /// The first of these options (long names) that was given, in the order listed.
+    func firstGiven(_ longs: [String]) -> String? { longs.first(where: names.contains) }
+
+    /// The texts given for the option named `long`, in order (the last one only, for a
+    /// single-valued option).
+    func texts(of long: String) -> [String] {
+        var found: [String] = []
+        for (index, name) in names.enumerated() where name == long { found.append(texts[index]) }
+        return found
+    }
 
     /// The last value given for `option`, parsed; nil when it was not given.
     func value<Value>(_ option: OptionRow<Value>) throws(UsageError) -> Value? {
-        guard let text = values[option.long]?.last else { return nil }
-        return try option.parse(text, option.long)
+        guard let index = names.lastIndex(of: option.long) else { return nil }
+        return try option.parse(texts[index], option.long)
     }
 
     /// Every value given for a repeatable option, in order, parsed.
     func values<Value>(_ option: OptionRow<Value>) throws(UsageError) -> [Value] {
         var parsed: [Value] = []
-        for text in values[option.long] ?? [] { parsed.append(try option.parse(text, option.long)) }
+        for text in texts(of: option.long) { parsed.append(try option.parse(text, option.long)) }
         return parsed
+    }
+
+    /// Notes `option` as given, with `text` ("" for a flag).
+    func record(_ option: OptionSpec, text: String) {
+        if !option.repeatable, let index = names.firstIndex(of: option.key) {
+            texts[index] = text
+        } else {
+            names.append(option.key)
+            texts.append(text)
+        }
     }
 }
 
@@ -31,21 +62,17 @@ public struct ParsedArguments: Sendable {
 /// `--opt value`, `-o value` and `-ovalue` are all accepted, and short flags combine (`-4w`).
 func parseArguments(_ arguments: ArraySlice<String>, options: [OptionSpec], subcommand: String)
     throws(UsageError) -> ParsedArguments {
-    var parsed = ParsedArguments()
+    let parsed = ParsedArguments()
     parsed.command = subcommand
     parsed.arguments = Array(arguments)
     var iterator = arguments.makeIterator()
     func fail(_ message: String) -> UsageError { UsageError(message, subcommand: subcommand) }
     func record(_ option: OptionSpec, value: String?) throws(UsageError) {
-        if option.valueName == nil {
-            parsed.flags.insert(option.key)
-            return
-        }
+        if option.valueName == nil { return parsed.record(option, text: "") }
         guard let value = value ?? iterator.next() else {
             throw fail("missing value for '\(option.key)' (expected \(option.valueName!))")
         }
-        // A repeated single-valued option takes its last value, as most tools do.
-        parsed.values[option.key] = option.repeatable ? (parsed.values[option.key] ?? []) + [value] : [value]
+        parsed.record(option, text: value)
     }
     func option(named name: String) throws(UsageError) -> OptionSpec {
         if let option = options.first(where: { $0.isNamed(name) }) { return option }

@@ -9,10 +9,10 @@ import LetterCore
 /// (`encodingApplies`: listen's `--reply`, chat's lines).
 func refuseWhatPcapKeepsItself(_ parsed: ParsedArguments, encodingApplies: Bool) throws(UsageError) {
     guard try parsed.value(Option.format) == .pcap else { return }
-    var kept: [any OptionName] = [Option.time, Option.decodeErrors, Option.bytes]
-    if !encodingApplies { kept.append(Option.encoding) }
-    if let option = kept.first(where: { parsed.isGiven($0) }) {
-        throw UsageError("-f pcap keeps the bytes and the receive times as they are; \(option.long) does not apply")
+    var kept = [Option.time.long, Option.decodeErrors.long, Option.bytes.long]
+    if !encodingApplies { kept.append(Option.encoding.long) }
+    if let option = parsed.firstGiven(kept) {
+        throw UsageError("-f pcap keeps the bytes and the receive times as they are; \(option) does not apply")
     }
 }
 

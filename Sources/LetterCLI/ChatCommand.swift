@@ -63,18 +63,18 @@ func runChat(_ options: ChatOptions) throws {
 let chatSpec = SubcommandSpec(
     name: "chat",
     abstract: "Send stdin lines to a peer and print what arrives, in one terminal.",
+    options: { OptionGroups.writing + [
+        Option.join.spec(help: "Hear this multicast group too (repeatable; bind its port with -b); --interface picks the interface."),
+        Option.decodeErrors.spec(),
+        Option.bytes.spec(),
+        Option.timeout.spec(help: "After stdin ends, keep listening until SEC seconds pass with nothing received."),
+    ] + OptionGroups.keeping() + OptionGroups.display + OptionGroups.sending + OptionGroups.receiving + OptionGroups.family },
     page: {
         SubcommandPage(
             usage: "letter chat [OPTIONS] ENDPOINT",
             arguments: [
                 ("ENDPOINT", "The peer: HOST PORT (HOST:PORT and [IPv6]:PORT work too), a unix socket PATH, or @NAME."),
             ],
-            options: OptionGroups.writing + [
-                Option.join.spec(help: "Hear this multicast group too (repeatable; bind its port with -b); --interface picks the interface."),
-                Option.decodeErrors.spec(),
-                Option.bytes.spec(),
-                Option.timeout.spec(help: "After stdin ends, keep listening until SEC seconds pass with nothing received."),
-            ] + OptionGroups.keeping() + OptionGroups.display + OptionGroups.sending + OptionGroups.receiving + OptionGroups.family,
             examples: [
                 "letter chat -b 9001 127.0.0.1 9002    # and in another terminal:",
                 "letter chat -b 9002 127.0.0.1 9001",

@@ -43,8 +43,7 @@ private func offer(for option: OptionSpec, formats: [RecordFormat]) -> Offer {
 /// The options a subcommand accepts, `-h, --help` included (as its help lists them),
 /// and the formats its `-f` takes.
 private func accepted(_ spec: SubcommandSpec) -> (options: [OptionSpec], formats: [RecordFormat]) {
-    let page = spec.page()
-    return (page.options + [Option.help.spec()], page.formats ?? RecordFormat.allCases)
+    (spec.listedOptions, spec.page().formats ?? RecordFormat.allCases)
 }
 
 private func generatedBy(_ shell: Shell) -> String {

@@ -10,8 +10,9 @@ struct EncodingsOptions: Equatable, Sendable {
 let encodingsSpec = SubcommandSpec(
     name: "encodings",
     abstract: "List the encodings that work on this machine.",
+    options: { [] },
     page: {
-        SubcommandPage(usage: "letter encodings", arguments: [], options: [], examples: ["letter encodings"],
+        SubcommandPage(usage: "letter encodings", arguments: [], examples: ["letter encodings"],
                        discussion: "Any other name iconv knows (see 'iconv -l') is accepted too.")
     },
     parse: { parsed throws(UsageError) in try EncodingsOptions(parsed) }, run: { _ in try writeOut(encodingsListing()) })

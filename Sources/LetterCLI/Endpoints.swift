@@ -42,10 +42,10 @@ func parseListeningEndpoint(_ parsed: ParsedArguments) throws(UsageError) -> End
 /// the first one given).
 func rejectInternetOptions(_ parsed: ParsedArguments, for endpoint: Endpoint) throws(UsageError) {
     guard endpoint.isUnix else { return }
-    let internetOnly: [any OptionName] = [Option.ipv4, Option.ipv6, Option.broadcast, Option.join, Option.interface,
-                                          Option.ttl, Option.noLoop, Option.allow]
-    if let option = internetOnly.first(where: { parsed.isGiven($0) }) {
-        throw UsageError("\(option.long) applies to internet sockets; '\(endpoint.text)' is a unix socket")
+    let internetOnly = [Option.ipv4.long, Option.ipv6.long, Option.broadcast.long, Option.join.long, Option.interface.long,
+                        Option.ttl.long, Option.noLoop.long, Option.allow.long]
+    if let option = parsed.firstGiven(internetOnly) {
+        throw UsageError("\(option) applies to internet sockets; '\(endpoint.text)' is a unix socket")
     }
 }
 

@@ -43,7 +43,7 @@ public func help(for spec: SubcommandSpec) -> String {
         lines.append("")
     }
     lines.append("OPTIONS:")
-    lines += (page.listedOptions + [Option.help.spec()]).map(optionRow)
+    lines += spec.listedOptions.map(optionRow)
     lines += ["", page.discussion, "", "EXAMPLES:"] + page.examples.map { "  " + $0 }
     return lines.joined(separator: "\n") + "\n"
 }

@@ -83,6 +83,15 @@ func encodeReply(_ text: String, encoding: TextEncoding) throws -> [UInt8] {
 let listenSpec = SubcommandSpec(
     name: "listen",
     abstract: "Print every letter that arrives on a port or a unix socket.",
+    options: { [Option.encoding.spec(), Option.decodeErrors.spec(), Option.bytes.spec()] + OptionGroups.display + [
+        Option.count.spec(),
+        Option.timeout.spec(),
+        Option.reply.spec(),
+        Option.echo.spec(),
+        Option.replyRate.spec(),
+        Option.join.spec(),
+        Option.interface.spec(help: "Interface for --join."),
+    ] + OptionGroups.keeping() + OptionGroups.receiving.map { $0.key == Option.reuse.long ? Option.reuse.spec() : $0 } + OptionGroups.listeningFamily },
     page: {
         SubcommandPage(
             usage: "letter listen [OPTIONS] [HOST] PORT | PATH | @NAME",
@@ -92,15 +101,6 @@ let listenSpec = SubcommandSpec(
                 ("PATH | @NAME", "A unix datagram socket to bind instead: a path (a stale socket file is replaced, and "
                     + "the file is removed at exit) or a name in the abstract namespace."),
             ],
-            options: [Option.encoding.spec(), Option.decodeErrors.spec(), Option.bytes.spec()] + OptionGroups.display + [
-                Option.count.spec(),
-                Option.timeout.spec(),
-                Option.reply.spec(),
-                Option.echo.spec(),
-                Option.replyRate.spec(),
-                Option.join.spec(),
-                Option.interface.spec(help: "Interface for --join."),
-            ] + OptionGroups.keeping() + OptionGroups.receiving.map { $0.key == Option.reuse.long ? Option.reuse.spec() : $0 } + OptionGroups.listeningFamily,
             examples: [
                 "letter listen 9000",
                 "letter listen -e gbk 127.0.0.1 9000",

@@ -34,7 +34,7 @@ private func commandSection(_ spec: SubcommandSpec) -> [String] {
     var lines = [#".SH "LETTER \#(spec.name.uppercased())""#, troff(spec.abstract), ".PP", synopsis(page.usage)]
     lines += page.arguments.flatMap { [".TP", italic($0.0), troff($0.1)] }
     lines += [".PP", troff("Options:")]
-    lines += (page.listedOptions + [Option.help.spec()]).flatMap(optionItem)
+    lines += spec.listedOptions.flatMap(optionItem)
     lines += [".PP", troff(page.discussion), ".PP", troff("Examples:")]
     return lines + example(page.examples)
 }

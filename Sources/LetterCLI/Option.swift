@@ -145,7 +145,7 @@ enum Option {
         completion: .files) { text, _ throws(UsageError) in text }
     static let fast = FlagRow("--fast", help: "Send as fast as the socket takes them (batched), the recorded times ignored.")
     static let format = OptionRow<RecordFormat>(
-        "--format", short: "-f", value: "FORMAT", help: formatListing + ".", completion: .formats, parse: { text, long throws(UsageError) in try parseChoice(text, option: long) })
+        "--format", short: "-f", value: "FORMAT", help: formatHelp, completion: .formats, parse: { text, long throws(UsageError) in try parseChoice(text, option: long) })
     static let generateCompletionScript = OptionRow<Shell>(
         "--generate-completion-script", value: "SHELL", help: "Print the completion script for SHELL.",
         completion: .choices { Shell.allCases.map(\.rawValue) }, parse: { text, long throws(UsageError) in try parseChoice(text, option: long) })
@@ -154,7 +154,12 @@ enum Option {
     static let histogram = FlagRow(
         "--histogram", help: "Add the percentiles, the jitter and a histogram of the round trips to the summary.")
     static let hex = FlagRow(
-        "--hex", help: "MESSAGE or each line is bytes in hex: 'de ad be ef', 'DE:AD', '0xde,0xad', '\\xde\\xad'.")
+        "--hex", help: "The input (MESSAGE, each line, or the whole input) is bytes in hex: 'de ad be ef', 'DE:AD', "
+            + "'0xde,0xad', '\\xde\\xad'.")
+    /// The input notations with their flags, in one place: send and ping list every one
+    /// (`OptionGroups.notations`), and `PayloadOptions` reads and checks them, so a new
+    /// notation is its flag, its line here and its file in the engine.
+    static let notations: [(flag: FlagRow, notation: InputNotation)] = [(hex, .hex)]
     static let idle = OptionRow<Double>(
         "--idle", value: "SEC", help: "End a client's session after SEC seconds with nothing either way (default: 60).",
         completion: .number) { text, long throws(UsageError) in try parseSeconds(text, option: long) }
@@ -256,12 +261,14 @@ enum Option {
     static let whole = FlagRow("--whole", help: "Send all of stdin as one datagram.")
 }
 
-/// `text (default), tuple, json, lines, raw or hex`, joined by hand: it is part of the
-/// help of the -f row a one-off send builds, and `joined(separator:)` costs that a
-/// generic metadata look-up of a third of its start-up.
-private var formatListing: String { listing(of: RecordFormat.allCases) }
+/// `-f`'s help in the row, never shown: every page and completion script words it with
+/// the formats of its command (`SubcommandPage.listedOptions`). The row a one-off send
+/// builds leaves the list of formats unmade.
+private let formatHelp = "The formats this command shows datagrams in."
 
-/// The formats a command's `-f` takes, as its help lists them.
+/// The formats a command's `-f` takes, as its help lists them: `text (default), tuple,
+/// json, lines, raw or hex`, joined by hand (`joined(separator:)` costs a generic
+/// metadata look-up).
 func listing(of formats: [RecordFormat]) -> String {
     var text = ""
     for (index, format) in formats.enumerated() {

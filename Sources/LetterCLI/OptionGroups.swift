@@ -11,6 +11,9 @@ enum OptionGroups {
     /// Encoding text to send (send, chat, ping).
     static var writing: [OptionSpec] { [Option.encoding.spec(), Option.inputEncoding.spec()] }
 
+    /// The notations the input may be written in (send, ping): `--hex`.
+    static var notations: [OptionSpec] { Option.notations.map { $0.flag.spec() } }
+
     /// Showing received datagrams (listen, chat, send --wait, ping, relay).
     static var display: [OptionSpec] { [Option.format.spec(), Option.bufsize.spec(), Option.time.spec()] }
 

@@ -44,9 +44,9 @@ public struct RelayOptions: Equatable, Sendable {
         interface = try parsed.value(Option.interface)
         if interface != nil && groups.isEmpty { throw UsageError("--interface goes with --join") }
         // Pointless with nothing printed, so refused rather than ignored.
-        let printing: [any OptionName] = [Option.format, Option.time, Option.encoding, Option.decodeErrors, Option.bytes]
-        if quiet, let option = printing.first(where: { parsed.isGiven($0) }) {
-            throw UsageError("\(option.long) changes how datagrams are printed; -q prints none")
+        let printing = [Option.format.long, Option.time.long, Option.encoding.long, Option.decodeErrors.long, Option.bytes.long]
+        if quiet, let option = parsed.firstGiven(printing) {
+            throw UsageError("\(option) changes how datagrams are printed; -q prints none")
         }
     }
 }
@@ -93,25 +93,25 @@ func runRelay(_ options: RelayOptions) throws {
 let relaySpec = SubcommandSpec(
     name: "relay",
     abstract: "Relay datagrams to one or more targets and print what passes both ways.",
+    options: { [
+        Option.to.spec(),
+        Option.join.spec(),
+        Option.interface.spec(help: "Interface for --join."),
+        Option.idle.spec(),
+        Option.maxSessions.spec(),
+        Option.quiet.spec(),
+    ] + OptionGroups.keeping(bothLegs: true) + [
+        Option.encoding.spec(), Option.decodeErrors.spec(), Option.bytes.spec(),
+    ] + OptionGroups.display + [
+        Option.count.spec(help: "Exit after N datagrams, requests and replies together."),
+        Option.timeout.spec(help: "Exit after SEC seconds with nothing either way."),
+    ] + OptionGroups.receiving.map { $0.key == Option.reuse.long ? Option.reuse.spec() : $0 } + OptionGroups.listeningFamily },
     page: {
         SubcommandPage(
             usage: "letter relay [OPTIONS] [HOST] PORT | PATH | @NAME --to ENDPOINT [--to ENDPOINT ...]",
             arguments: [
                 ("HOST PORT | PATH | @NAME", "Where clients send: bound as 'listen' binds it."),
             ],
-            options: [
-                Option.to.spec(),
-                Option.join.spec(),
-                Option.interface.spec(help: "Interface for --join."),
-                Option.idle.spec(),
-                Option.maxSessions.spec(),
-                Option.quiet.spec(),
-            ] + OptionGroups.keeping(bothLegs: true) + [
-                Option.encoding.spec(), Option.decodeErrors.spec(), Option.bytes.spec(),
-            ] + OptionGroups.display + [
-                Option.count.spec(help: "Exit after N datagrams, requests and replies together."),
-                Option.timeout.spec(help: "Exit after SEC seconds with nothing either way."),
-            ] + OptionGroups.receiving.map { $0.key == Option.reuse.long ? Option.reuse.spec() : $0 } + OptionGroups.listeningFamily,
             examples: [
                 "letter relay 5353 --to 127.0.0.1:53                 # watch a DNS client and its server",
                 "letter relay -f hex 127.0.0.1 9000 --to [::1]:9001",

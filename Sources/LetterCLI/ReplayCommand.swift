@@ -76,6 +76,19 @@ func runReplay(_ options: ReplayOptions) throws {
 let replaySpec = SubcommandSpec(
     name: "replay",
     abstract: "Send the UDP datagrams of a capture again, with their recorded timing.",
+    options: { [
+        Option.to.spec(help: "Send every datagram to ENDPOINT (HOST:PORT, [IPv6]:PORT, a unix socket PATH or @NAME) "
+            + "instead of where it was recorded going."),
+        Option.port.spec(),
+        Option.speed.spec(),
+        Option.rate.spec(help: "Send N datagrams a second, the recorded times ignored."),
+        Option.fast.spec(),
+        Option.loop.spec(),
+        Option.encoding.spec(help: "Encoding of the text of a json recording made without --bytes (default: utf-8)."),
+        Option.bind.spec(),
+        Option.broadcast.spec(),
+        Option.ttl.spec(),
+    ] + OptionGroups.family },
     page: {
         SubcommandPage(
             usage: "letter replay [OPTIONS] FILE",
@@ -83,19 +96,6 @@ let replaySpec = SubcommandSpec(
                 ("FILE", "A pcap or pcapng capture (tcpdump, Wireshark, tshark, letter -f pcap), or the JSON Lines of "
                     + "'letter listen -f json'; '-' reads stdin. Told apart by its first bytes."),
             ],
-            options: [
-                Option.to.spec(help: "Send every datagram to ENDPOINT (HOST:PORT, [IPv6]:PORT, a unix socket PATH or @NAME) "
-                    + "instead of where it was recorded going."),
-                Option.port.spec(),
-                Option.speed.spec(),
-                Option.rate.spec(help: "Send N datagrams a second, the recorded times ignored."),
-                Option.fast.spec(),
-                Option.loop.spec(),
-                Option.encoding.spec(help: "Encoding of the text of a json recording made without --bytes (default: utf-8)."),
-                Option.bind.spec(),
-                Option.broadcast.spec(),
-                Option.ttl.spec(),
-            ] + OptionGroups.family,
             examples: [
                 "letter replay --to 127.0.0.1:9000 dns.pcap",
                 "letter replay --speed 2 --port 514 syslog.pcapng      # twice as fast, only what went to port 514",

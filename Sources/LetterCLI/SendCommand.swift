@@ -26,7 +26,6 @@ public struct SendOptions: Equatable, Sendable {
         (destination, family, used) = try parseDestination(parsed)
         chunk = try parsed.value(Option.chunk)
         payload = try PayloadOptions(parsed, words: parsed.positionals.dropFirst(used), untouchedBy: chunk != nil ? "--chunk" : nil)
-        if chunk != nil && payload.hex { throw UsageError("--hex reads bytes written in hex; it cannot be used with --chunk") }
         wait = parsed.has(Option.wait)
         stats = parsed.has(Option.stats)
         replies.all = parsed.has(Option.all)
@@ -37,7 +36,7 @@ public struct SendOptions: Equatable, Sendable {
         }
         if let expectation = try parsed.value(Option.expectHex) {
             replies.expectation = expectation
-            expectationText = "--expect-hex '\(parsed.values[Option.expectHex.long]?.last ?? "")'"
+            expectationText = "--expect-hex '\(parsed.texts(of: Option.expectHex.long).last ?? "")'"
         }
         if let rate = try parsed.value(Option.rate) { pace = .rate(rate) }
         if let seconds = try parsed.value(Option.interval) { pace = .interval(seconds) }
@@ -55,16 +54,16 @@ public struct SendOptions: Equatable, Sendable {
             throw UsageError("-c repeats one datagram (MESSAGE or --whole); stdin lines and chunks are each sent once")
         }
         if parsed.isGiven(Option.timeout) && !wait { throw UsageError("--timeout bounds --wait; add -w") }
-        for option in [Option.format.long, Option.bufsize.long, Option.time.long] where parsed.values[option] != nil && !wait {
+        if !wait, let option = parsed.firstGiven([Option.format.long, Option.bufsize.long, Option.time.long]) {
             throw UsageError("\(option) shows the reply; it goes with -w")
         }
-        for option: any OptionName in [Option.all, Option.expect, Option.expectHex] where parsed.isGiven(option) && !wait {
-            throw UsageError("\(option.long) checks replies; it goes with -w")
+        if !wait, let option = parsed.firstGiven([Option.all.long, Option.expect.long, Option.expectHex.long]) {
+            throw UsageError("\(option) checks replies; it goes with -w")
         }
         if parsed.isGiven(Option.expect) && parsed.isGiven(Option.expectHex) {
             throw UsageError("--expect and --expect-hex both say what a reply must hold; give one")
         }
-        if !replyFormats.contains(display.format) {
+        if display.format == .pcap {  // the one format not in replyFormats
             throw UsageError("-f \(display.format.rawValue) is a capture of what a listener receives: listen, chat and relay write it")
         }
     }
@@ -73,8 +72,11 @@ public struct SendOptions: Equatable, Sendable {
 /// The formats that show a reply: a capture is for a listener.
 private let replyFormats = RecordFormat.allCases.filter { $0 != .pcap }
 
+/// The options that say how text is encoded, refused where bytes go out as they are.
+private let encodingOptions = [Option.encoding.long, Option.inputEncoding.long, Option.encodeErrors.long]
+
 /// What goes in a datagram and how it is encoded (send, ping): MESSAGE words, stdin or
-/// `--file`, `-e`, `--input-encoding`, `--errors`, `--bytes`, `--hex`, `--whole`.
+/// `--file`, `-e`, `--input-encoding`, `--errors`, `--bytes`, a notation (`--hex`), `--whole`.
 public struct PayloadOptions: Equatable, Sendable {
     /// The MESSAGE words joined by single spaces; nil reads the input (a single `-` too).
     public var message: String?
@@ -84,13 +86,14 @@ public struct PayloadOptions: Equatable, Sendable {
     public var dashReadsStdin = false
     public var whole = false
     public var rawBytes = false
-    /// `--hex`: the input is bytes written in hex.
-    public var hex = false
+    /// `--hex` (or another of `Option.notations`): the input is bytes written so.
+    public var notation: InputNotation?
     public var encoding: TextEncoding
     public var inputEncoding: TextEncoding
     public var replaceErrors = false
 
-    /// `untouchedBy` names another option that sends input bytes untouched (`--chunk`).
+    /// `untouchedBy` names another option that sends input bytes untouched (`--chunk`),
+    /// which a notation cannot go with either.
     init(_ parsed: ParsedArguments, words: ArraySlice<String>, untouchedBy: String? = nil) throws(UsageError) {
         // A single `-` reads stdin, as `cat -` does.
         dashReadsStdin = Array(words) == ["-"]
@@ -98,30 +101,33 @@ public struct PayloadOptions: Equatable, Sendable {
         file = try parsed.value(Option.file)
         whole = parsed.has(Option.whole)
         rawBytes = parsed.has(Option.bytes)
-        hex = parsed.has(Option.hex)
         encoding = try parsed.encoding(Option.encoding)
         inputEncoding = try parsed.encoding(Option.inputEncoding)
         replaceErrors = try parsed.value(Option.encodeErrors) == .replace
         if whole && message != nil { throw UsageError("--whole sends stdin; it cannot be used with MESSAGE") }
         if file != nil && message != nil { throw UsageError("--file reads PATH instead of stdin; it cannot be used with MESSAGE") }
-        if hex {
-            for option in [Option.encoding.long, Option.inputEncoding.long, Option.encodeErrors.long] where parsed.values[option] != nil {
-                throw UsageError("--hex sends the bytes written in hex, with no encoding; it cannot be used with \(option)")
-            }
-            if rawBytes { throw UsageError("--hex reads bytes written in hex; it cannot be used with --bytes") }
+        let notations = Option.notations.filter { parsed.has($0.flag) }
+        if notations.count > 1 {
+            throw UsageError("\(notations[0].flag.long) and \(notations[1].flag.long) both say how the input is written; give one")
         }
-        if let untouched = rawBytes ? "--bytes" : untouchedBy {
-            for option in [Option.encoding.long, Option.inputEncoding.long, Option.encodeErrors.long]
-            where parsed.values[option] != nil {
-                throw UsageError("\(untouched) sends input bytes untouched; it cannot be used with \(option)")
+        if let (flag, notation) = notations.first {
+            self.notation = notation
+            if let option = parsed.firstGiven(encodingOptions) {
+                throw UsageError("\(flag.long) sends the bytes written in \(notation.name), with no encoding; it cannot be used with \(option)")
             }
+            if let untouched = rawBytes ? "--bytes" : untouchedBy {
+                throw UsageError("\(flag.long) reads bytes written in \(notation.name); it cannot be used with \(untouched)")
+            }
+        }
+        if let untouched = rawBytes ? "--bytes" : untouchedBy, let option = parsed.firstGiven(encodingOptions) {
+            throw UsageError("\(untouched) sends input bytes untouched; it cannot be used with \(option)")
         }
     }
 
     /// How this payload's input becomes bytes (`untouched`: as they are).
     func payloadEncoding(untouched: Bool = false) -> PayloadEncoding {
         PayloadEncoding(wire: encoding, input: inputEncoding, untouched: untouched || rawBytes, replaceErrors: replaceErrors,
-                        hex: hex)
+                        notation: notation)
     }
 
     /// Where the input is read: `--file`, else stdin.
@@ -167,8 +173,8 @@ func runSend(_ options: SendOptions) throws {
         source = try options.payload.source()
         input = options.chunk.map { .chunks($0) } ?? .lines
     }
-    let summary = try send(input, from: source, encoder: encoder, pace: options.pace, on: socket, to: destination)
-    if options.stats { writeDiagnostic(summary) }
+    let stats = try send(input, from: source, encoder: encoder, pace: options.pace, on: socket, to: destination)
+    if options.stats { writeDiagnostic(stats.line) }
     guard let replySink else { return }
     let outcome = try awaitReplies(on: socket, from: destination, options: options.replies, printSink: replySink,
                                    display: options.display)
@@ -183,6 +189,23 @@ func runSend(_ options: SendOptions) throws {
 let sendSpec = SubcommandSpec(
     name: "send",
     abstract: "Send one letter, or each line of stdin.",
+    options: { OptionGroups.writing + [
+        Option.encodeErrors.spec(),
+        Option.bytes.spec(help: "Send input bytes untouched (binary safe)."),
+    ] + OptionGroups.notations + [
+        Option.file.spec(),
+        Option.whole.spec(),
+        Option.chunk.spec(),
+        Option.wait.spec(),
+        Option.timeout.spec(help: "With --wait: give up after SEC seconds (exit 1)."),
+        Option.all.spec(),
+        Option.expect.spec(),
+        Option.expectHex.spec(),
+        Option.count.spec(help: "Send the datagram (MESSAGE or --whole) N times."),
+        Option.interval.spec(),
+        Option.rate.spec(),
+        Option.stats.spec(help: "Print what was sent, how long it took and the rate to stderr at the end."),
+    ] + OptionGroups.sending + OptionGroups.family + OptionGroups.display },
     page: {
         SubcommandPage(
             usage: "letter send [OPTIONS] ENDPOINT [MESSAGE ...]",
@@ -192,23 +215,6 @@ let sendSpec = SubcommandSpec(
                 ("MESSAGE", "Words joined by single spaces into one datagram ('-' alone reads stdin). Without them, each "
                     + "stdin line is one."),
             ],
-            options: OptionGroups.writing + [
-                Option.encodeErrors.spec(),
-                Option.bytes.spec(help: "Send input bytes untouched (binary safe)."),
-                Option.hex.spec(),
-                Option.file.spec(),
-                Option.whole.spec(),
-                Option.chunk.spec(),
-                Option.wait.spec(),
-                Option.timeout.spec(help: "With --wait: give up after SEC seconds (exit 1)."),
-                Option.all.spec(),
-                Option.expect.spec(),
-                Option.expectHex.spec(),
-                Option.count.spec(help: "Send the datagram (MESSAGE or --whole) N times."),
-                Option.interval.spec(),
-                Option.rate.spec(),
-                Option.stats.spec(help: "Print what was sent, how long it took and the rate to stderr at the end."),
-            ] + OptionGroups.sending + OptionGroups.family + OptionGroups.display,
             formats: replyFormats,
             examples: [
                 "letter send 127.0.0.1 9000 你好",

@@ -9,23 +9,27 @@ public let letterVersion = "0.1.0"
 /// The date of this version, for the man page; change it with the version.
 public let letterVersionDate = "2026-11-30"
 
-/// One subcommand: its name and abstract (all the main help needs), its page (built only
-/// when that subcommand is parsed or documented: a one-off send builds no other
-/// command's options), and its parse and run.
+/// One subcommand: its name and abstract (all the main help needs), its options and its
+/// page (each built only when that subcommand is parsed or documented: a one-off send
+/// builds no other command's options, and not its own page), and its parse and run.
 public struct SubcommandSpec: Sendable {
     public let name: String
     public let abstract: String
+    /// Its options, `-h, --help` aside.
+    let ownOptions: @Sendable () -> [OptionSpec]
     let page: @Sendable () -> SubcommandPage
     /// Turns the parsed arguments into this subcommand's typed options, ready to run:
     /// the row's own, so no table entry can run another's code.
     let invoke: @Sendable (ParsedArguments) throws(UsageError) -> Invocation
 
     /// A row whose `parse` makes typed `Options` and whose `run` runs them.
-    init<Options: Equatable & Sendable>(name: String, abstract: String, page: @escaping @Sendable () -> SubcommandPage,
+    init<Options: Equatable & Sendable>(name: String, abstract: String, options: @escaping @Sendable () -> [OptionSpec],
+                                        page: @escaping @Sendable () -> SubcommandPage,
                                         parse: @escaping @Sendable (ParsedArguments) throws(UsageError) -> Options,
                                         run: @escaping @Sendable (Options) throws -> Void) {
         self.name = name
         self.abstract = abstract
+        ownOptions = options
         self.page = page
         invoke = { parsed throws(UsageError) in
             let options = try parse(parsed)
@@ -36,31 +40,30 @@ public struct SubcommandSpec: Sendable {
     var usage: String { page().usage }
     var arguments: [(String, String)] { page().arguments }
     /// Every option it takes, `-h, --help` last, as the parser splits them: `-f`'s help is
-    /// not worded for this command's formats here (`listedOptions` is, for the pages), which
-    /// a one-off send would pay for at every start.
-    public var options: [OptionSpec] { page().options + [Option.help.spec()] }
+    /// not worded with this command's formats here (`listedOptions` is), which a one-off
+    /// send would pay for at every start.
+    public var options: [OptionSpec] { ownOptions() + [Option.help.spec()] }
+
+    /// Its options as its help, man page and completions list them, `-h, --help` last:
+    /// `-f` with the formats this command takes, not every format there is.
+    var listedOptions: [OptionSpec] {
+        let formats = page().formats ?? RecordFormat.allCases
+        return ownOptions().map { option in
+            guard case .formats = option.completion else { return option }
+            return OptionSpec(key: option.key, short: option.short, valueName: option.valueName,
+                              help: listing(of: formats) + ".", repeatable: option.repeatable, completion: option.completion)
+        } + [Option.help.spec()]
+    }
 }
 
-/// What a subcommand's help and man page section say, and the options its parser splits.
+/// What a subcommand's help and man page section say besides its options.
 struct SubcommandPage {
     let usage: String
     let arguments: [(String, String)]
-    /// Its options, `-h, --help` aside.
-    let options: [OptionSpec]
     /// The formats `-f` takes (and completes) here; nil: every one.
     var formats: [RecordFormat]?
     let examples: [String]
     let discussion: String
-
-    /// Its options as its help and man page list them: `-f` with the formats this
-    /// command takes, not every format there is.
-    var listedOptions: [OptionSpec] {
-        options.map { option in
-            guard case .formats = option.completion, let formats else { return option }
-            return OptionSpec(key: option.key, short: option.short, valueName: option.valueName,
-                              help: listing(of: formats) + ".", repeatable: option.repeatable, completion: option.completion)
-        }
-    }
 }
 
 /// A subcommand with its typed options, ready to run.

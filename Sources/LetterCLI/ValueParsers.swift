@@ -47,9 +47,9 @@ func parseChoice<Choice: RawRepresentable & CaseIterable>(_ text: String, option
 }
 
 extension ParsedArguments {
-    /// `-e`, or `--input-encoding`: utf-8 (the table's first row) when not given.
+    /// `-e`, or `--input-encoding`: utf-8 when not given.
     func encoding(_ option: OptionRow<TextEncoding>) throws(UsageError) -> TextEncoding {
-        try value(option) ?? encodingTable[0]
+        try value(option) ?? .utf8
     }
 }
 

@@ -10,10 +10,10 @@ import LetterCore
 
     @Test func optionFormsAllParse() throws {
         let parsed = try parse(["-egbk", "--input-encoding=big5", "-4w", "--rate", "5", "h", "1", "a"], sendSpec)
-        #expect(parsed.values["--encoding"] == ["gbk"])
-        #expect(parsed.values["--input-encoding"] == ["big5"])
+        #expect(parsed.texts(of: "--encoding") == ["gbk"])
+        #expect(parsed.texts(of: "--input-encoding") == ["big5"])
         #expect(parsed.has(Option.ipv4) && parsed.has(Option.wait))
-        #expect(parsed.values["--rate"] == ["5"])
+        #expect(parsed.texts(of: "--rate") == ["5"])
         #expect(parsed.positionals == ["h", "1", "a"])
     }
 
@@ -31,8 +31,8 @@ import LetterCore
 
     @Test func repeatableOptionsCollectAndOthersKeepTheLast() throws {
         let parsed = try parse(["--join", "239.1.1.1", "--join", "ff02::1", "-e", "a", "-e", "gbk", "0"], listenSpec)
-        #expect(parsed.values["--join"] == ["239.1.1.1", "ff02::1"])
-        #expect(parsed.values["--encoding"] == ["gbk"])
+        #expect(parsed.texts(of: "--join") == ["239.1.1.1", "ff02::1"])
+        #expect(parsed.texts(of: "--encoding") == ["gbk"])
     }
 
     @Test func mistakesAreNamed() {

@@ -99,6 +99,11 @@ import LetterCore
         (["--generate-completion-script", "bash", "zsh"], "unexpected argument 'zsh'"),
         (["--generate-manual", "extra"], "unexpected argument 'extra'"),
         (["send", "--errors", "ignore", "h", "1"], "invalid value 'ignore' for '--errors': expected one of strict, replace"),
+        // A notation (Option.notations) refuses what would encode or pass its text as it is.
+        (["send", "--hex", "-e", "gbk", "h", "1", "00"], "--hex sends the bytes written in hex, with no encoding; it cannot be used with --encoding"),
+        (["ping", "--hex", "--errors", "replace", "h", "1"], "--hex sends the bytes written in hex, with no encoding; it cannot be used with --errors"),
+        (["send", "--hex", "--bytes", "h", "1"], "--hex reads bytes written in hex; it cannot be used with --bytes"),
+        (["send", "--hex", "--chunk", "9", "h", "1"], "--hex reads bytes written in hex; it cannot be used with --chunk"),
     ])
     func usageErrorsSayWhatIsWrong(arguments: [String], message: String) {
         do {

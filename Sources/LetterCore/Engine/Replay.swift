@@ -110,7 +110,7 @@ final class Replayer<Clock: PacingClock> {
         start = clock.now()
         schedule = ReplaySchedule(pace: settings.pace, start: start, keepsGaps: settings.loops != 1)
         sockets = ReplaySockets(sending: settings.sending, connectingTo: settings.destination)
-        textEncoder = try OutgoingEncoder(PayloadEncoding(wire: settings.textEncoding, input: encodingTable[0],
+        textEncoder = try OutgoingEncoder(PayloadEncoding(wire: settings.textEncoding, input: .utf8,
                                                           untouched: false, replaceErrors: false))
         progress = isTerminal(standardError) ? ReplayProgress(start: start, fileSize: fileSize, loops: settings.loops) : nil
         batchDeadlines.reserveCapacity(64)

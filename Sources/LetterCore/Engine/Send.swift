@@ -40,9 +40,9 @@ public enum SendInput: Sendable {
 
 /// Sends `input` (read from `source` when it is lines or chunks) to `destination`,
 /// encoded by `encoder`, paced by `pace` (nil: in batches as fast as the socket takes
-/// them). Returns the `--stats` line.
+/// them). Returns what `--stats` tells.
 public func send(_ input: SendInput, from source: SendSource, encoder: OutgoingEncoder, pace: Pace?,
-                 on socket: borrowing DatagramSocket, to destination: Peer) throws -> String {
+                 on socket: borrowing DatagramSocket, to destination: Peer) throws -> SendStats {
     let reader: LineReader
     var encoder = encoder
     var recordName = "line"
@@ -70,7 +70,7 @@ public func send(_ input: SendInput, from source: SendSource, encoder: OutgoingE
             tooLong: "with --input-encoding \(encoder.settings.input.name) it is decoded whole, and at most 64 MiB")
         reader = LineReader(contents: try encoder.decodeInput(whole))
         var decoded = encoder.settings
-        decoded.input = encodingTable[0]
+        decoded.input = .utf8
         encoder = try OutgoingEncoder(decoded)
         inputSize = nil
     }

@@ -64,6 +64,16 @@ struct SendReport {
     }
 }
 
+/// What a send did, for `--stats`, worded only when asked for (a one-off send without it
+/// would spend a thirtieth of its start-up on a line nobody sees).
+public struct SendStats: Sendable {
+    let report: SendReport
+    let end: UInt64
+
+    /// `letter: sent N datagrams (B bytes) in S s, R/s`.
+    public var line: String { report.summary(now: end) }
+}
+
 /// Bytes as people read sizes: `512 bytes`, `1.5 KiB`, `12.0 MiB`, `1.1 GiB` (binary units,
 /// one decimal).
 func formatSize(_ bytes: Int) -> String {

@@ -8,21 +8,22 @@ public struct PayloadEncoding: Equatable, Sendable {
     public var untouched: Bool
     /// Invalid input becomes U+FFFD and unencodable text '?', instead of an error.
     public var replaceErrors: Bool
-    /// Input is bytes written in hex (--hex), sent as those bytes.
-    public var hex: Bool
+    /// Input is bytes written in this notation (--hex), sent as those bytes.
+    public var notation: InputNotation?
 
-    public init(wire: TextEncoding, input: TextEncoding, untouched: Bool, replaceErrors: Bool, hex: Bool = false) {
+    public init(wire: TextEncoding, input: TextEncoding, untouched: Bool, replaceErrors: Bool,
+                notation: InputNotation? = nil) {
         self.wire = wire
         self.input = input
         self.untouched = untouched
         self.replaceErrors = replaceErrors
-        self.hex = hex
+        self.notation = notation
     }
 }
 
 /// Turns input text (a message or a line) into a datagram's bytes: decode the input
 /// encoding, encode the wire encoding, pass bytes through with --bytes and --chunk, or
-/// read them from hex with --hex.
+/// read them from a notation (--hex).
 public final class OutgoingEncoder {
     let settings: PayloadEncoding
     private let inputDecoder: TextDecoder?
@@ -35,7 +36,7 @@ public final class OutgoingEncoder {
 
     public init(_ settings: PayloadEncoding) throws(EncodingUnavailable) {
         self.settings = settings
-        if settings.untouched || settings.hex {
+        if settings.untouched || settings.notation != nil {
             inputDecoder = nil
             wireEncoder = nil
             inputNewlineIsOneByte = true
@@ -56,7 +57,7 @@ public final class OutgoingEncoder {
     /// line of a binary file may look like text), asked for only when `input` is invalid.
     public func append(_ input: ArraySlice<UInt8>, place: @autoclosure () -> String,
                        readSoFar: @autoclosure () -> ArraySlice<UInt8> = [], to out: inout [UInt8]) throws(RuntimeError) {
-        if settings.hex { return try HexInput.append(input, place: place(), to: &out) }
+        if let notation = settings.notation { return try notation.append(input, place, &out) }
         guard let inputDecoder, let wireEncoder else {
             out.append(contentsOf: input)
             return
@@ -220,11 +221,11 @@ public final class DatagramSender {
         report.note(datagrams: datagrams, bytes: bytes, inputPosition: inputPosition, now: now)
     }
 
-    /// The send is over: the progress line, if one was shown, is cleared. Returns the
-    /// `--stats` line.
+    /// The send is over: the progress line, if one was shown, is cleared. Returns what
+    /// `--stats` tells.
     @discardableResult
-    func finish() -> String {
+    func finish() -> SendStats {
         report.clear()
-        return report.summary(now: monotonicNanoseconds())
+        return SendStats(report: report, end: monotonicNanoseconds())
     }
 }

@@ -46,10 +46,17 @@ public struct TextEncoding: Equatable, Sendable {
     }
 }
 
+extension TextEncoding {
+    /// UTF-8, the default everywhere: the table's first row, also reachable without the
+    /// table, whose sixty rows a one-off send would otherwise build at start-up.
+    public static let utf8 = TextEncoding(name: "utf-8", aliases: ["utf8", "u8", "utf", "cp65001", "utf8_ucs2", "utf8_ucs4"],
+                                          method: .utf8)
+}
+
 /// The encodings letter decodes and encodes exactly as Python does, Python's spelling
 /// first (Python's other codecs that iconv has are in PythonCodecNames.swift).
 public let encodingTable: [TextEncoding] = [
-    TextEncoding(name: "utf-8", aliases: ["utf8", "u8", "utf", "cp65001", "utf8_ucs2", "utf8_ucs4"], method: .utf8),
+    .utf8,
     TextEncoding(name: "gbk", aliases: ["cp936", "936", "ms936"], method: .iconv("GBK")),
     TextEncoding(name: "gb2312", aliases: ["chinese", "csiso58gb231280", "euc_cn", "euccn", "eucgb2312_cn",
                                            "gb2312_1980", "gb2312_80", "iso_ir_58"], method: .iconv("EUC-CN")),

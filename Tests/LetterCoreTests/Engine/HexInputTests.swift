@@ -6,7 +6,7 @@ import Testing
 @Suite struct HexInputTests {
     @Test func hexIsAppendedAfterWhatIsThere() throws {
         var out: [UInt8] = [0xaa]
-        try HexInput.append(Array("68 69\n0a".utf8)[...], place: "message", to: &out)
+        try InputNotation.hex.append(Array("68 69\n0a".utf8)[...], { "message" }, &out)
         #expect(out == [0xaa, 0x68, 0x69, 0x0a])
     }
 
@@ -19,7 +19,7 @@ import Testing
         let syntax = try #require(#expect(throws: HexSyntaxError.self) { try appendHexBytes(Array(hex.utf8)[...], to: &scratch) })
         let line = multiline ? ", line \(syntax.line)" : ""
         let expected = RuntimeError("\(place)\(line), column \(syntax.column): \(syntax.explanation); nothing sent for it")
-        #expect(throws: expected) { try HexInput.append(Array(hex.utf8)[...], place: place, to: &out) }
+        #expect(throws: expected) { try InputNotation.hex.append(Array(hex.utf8)[...], { place }, &out) }
         #expect(out == [0xaa])
     }
 }
