@@ -153,13 +153,11 @@ enum Option {
     static let help = FlagRow("--help", short: "-h", help: "Show help information.")
     static let histogram = FlagRow(
         "--histogram", help: "Add the percentiles, the jitter and a histogram of the round trips to the summary.")
-    static let hex = FlagRow(
-        "--hex", help: "The input (MESSAGE, each line, or the whole input) is bytes in hex: 'de ad be ef', 'DE:AD', "
-            + "'0xde,0xad', '\\xde\\xad'.")
-    /// The input notations with their flags, in one place: send and ping list every one
-    /// (`OptionGroups.notations`), and `PayloadOptions` reads and checks them, so a new
-    /// notation is its flag, its line here and its file in the engine.
-    static let notations: [(flag: FlagRow, notation: InputNotation)] = [(hex, .hex)]
+    static let hex = FlagRow("--hex", help: "MESSAGE or each line is \(hexText).")
+    /// The input notations with their flags and what text in them is, in one place: send
+    /// and ping list every one (`OptionGroups.notations`), and `PayloadOptions` reads and
+    /// checks them, so a new notation is its flag, its line here and its file in the engine.
+    static let notations: [(flag: FlagRow, notation: InputNotation, text: String)] = [(hex, .hex, hexText)]
     static let idle = OptionRow<Double>(
         "--idle", value: "SEC", help: "End a client's session after SEC seconds with nothing either way (default: 60).",
         completion: .number) { text, long throws(UsageError) in try parseSeconds(text, option: long) }
@@ -261,8 +259,11 @@ enum Option {
     static let whole = FlagRow("--whole", help: "Send all of stdin as one datagram.")
 }
 
+/// What `--hex` reads, as the help of each command that takes it says it.
+private let hexText = "bytes in hex: 'de ad be ef', 'DE:AD', '0xde,0xad', '\\xde\\xad'"
+
 /// `-f`'s help in the row, never shown: every page and completion script words it with
-/// the formats of its command (`SubcommandPage.listedOptions`). The row a one-off send
+/// the formats of its command (`SubcommandSpec.listedOptions`). The row a one-off send
 /// builds leaves the list of formats unmade.
 private let formatHelp = "The formats this command shows datagrams in."
 

@@ -11,8 +11,11 @@ enum OptionGroups {
     /// Encoding text to send (send, chat, ping).
     static var writing: [OptionSpec] { [Option.encoding.spec(), Option.inputEncoding.spec()] }
 
-    /// The notations the input may be written in (send, ping): `--hex`.
-    static var notations: [OptionSpec] { Option.notations.map { $0.flag.spec() } }
+    /// The notations the input may be written in (send, ping): `--hex`. Each flag's help
+    /// says what it reads in send; `input` says it for a command that reads no lines.
+    static func notations(input: String? = nil) -> [OptionSpec] {
+        Option.notations.map { row in row.flag.spec(help: input.map { "\($0) is \(row.text)." }) }
+    }
 
     /// Showing received datagrams (listen, chat, send --wait, ping, relay).
     static var display: [OptionSpec] { [Option.format.spec(), Option.bufsize.spec(), Option.time.spec()] }

@@ -109,7 +109,7 @@ let pingSpec = SubcommandSpec(
     options: { OptionGroups.writing + [
         Option.encodeErrors.spec(),
         Option.bytes.spec(help: "Send the input bytes untouched (with --whole: a binary query)."),
-    ] + OptionGroups.notations + [
+    ] + OptionGroups.notations(input: "MESSAGE (or the input)") + [
         Option.file.spec(help: "Each request is all of PATH (a DNS query, say)."),
         Option.whole.spec(help: "Each request is all of stdin (a DNS query, say)."),
         Option.size.spec(),

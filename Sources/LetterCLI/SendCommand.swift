@@ -63,14 +63,18 @@ public struct SendOptions: Equatable, Sendable {
         if parsed.isGiven(Option.expect) && parsed.isGiven(Option.expectHex) {
             throw UsageError("--expect and --expect-hex both say what a reply must hold; give one")
         }
-        if display.format == .pcap {  // the one format not in replyFormats
+        if !showsReplies(display.format) {
             throw UsageError("-f \(display.format.rawValue) is a capture of what a listener receives: listen, chat and relay write it")
         }
     }
 }
 
-/// The formats that show a reply: a capture is for a listener.
-private let replyFormats = RecordFormat.allCases.filter { $0 != .pcap }
+/// Whether a format shows a reply: a capture is for a listener. (A test of the one
+/// format rather than a list of the others: a one-off send checks it at every start.)
+private func showsReplies(_ format: RecordFormat) -> Bool { format != .pcap }
+
+/// The formats that show a reply, as send's help and completions list them.
+private let replyFormats = RecordFormat.allCases.filter(showsReplies)
 
 /// The options that say how text is encoded, refused where bytes go out as they are.
 private let encodingOptions = [Option.encoding.long, Option.inputEncoding.long, Option.encodeErrors.long]
@@ -87,7 +91,7 @@ public struct PayloadOptions: Equatable, Sendable {
     public var whole = false
     public var rawBytes = false
     /// `--hex` (or another of `Option.notations`): the input is bytes written so.
-    public var notation: InputNotation?
+    public var form = InputForm.text
     public var encoding: TextEncoding
     public var inputEncoding: TextEncoding
     public var replaceErrors = false
@@ -110,16 +114,17 @@ public struct PayloadOptions: Equatable, Sendable {
         if notations.count > 1 {
             throw UsageError("\(notations[0].flag.long) and \(notations[1].flag.long) both say how the input is written; give one")
         }
-        if let (flag, notation) = notations.first {
-            self.notation = notation
+        let untouched = rawBytes ? "--bytes" : untouchedBy
+        if let (flag, notation, _) = notations.first {
+            form = .written(notation)
             if let option = parsed.firstGiven(encodingOptions) {
                 throw UsageError("\(flag.long) sends the bytes written in \(notation.name), with no encoding; it cannot be used with \(option)")
             }
-            if let untouched = rawBytes ? "--bytes" : untouchedBy {
+            if let untouched {
                 throw UsageError("\(flag.long) reads bytes written in \(notation.name); it cannot be used with \(untouched)")
             }
         }
-        if let untouched = rawBytes ? "--bytes" : untouchedBy, let option = parsed.firstGiven(encodingOptions) {
+        if let untouched, let option = parsed.firstGiven(encodingOptions) {
             throw UsageError("\(untouched) sends input bytes untouched; it cannot be used with \(option)")
         }
     }
@@ -127,7 +132,7 @@ public struct PayloadOptions: Equatable, Sendable {
     /// How this payload's input becomes bytes (`untouched`: as they are).
     func payloadEncoding(untouched: Bool = false) -> PayloadEncoding {
         PayloadEncoding(wire: encoding, input: inputEncoding, untouched: untouched || rawBytes, replaceErrors: replaceErrors,
-                        notation: notation)
+                        form: form)
     }
 
     /// Where the input is read: `--file`, else stdin.
@@ -192,7 +197,7 @@ let sendSpec = SubcommandSpec(
     options: { OptionGroups.writing + [
         Option.encodeErrors.spec(),
         Option.bytes.spec(help: "Send input bytes untouched (binary safe)."),
-    ] + OptionGroups.notations + [
+    ] + OptionGroups.notations() + [
         Option.file.spec(),
         Option.whole.spec(),
         Option.chunk.spec(),

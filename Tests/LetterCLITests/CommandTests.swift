@@ -130,6 +130,17 @@ import LetterCore
         }
     }
 
+    /// A notation's line says what it reads in that command: lines in send, and in ping
+    /// (which reads its input whole) no lines.
+    @Test func notationHelpIsWordedForEachCommand() throws {
+        for (spec, input) in [(sendSpec, "MESSAGE or each line is "), (pingSpec, "MESSAGE (or the input) is ")] {
+            for (flag, _, text) in Option.notations {
+                let listed = try #require(spec.listedOptions.first { $0.key == flag.long })
+                #expect(listed.help == input + text + ".")
+            }
+        }
+    }
+
     @Test func generatorsTakeTheShellAsTheirOnlyArgument() throws {
         #expect(try parseCommandLine(["--generate-manual"]) == .manual)
         #expect(try parseCommandLine(["--generate-completion-script", "zsh"]) == .completionScript(.zsh))

@@ -10,8 +10,9 @@
 /// from and when). A send is stamped with the clock read just before its `sendmmsg`: the
 /// kernel passes the datagram to a capture on its way out inside that call, and a clock
 /// read after it would count any wait for the CPU on return (a loaded machine's tcpdump
-/// saw the relay's sends over 5 ms before letter's stamps). A session idle for `idle` in both directions expires; its sockets
-/// are kept one more `idle` so that late replies are counted, not lost unseen.
+/// saw the relay's sends over 5 ms before letter's stamps). A session idle for `idle` in
+/// both directions expires; its sockets are kept one more `idle` so that late replies
+/// are counted, not lost unseen.
 public final class Relay: DatagramSink, SocketGroup {
     /// The listening socket: requests come in here and replies leave from it.
     public let listening: DatagramSocket

@@ -8,16 +8,16 @@ public struct PayloadEncoding: Equatable, Sendable {
     public var untouched: Bool
     /// Invalid input becomes U+FFFD and unencodable text '?', instead of an error.
     public var replaceErrors: Bool
-    /// Input is bytes written in this notation (--hex), sent as those bytes.
-    public var notation: InputNotation?
+    /// Text, or bytes written in a notation (--hex), sent as those bytes.
+    public var form: InputForm
 
     public init(wire: TextEncoding, input: TextEncoding, untouched: Bool, replaceErrors: Bool,
-                notation: InputNotation? = nil) {
+                form: InputForm = .text) {
         self.wire = wire
         self.input = input
         self.untouched = untouched
         self.replaceErrors = replaceErrors
-        self.notation = notation
+        self.form = form
     }
 }
 
@@ -36,7 +36,7 @@ public final class OutgoingEncoder {
 
     public init(_ settings: PayloadEncoding) throws(EncodingUnavailable) {
         self.settings = settings
-        if settings.untouched || settings.notation != nil {
+        if settings.untouched || settings.form != .text {
             inputDecoder = nil
             wireEncoder = nil
             inputNewlineIsOneByte = true
@@ -57,7 +57,7 @@ public final class OutgoingEncoder {
     /// line of a binary file may look like text), asked for only when `input` is invalid.
     public func append(_ input: ArraySlice<UInt8>, place: @autoclosure () -> String,
                        readSoFar: @autoclosure () -> ArraySlice<UInt8> = [], to out: inout [UInt8]) throws(RuntimeError) {
-        if let notation = settings.notation { return try notation.append(input, place, &out) }
+        if case .written(let notation) = settings.form { return try notation.append(input, place, &out) }
         guard let inputDecoder, let wireEncoder else {
             out.append(contentsOf: input)
             return
